@@ -1,0 +1,145 @@
+"""The account aggregate: one debtor, one stream of immutable events.
+
+Commands are plain methods named as imperatives; they check the rules (raising
+named domain errors) and then record past-tense events whose ``apply`` is the
+whole state change. Guards live in the commands, never in ``apply``, so that
+history replays the same even after a policy or threshold has changed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid5
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from eventsourcing.domain import Aggregate
+
+from ledger.aggregates.contacts import ContactCommands
+from ledger.aggregates.disputes import DisputeCommands
+from ledger.aggregates.dunning import DunningCommands
+from ledger.aggregates.dunning_policy import DunningPolicy
+from ledger.aggregates.envelope import CommandContext, LedgerEvent
+from ledger.aggregates.errors import InvalidCommand
+from ledger.aggregates.invoices import InvoiceCommands
+from ledger.aggregates.payments import PaymentCommands
+from ledger.aggregates.plans import PlanCommands
+from ledger.aggregates.promises import PromiseCommands
+from ledger.aggregates.settlements import SettlementCommands
+from ledger.aggregates.standing import StandingCommands, check_terms
+from ledger.aggregates.writeoffs import WriteOffCommands
+from ledger.canonical import GENESIS_HASH
+from ledger.money import check_currency, normalise
+
+ACCOUNT_NAMESPACE = UUID("6f1c7a52-3b7e-4c1e-9a43-2d5b8e0c4f11")
+
+
+def account_id_for(number: str) -> UUID:
+    """Account ids derive from the customer's account number, so callers can address either."""
+    return uuid5(ACCOUNT_NAMESPACE, number)
+
+
+class AccountOpened(LedgerEvent, Aggregate.Created):
+    number: str
+    name: str
+    currency: str
+    terms_days: int
+    credit_limit: Decimal | None
+    timezone: str
+    segment: str
+    contact: dict[str, str] | None
+
+    def apply(self, account: Any) -> None:
+        account.init_state()
+        account.number = self.number
+        account.name = self.name
+        account.currency = self.currency
+        account.terms_days = self.terms_days
+        account.credit_limit = self.credit_limit
+        account.timezone = self.timezone
+        account.segment = self.segment
+        account.contact = self.contact
+
+
+class PersonalDataErased(LedgerEvent):
+    reason: str
+
+    def apply(self, account: Any) -> None:
+        account.contact = None
+        account.personal_data_erased = True
+
+
+class Account(
+    InvoiceCommands,
+    PaymentCommands,
+    DisputeCommands,
+    PromiseCommands,
+    PlanCommands,
+    SettlementCommands,
+    WriteOffCommands,
+    ContactCommands,
+    StandingCommands,
+    DunningCommands,
+    Aggregate,
+):
+    def __init__(self) -> None:
+        """State is set by `AccountOpened.apply`, the one way an account comes to exist."""
+
+    @classmethod
+    def open(
+        cls,
+        ctx: CommandContext,
+        *,
+        number: str,
+        name: str,
+        currency: str,
+        terms_days: int = 30,
+        credit_limit: Decimal | None = None,
+        timezone: str = "UTC",
+        segment: str = "standard",
+        contact: dict[str, str] | None = None,
+    ) -> Account:
+        if not number or not number.strip() or len(number) > 64:
+            raise InvalidCommand("an account number of 1-64 characters is required")
+        check_currency(currency)
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidCommand(f"{timezone!r} is not an IANA timezone") from None
+        limit = None if credit_limit is None else normalise(credit_limit, currency)
+        return cls._create(
+            AccountOpened,
+            id=account_id_for(number),
+            timestamp=ctx.recorded_at,
+            effective_on=ctx.effective_on,
+            actor_id=ctx.actor_id,
+            actor_role=ctx.actor_role,
+            command_id=ctx.command_id,
+            correlation_id=ctx.correlation_id,
+            prev_hash=GENESIS_HASH,
+            number=number,
+            name=name,
+            currency=currency,
+            terms_days=check_terms(terms_days),
+            credit_limit=limit,
+            timezone=timezone,
+            segment=segment,
+            contact=contact,
+        )
+
+    def review_arrangements(self, ctx: CommandContext, day: date) -> None:
+        """Let promises, plans and settlements react to cash received or time passing."""
+        self.review_promise(ctx, day)
+        self.review_plan(ctx, day)
+        self.review_settlement(ctx, day)
+
+    def process_day(self, ctx: CommandContext, day: date, dunning: DunningPolicy) -> None:
+        """The daily tick: idempotent, because every step it takes is recorded once."""
+        self.review_arrangements(ctx, day)
+        self.run_dunning(ctx, day, dunning)
+
+    def erase_personal_data(self, ctx: CommandContext, *, reason: str) -> None:
+        if self.personal_data_erased:
+            raise InvalidCommand("personal data of this account is already erased")
+        self._record(PersonalDataErased, ctx, reason=reason)

@@ -1,0 +1,77 @@
+"""How a payment's cash is spread over open invoices: pure functions.
+
+Explicit allocations are applied exactly as given or rejected whole. Without
+them, cash goes to the undisputed part of open invoices in the payment's
+currency, oldest due date first (ties: issue date, then invoice id); what is
+left stays on the account as unapplied credit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from ledger.aggregates.errors import (
+    AmountExceedsOutstanding,
+    AmountExceedsUndisputed,
+    CurrencyMismatch,
+    InvoiceNotFound,
+    OverAllocation,
+)
+from ledger.aggregates.state import Allocation, Invoice
+from ledger.money import positive
+
+
+def allocate_oldest_first(
+    invoices: Iterable[Invoice], currency: str, cash: Decimal
+) -> list[Allocation]:
+    open_items = sorted(
+        (i for i in invoices if i.currency == currency and i.undisputed > 0),
+        key=lambda i: (i.due_date, i.issue_date, i.invoice_id),
+    )
+    allocations: list[Allocation] = []
+    remaining = cash
+    for invoice in open_items:
+        if remaining <= 0:
+            break
+        take = min(remaining, invoice.undisputed)
+        allocations.append(Allocation(invoice.invoice_id, take))
+        remaining -= take
+    return allocations
+
+
+def check_explicit(
+    invoices: dict[str, Invoice],
+    currency: str,
+    cash: Decimal,
+    requested: Sequence[Allocation],
+) -> list[Allocation]:
+    """Validate explicit allocations; merge repeats of one invoice; reject the lot on any error."""
+    merged: dict[str, Decimal] = {}
+    for allocation in requested:
+        invoice = invoices.get(allocation.invoice_id)
+        if invoice is None:
+            raise InvoiceNotFound(f"allocation to unknown invoice {allocation.invoice_id!r}")
+        if invoice.currency != currency:
+            raise CurrencyMismatch(
+                f"a {currency} payment cannot pay {invoice.currency} "
+                f"invoice {invoice.invoice_id!r}"
+            )
+        amount = positive(allocation.amount, currency)
+        merged[invoice.invoice_id] = merged.get(invoice.invoice_id, Decimal(0)) + amount
+    for invoice_id, amount in merged.items():
+        invoice = invoices[invoice_id]
+        if amount > invoice.outstanding:
+            raise AmountExceedsOutstanding(
+                f"allocation of {amount} {currency} exceeds the outstanding "
+                f"{invoice.outstanding} of invoice {invoice_id!r}"
+            )
+        if amount > invoice.undisputed:
+            raise AmountExceedsUndisputed(
+                f"allocation of {amount} {currency} reaches into the disputed part "
+                f"of invoice {invoice_id!r}: resolve the dispute first"
+            )
+    total = sum(merged.values(), Decimal(0))
+    if total > cash:
+        raise OverAllocation(f"allocations total {total} {currency} but only {cash} is available")
+    return [Allocation(invoice_id, amount) for invoice_id, amount in merged.items()]

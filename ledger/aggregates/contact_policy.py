@@ -1,0 +1,116 @@
+"""The contact policy: when the ledger lets an agent contact a debtor.
+
+Pure: given the account's standing, its earlier contacts and a proposed attempt,
+either return the rules that were evaluated (so the trail can say why a call
+was allowed) or raise `ContactRefused` naming the rule that forbids it. Local
+dates and hours are in the account's timezone, daylight saving applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from ledger.aggregates.errors import ContactRefused
+from ledger.aggregates.state import ContactRecord
+
+CALL = "call"
+CONVERSATION = "conversation"
+PERMITTED_NOTICE = "permitted_notice"
+CHANNELS = ("call", "email", "letter", "sms", "visit")
+OUTCOMES = ("no_answer", "left_message", "conversation", "wrong_number", "refused", "sent")
+PURPOSES = ("collection", "permitted_notice", "service")
+
+
+@dataclass(frozen=True)
+class ContactPolicy:
+    enabled: bool = True
+    max_calls: int = 7
+    window_days: int = 7
+    quiet_days_after_conversation: int = 7
+    calls_from: time = time(8, 0)
+    calls_until: time = time(21, 0)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What about the account, besides its contacts, can forbid a contact."""
+
+    timezone: str
+    cease_communication: bool
+    agency_id: str | None
+    legal_referral: bool
+    only_disputed_is_owed: bool
+
+
+@dataclass(frozen=True)
+class Attempt:
+    channel: str
+    purpose: str
+    at: datetime
+
+
+def local_date(at: datetime, timezone: str) -> date:
+    return at.astimezone(ZoneInfo(timezone)).date()
+
+
+def check_contact(
+    standing: Standing,
+    history: Sequence[ContactRecord],
+    attempt: Attempt,
+    policy: ContactPolicy,
+) -> tuple[str, ...]:
+    if not policy.enabled:
+        return ("policy-disabled",)
+    evaluated = ["cease-communication"]
+    if standing.cease_communication and attempt.purpose != PERMITTED_NOTICE:
+        raise ContactRefused(
+            "cease-communication",
+            "the debtor asked us to cease communication: only permitted notices may be sent",
+        )
+    if attempt.purpose == PERMITTED_NOTICE and attempt.channel == CALL:
+        raise ContactRefused("permitted-notice-channel", "a permitted notice is never a call")
+    if attempt.purpose == "collection":
+        evaluated += ["placement", "dispute-pause"]
+        if standing.agency_id is not None or standing.legal_referral:
+            where = "an agency" if standing.agency_id else "legal"
+            raise ContactRefused("placement", f"the account is with {where}: they collect it")
+        if standing.only_disputed_is_owed:
+            raise ContactRefused(
+                "dispute-pause", "everything owed is under open dispute: collection pauses"
+            )
+    if attempt.channel == CALL:
+        evaluated += _check_call(standing.timezone, history, attempt.at, policy)
+    return tuple(evaluated)
+
+
+def _check_call(
+    timezone: str, history: Sequence[ContactRecord], at: datetime, policy: ContactPolicy
+) -> list[str]:
+    local = at.astimezone(ZoneInfo(timezone))
+    if not policy.calls_from <= local.time().replace(tzinfo=None) < policy.calls_until:
+        raise ContactRefused(
+            "call-hours",
+            f"{local:%H:%M} local time ({timezone}) is outside "
+            f"{policy.calls_from:%H:%M}-{policy.calls_until:%H:%M}",
+        )
+    day = local.date()
+    calls = [(local_date(c.at, timezone), c) for c in history if c.channel == CALL]
+    for called_on, call in calls:
+        quiet_until = called_on + timedelta(days=policy.quiet_days_after_conversation - 1)
+        if call.outcome == CONVERSATION and called_on <= day <= quiet_until:
+            raise ContactRefused(
+                "conversation-cooldown",
+                f"a conversation on {called_on} means no further call until after {quiet_until}",
+            )
+    window_start = day - timedelta(days=policy.window_days - 1)
+    in_window = sum(1 for called_on, _ in calls if window_start <= called_on <= day)
+    if in_window >= policy.max_calls:
+        raise ContactRefused(
+            "call-frequency",
+            f"{in_window} calls already between {window_start} and {day}: "
+            f"at most {policy.max_calls} in {policy.window_days} days",
+        )
+    return ["call-hours", "conversation-cooldown", "call-frequency"]

@@ -1,0 +1,123 @@
+"""Disputes over part or all of one invoice.
+
+While open, the disputed amount stays in its aging bucket but is not collected:
+automatic allocation skips it, reductions may not eat into it, dunning and
+collection contact about it pause. Upheld, it becomes a credit note (for the
+whole amount or a stated smaller one) and the rest is collectible again.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ledger.aggregates.base import AccountState
+from ledger.aggregates.envelope import CommandContext, LedgerEvent
+from ledger.aggregates.errors import (
+    AmountExceedsUndisputed,
+    DisputeNotOpen,
+    DuplicateId,
+    InvalidAmount,
+    InvalidCommand,
+)
+from ledger.aggregates.invoices import InvoiceAdjusted
+from ledger.aggregates.state import Dispute
+from ledger.money import normalise, positive
+
+OUTCOMES = ("upheld", "rejected")
+
+
+class DisputeOpened(LedgerEvent):
+    dispute_id: str
+    invoice_id: str
+    amount: Decimal
+    reason: str
+
+    def apply(self, account: Any) -> None:
+        account.disputes[self.dispute_id] = Dispute(
+            dispute_id=self.dispute_id,
+            invoice_id=self.invoice_id,
+            amount=self.amount,
+            reason=self.reason,
+            opened_on=self.effective_on,
+            opened_at=self.timestamp,
+        )
+        account.invoices[self.invoice_id].disputed += self.amount
+
+
+class DisputeResolved(LedgerEvent):
+    dispute_id: str
+    outcome: str
+    credited: Decimal
+    reason: str
+
+    def apply(self, account: Any) -> None:
+        dispute: Dispute = account.disputes[self.dispute_id]
+        dispute.status = "resolved"
+        dispute.outcome = self.outcome
+        dispute.credited = self.credited
+        dispute.resolved_on = self.effective_on
+        dispute.resolved_at = self.timestamp
+        account.invoices[dispute.invoice_id].disputed -= dispute.amount
+
+
+class DisputeCommands(AccountState):
+    def open_dispute(
+        self,
+        ctx: CommandContext,
+        *,
+        dispute_id: str,
+        invoice_id: str,
+        amount: Decimal,
+        reason: str,
+    ) -> None:
+        if dispute_id in self.disputes:
+            raise DuplicateId(f"dispute {dispute_id!r} already exists")
+        invoice = self.invoice(invoice_id)
+        value = positive(amount, invoice.currency)
+        if value > invoice.undisputed:
+            raise AmountExceedsUndisputed(
+                f"disputed {value} {invoice.currency} exceeds the undisputed outstanding "
+                f"{invoice.undisputed} of invoice {invoice_id!r}"
+            )
+        self._record(
+            DisputeOpened, ctx,
+            dispute_id=dispute_id, invoice_id=invoice_id, amount=value, reason=reason,
+        )
+
+    def resolve_dispute(
+        self,
+        ctx: CommandContext,
+        *,
+        dispute_id: str,
+        outcome: str,
+        reason: str,
+        credit_amount: Decimal | None = None,
+    ) -> None:
+        dispute = self.dispute(dispute_id)
+        if dispute.status != "open":
+            raise DisputeNotOpen(f"dispute {dispute_id!r} is already resolved")
+        if outcome not in OUTCOMES:
+            raise InvalidCommand(f"outcome must be one of {OUTCOMES}, not {outcome!r}")
+        if ctx.effective_on < dispute.opened_on:
+            raise InvalidCommand("a dispute cannot be resolved before it was opened")
+        currency = self.invoices[dispute.invoice_id].currency
+        credited = normalise(0, currency)
+        if outcome == "upheld":
+            credited = dispute.amount if credit_amount is None else positive(credit_amount, currency)
+            if credited > dispute.amount:
+                raise InvalidAmount(
+                    f"credit {credited} exceeds the disputed amount {dispute.amount}"
+                )
+        elif credit_amount is not None:
+            raise InvalidCommand("a rejected dispute carries no credit note")
+        self._record(
+            DisputeResolved, ctx,
+            dispute_id=dispute_id, outcome=outcome, credited=credited, reason=reason,
+        )
+        if credited > 0:
+            self._record(
+                InvoiceAdjusted, ctx,
+                invoice_id=dispute.invoice_id, note_id=f"{dispute_id}:credit",
+                kind="credit", amount=credited, reason=f"dispute {dispute_id} upheld",
+            )

@@ -1,0 +1,171 @@
+"""Named domain errors.
+
+Each error names the rule it enforces (`rule`), so that an API can map it to a
+stable problem type and a person reading a rejection knows which rule said no.
+`InvalidInput` errors are about the command alone (HTTP 422); `RuleViolation`
+errors depend on the account's state (HTTP 409); `NotFound` is an unknown id.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+class LedgerError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    @classmethod
+    def rule(cls) -> str:
+        return re.sub(r"(?<!^)(?=[A-Z])", "-", cls.__name__).lower()
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else self.rule()
+
+
+class InvalidInput(LedgerError):
+    pass
+
+
+class RuleViolation(LedgerError):
+    pass
+
+
+class NotFound(LedgerError):
+    pass
+
+
+class InvalidAmount(InvalidInput):
+    pass
+
+
+class UnknownCurrency(InvalidInput):
+    pass
+
+
+class InvalidDates(InvalidInput):
+    pass
+
+
+class InvalidCommand(InvalidInput):
+    pass
+
+
+class AccountNotFound(NotFound):
+    pass
+
+
+class InvoiceNotFound(NotFound):
+    pass
+
+
+class PaymentNotFound(NotFound):
+    pass
+
+
+class DisputeNotFound(NotFound):
+    pass
+
+
+class ArrangementNotFound(NotFound):
+    pass
+
+
+class WriteOffRequestNotFound(NotFound):
+    pass
+
+
+class AccountAlreadyExists(RuleViolation):
+    pass
+
+
+class DuplicateId(RuleViolation):
+    pass
+
+
+class CurrencyMismatch(RuleViolation):
+    pass
+
+
+class OverAllocation(RuleViolation):
+    pass
+
+
+class AmountExceedsOutstanding(RuleViolation):
+    pass
+
+
+class AmountExceedsUndisputed(RuleViolation):
+    pass
+
+
+class PaymentAlreadyReversed(RuleViolation):
+    pass
+
+
+class DisputeNotOpen(RuleViolation):
+    pass
+
+
+class PromiseAlreadyOpen(RuleViolation):
+    pass
+
+
+class PlanAlreadyActive(RuleViolation):
+    pass
+
+
+class SettlementAlreadyActive(RuleViolation):
+    pass
+
+
+class ArrangementNotActive(RuleViolation):
+    pass
+
+
+class WriteOffNeedsApproval(RuleViolation):
+    pass
+
+
+class FourEyesViolation(RuleViolation):
+    pass
+
+
+class NotAuthorised(RuleViolation):
+    pass
+
+
+class RequestNotPending(RuleViolation):
+    pass
+
+
+class RecoveryExceedsWrittenOff(RuleViolation):
+    pass
+
+
+class ContactRefused(RuleViolation):
+    """A contact attempt that the contact policy forbids; `rule_id` names which rule."""
+
+    def __init__(self, rule_id: str, message: str) -> None:
+        super().__init__(message)
+        self.rule_id = rule_id
+
+
+class AccountStandingConflict(RuleViolation):
+    """E.g. placing with an agency an account already placed, releasing a hold never placed."""
+
+
+class ChainBroken(LedgerError):
+    """An event's prev_hash does not match the hash of the event before it."""
+
+
+class ConcurrencyConflict(RuleViolation):
+    """The account changed under a command more often than the retry budget allows."""
+
+
+class IdempotencyConflict(RuleViolation):
+    """A command id was reused with different content."""
+
+
+class VersionMismatch(RuleViolation):
+    """The caller expected another account version (If-Match)."""

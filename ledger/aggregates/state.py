@@ -1,0 +1,196 @@
+"""The mutable parts of an account's state, and the value objects events carry.
+
+State objects are plain dataclasses so that snapshots can store them and the
+as-of view can read them. Money movements are kept *dated*: every change to an
+invoice's outstanding amount or a payment's unapplied credit is a `Movement`
+with its business date and recorded time, which is what makes "the account on
+31 March, as we knew it on 5 April" a filter rather than a second model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Allocation:
+    invoice_id: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Instalment:
+    number: int
+    due_date: date
+    amount: Decimal
+
+
+@dataclass
+class Movement:
+    """A signed change to an outstanding amount (invoice) or to unapplied credit (payment)."""
+
+    on: date
+    recorded_at: datetime
+    kind: str
+    amount: Decimal
+    ref: str
+
+
+@dataclass
+class Invoice:
+    invoice_id: str
+    currency: str
+    amount: Decimal
+    issue_date: date
+    due_date: date
+    reference: str
+    movements: list[Movement] = field(default_factory=list)
+    debit_notes: Decimal = Decimal(0)
+    credit_notes: Decimal = Decimal(0)
+    allocated: Decimal = Decimal(0)
+    written_off: Decimal = Decimal(0)
+    recovered: Decimal = Decimal(0)
+    disputed: Decimal = Decimal(0)
+    dunning_levels: list[str] = field(default_factory=list)
+
+    @property
+    def outstanding(self) -> Decimal:
+        return (
+            self.amount + self.debit_notes - self.credit_notes - self.allocated - self.written_off
+        )
+
+    @property
+    def undisputed(self) -> Decimal:
+        return self.outstanding - self.disputed
+
+    @property
+    def ceiling(self) -> Decimal:
+        return self.amount + self.debit_notes
+
+    def outstanding_on(self, day: date, known_at: datetime | None = None) -> Decimal:
+        return sum(
+            (
+                m.amount
+                for m in self.movements
+                if m.on <= day and (known_at is None or m.recorded_at <= known_at)
+            ),
+            Decimal(0),
+        )
+
+
+@dataclass
+class Payment:
+    payment_id: str
+    currency: str
+    amount: Decimal
+    received_on: date
+    reference: str
+    allocations: dict[str, Decimal] = field(default_factory=dict)
+    movements: list[Movement] = field(default_factory=list)
+    reversed: bool = False
+
+    @property
+    def allocated(self) -> Decimal:
+        return sum(self.allocations.values(), Decimal(0))
+
+    @property
+    def unapplied(self) -> Decimal:
+        return Decimal(0) if self.reversed else self.amount - self.allocated
+
+    def unapplied_on(self, day: date, known_at: datetime | None = None) -> Decimal:
+        return sum(
+            (
+                m.amount
+                for m in self.movements
+                if m.on <= day and (known_at is None or m.recorded_at <= known_at)
+            ),
+            Decimal(0),
+        )
+
+
+@dataclass
+class Dispute:
+    dispute_id: str
+    invoice_id: str
+    amount: Decimal
+    reason: str
+    opened_on: date
+    opened_at: datetime
+    status: str = "open"
+    outcome: str | None = None
+    credited: Decimal = Decimal(0)
+    resolved_on: date | None = None
+    resolved_at: datetime | None = None
+
+    def is_open_on(self, day: date, known_at: datetime | None = None) -> bool:
+        if self.opened_on > day or (known_at is not None and self.opened_at > known_at):
+            return False
+        if self.resolved_on is None or self.resolved_at is None:
+            return True
+        resolved_by_then = self.resolved_on <= day and (
+            known_at is None or self.resolved_at <= known_at
+        )
+        return not resolved_by_then
+
+
+@dataclass
+class Promise:
+    promise_id: str
+    currency: str
+    amount: Decimal
+    made_on: date
+    due_date: date
+    grace_days: int
+    status: str = "open"
+    resolved_on: date | None = None
+
+
+@dataclass
+class PaymentPlan:
+    plan_id: str
+    currency: str
+    agreed_on: date
+    grace_days: int
+    instalments: list[Instalment]
+    missed: list[int] = field(default_factory=list)
+    status: str = "active"
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.amount for i in self.instalments), Decimal(0))
+
+
+@dataclass
+class Settlement:
+    settlement_id: str
+    currency: str
+    amount: Decimal
+    due_by: date
+    invoice_ids: list[str]
+    proposed_on: date
+    requested_by: str
+    status: str = "agreed"
+    resolved_on: date | None = None
+
+
+@dataclass
+class WriteOffRequest:
+    request_id: str
+    invoice_id: str
+    amount: Decimal
+    reason: str
+    requested_by: str
+    status: str = "pending"
+    decided_by: str | None = None
+
+
+@dataclass
+class ContactRecord:
+    contact_id: str
+    channel: str
+    outcome: str
+    at: datetime
+    purpose: str
+    agent_id: str

@@ -1,0 +1,197 @@
+"""Commands of the collections workflow: disputes, promises, plans, settlements,
+write-offs, recoveries, contacts and the daily tick."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ledger.commands.base import Amount, Command, Currency, Identifier, Text
+from ledger.unit_of_work import UnitOfWork
+
+
+class OpenDispute(Command):
+    dispute_id: Identifier
+    invoice_id: Identifier
+    amount: Amount
+    reason: Text
+
+
+class ResolveDispute(Command):
+    dispute_id: Identifier
+    outcome: Literal["upheld", "rejected"]
+    reason: Text = ""
+    credit_amount: Amount | None = None
+
+
+class MakePromise(Command):
+    promise_id: Identifier
+    amount: Amount
+    currency: Currency
+    due_date: date
+    grace_days: int = Field(default=0, ge=0, le=31)
+
+
+class InstalmentLine(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    due_date: date
+    amount: Amount
+
+
+class AgreePaymentPlan(Command):
+    plan_id: Identifier
+    currency: Currency
+    instalments: tuple[InstalmentLine, ...] = Field(min_length=1, max_length=120)
+    grace_days: int = Field(default=0, ge=0, le=31)
+
+
+class AgreeSettlement(Command):
+    settlement_id: Identifier
+    amount: Amount
+    currency: Currency
+    due_by: date
+
+
+class DecideSettlement(Command):
+    settlement_id: Identifier
+    approve: bool
+    reason: Text = ""
+
+
+class WriteOff(Command):
+    invoice_id: Identifier
+    amount: Amount
+    reason: Text = Field(min_length=1)
+
+
+class RequestWriteOff(Command):
+    request_id: Identifier
+    invoice_id: Identifier
+    amount: Amount
+    reason: Text = Field(min_length=1)
+
+
+class DecideWriteOff(Command):
+    request_id: Identifier
+    approve: bool
+    reason: Text = ""
+
+
+class RecordRecovery(Command):
+    recovery_id: Identifier
+    invoice_id: Identifier
+    amount: Amount
+    received_on: date
+
+
+class RecordContact(Command):
+    contact_id: Identifier
+    channel: Literal["call", "email", "letter", "sms", "visit"]
+    outcome: Literal["no_answer", "left_message", "conversation", "wrong_number", "refused", "sent"]
+    at: datetime
+    purpose: Literal["collection", "permitted_notice", "service"] = "collection"
+    note: Text = ""
+
+
+class ProcessDay(Command):
+    day: date
+
+
+def open_dispute(cmd: OpenDispute, uow: UnitOfWork) -> None:
+    uow.account().open_dispute(
+        uow.context(), dispute_id=cmd.dispute_id, invoice_id=cmd.invoice_id,
+        amount=cmd.amount, reason=cmd.reason,
+    )
+
+
+def resolve_dispute(cmd: ResolveDispute, uow: UnitOfWork) -> None:
+    uow.account().resolve_dispute(
+        uow.context(), dispute_id=cmd.dispute_id, outcome=cmd.outcome,
+        reason=cmd.reason, credit_amount=cmd.credit_amount,
+    )
+
+
+def make_promise(cmd: MakePromise, uow: UnitOfWork) -> None:
+    uow.account().make_promise(
+        uow.context(), promise_id=cmd.promise_id, amount=cmd.amount, currency=cmd.currency,
+        due_date=cmd.due_date, grace_days=cmd.grace_days,
+    )
+
+
+def agree_payment_plan(cmd: AgreePaymentPlan, uow: UnitOfWork) -> None:
+    uow.account().agree_plan(
+        uow.context(), plan_id=cmd.plan_id, currency=cmd.currency,
+        instalments=[(i.due_date, i.amount) for i in cmd.instalments],
+        grace_days=cmd.grace_days,
+    )
+
+
+def agree_settlement(cmd: AgreeSettlement, uow: UnitOfWork) -> None:
+    uow.account().agree_settlement(
+        uow.context(), settlement_id=cmd.settlement_id, amount=cmd.amount,
+        currency=cmd.currency, due_by=cmd.due_by, policy=uow.policies.four_eyes,
+    )
+
+
+def decide_settlement(cmd: DecideSettlement, uow: UnitOfWork) -> None:
+    uow.account().decide_settlement(
+        uow.context(), settlement_id=cmd.settlement_id, approve=cmd.approve, reason=cmd.reason
+    )
+
+
+def write_off(cmd: WriteOff, uow: UnitOfWork) -> None:
+    uow.account().write_off(
+        uow.context(), invoice_id=cmd.invoice_id, amount=cmd.amount, reason=cmd.reason,
+        policy=uow.policies.four_eyes,
+    )
+
+
+def request_write_off(cmd: RequestWriteOff, uow: UnitOfWork) -> None:
+    uow.account().request_write_off(
+        uow.context(), request_id=cmd.request_id, invoice_id=cmd.invoice_id,
+        amount=cmd.amount, reason=cmd.reason,
+    )
+
+
+def decide_write_off(cmd: DecideWriteOff, uow: UnitOfWork) -> None:
+    account = uow.account()
+    if cmd.approve:
+        account.approve_write_off(uow.context(), request_id=cmd.request_id, reason=cmd.reason)
+    else:
+        account.reject_write_off(uow.context(), request_id=cmd.request_id, reason=cmd.reason)
+
+
+def record_recovery(cmd: RecordRecovery, uow: UnitOfWork) -> None:
+    uow.account().record_recovery(
+        uow.context(cmd.received_on), recovery_id=cmd.recovery_id, invoice_id=cmd.invoice_id,
+        amount=cmd.amount, received_on=cmd.received_on,
+    )
+
+
+def record_contact(cmd: RecordContact, uow: UnitOfWork) -> None:
+    uow.account().record_contact(
+        uow.context(), contact_id=cmd.contact_id, channel=cmd.channel, outcome=cmd.outcome,
+        at=cmd.at, policy=uow.policies.contact, purpose=cmd.purpose, note=cmd.note,
+    )
+
+
+def process_day(cmd: ProcessDay, uow: UnitOfWork) -> None:
+    uow.account().process_day(uow.context(cmd.day), cmd.day, uow.policies.dunning)
+
+
+HANDLERS = {
+    OpenDispute: open_dispute,
+    ResolveDispute: resolve_dispute,
+    MakePromise: make_promise,
+    AgreePaymentPlan: agree_payment_plan,
+    AgreeSettlement: agree_settlement,
+    DecideSettlement: decide_settlement,
+    WriteOff: write_off,
+    RequestWriteOff: request_write_off,
+    DecideWriteOff: decide_write_off,
+    RecordRecovery: record_recovery,
+    RecordContact: record_contact,
+    ProcessDay: process_day,
+}

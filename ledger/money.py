@@ -1,0 +1,71 @@
+"""Money: a Decimal amount with an ISO 4217 currency.
+
+Amounts are exact decimals checked against the currency's minor units at the
+edge (commands, imports); inside the ledger they are normalised to exactly
+that many decimal places so that equal amounts always print the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ledger.aggregates.errors import InvalidAmount, UnknownCurrency
+from ledger.currencies import is_known_currency, minor_units
+
+
+def check_currency(currency: str) -> str:
+    if not isinstance(currency, str) or not is_known_currency(currency):
+        raise UnknownCurrency(f"{currency!r} is not an ISO 4217 currency code")
+    return currency
+
+
+def to_decimal(value: object) -> Decimal:
+    """Parse without ever passing through binary floating point."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise InvalidAmount(f"amount {value!r} must be a decimal string, not a float")
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidAmount(f"amount {value!r} is not a number") from exc
+    if not amount.is_finite():
+        raise InvalidAmount(f"amount {value!r} is not a finite number")
+    return amount
+
+
+def normalise(amount: object, currency: str) -> Decimal:
+    """Check decimals against the currency and fix the exponent to its minor units."""
+    check_currency(currency)
+    value = to_decimal(amount)
+    places = minor_units(currency)
+    quantum = Decimal(1).scaleb(-places)
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -places:
+        raise InvalidAmount(
+            f"{value} has more decimals than {currency} allows ({places})"
+        )
+    return value.quantize(quantum)
+
+
+def positive(amount: object, currency: str) -> Decimal:
+    """Amounts in commands are positive: the event type carries the sign."""
+    value = normalise(amount, currency)
+    if value <= 0:
+        raise InvalidAmount(f"amount must be positive, got {value} {currency}")
+    return value
+
+
+def zero(currency: str) -> Decimal:
+    return normalise(0, currency)
+
+
+@dataclass(frozen=True, order=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "amount", normalise(self.amount, self.currency))
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"

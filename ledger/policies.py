@@ -1,0 +1,16 @@
+"""The configurable rules the ledger applies, gathered in one value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ledger.aggregates.contact_policy import ContactPolicy
+from ledger.aggregates.dunning_policy import DunningPolicy
+from ledger.aggregates.four_eyes import FourEyesPolicy
+
+
+@dataclass(frozen=True)
+class Policies:
+    four_eyes: FourEyesPolicy = field(default_factory=FourEyesPolicy)
+    contact: ContactPolicy = field(default_factory=ContactPolicy)
+    dunning: DunningPolicy = field(default_factory=DunningPolicy)
