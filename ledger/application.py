@@ -46,8 +46,7 @@ class LedgerApplication(Application[UUID]):
         return account
 
     def account_events(self, account_id: UUID) -> Iterator[LedgerEvent]:
-        for event in self.events.get(account_id):
-            yield event  # type: ignore[misc]
+        yield from self.events.get(account_id)  # type: ignore[misc]
 
     def account_known_at(self, account_id: UUID, known_at: datetime | None) -> Account:
         """The account as the ledger knew it at ``known_at`` (all of it when None)."""

@@ -41,9 +41,7 @@ def normalise(amount: object, currency: str) -> Decimal:
     quantum = Decimal(1).scaleb(-places)
     exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -places:
-        raise InvalidAmount(
-            f"{value} has more decimals than {currency} allows ({places})"
-        )
+        raise InvalidAmount(f"{value} has more decimals than {currency} allows ({places})")
     return value.quantize(quantum)
 
 

@@ -89,3 +89,6 @@ class UnitOfWork:
 
     def pending_accounts(self) -> list[Account]:
         return [a for a in self.accounts.seen.values() if a.pending_events]
+
+
+Handler = Callable[[Any, UnitOfWork], None]

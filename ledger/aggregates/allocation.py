@@ -54,8 +54,7 @@ def check_explicit(
             raise InvoiceNotFound(f"allocation to unknown invoice {allocation.invoice_id!r}")
         if invoice.currency != currency:
             raise CurrencyMismatch(
-                f"a {currency} payment cannot pay {invoice.currency} "
-                f"invoice {invoice.invoice_id!r}"
+                f"a {currency} payment cannot pay {invoice.currency} invoice {invoice.invoice_id!r}"
             )
         amount = positive(allocation.amount, currency)
         merged[invoice.invoice_id] = merged.get(invoice.invoice_id, Decimal(0)) + amount

@@ -62,11 +62,8 @@ class AccountState:
         @property
         def id(self) -> UUID: ...
 
-        @property
-        def version(self) -> int: ...
-
-        @property
-        def modified_on(self) -> datetime: ...
+        version: int
+        modified_on: datetime
 
         def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None: ...
 

@@ -81,9 +81,19 @@ class ContactCommands(AccountState):
         if at.tzinfo is None:
             raise InvalidCommand("a contact time must carry its UTC offset")
         moment = at.astimezone(UTC)
-        rules = check_contact(self.standing(), self.contacts, Attempt(channel, purpose, moment), policy)
+        rules = check_contact(
+            self.standing(), self.contacts, Attempt(channel, purpose, moment), policy
+        )
         self._record(
-            ContactAttempted, ctx, effective_on=local_date(moment, self.timezone),
-            contact_id=contact_id, channel=channel, outcome=outcome, at=moment,
-            purpose=purpose, agent_id=ctx.actor_id, note=note, rules_evaluated=rules,
+            ContactAttempted,
+            ctx,
+            effective_on=local_date(moment, self.timezone),
+            contact_id=contact_id,
+            channel=channel,
+            outcome=outcome,
+            at=moment,
+            purpose=purpose,
+            agent_id=ctx.actor_id,
+            note=note,
+            rules_evaluated=rules,
         )

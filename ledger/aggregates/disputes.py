@@ -81,8 +81,12 @@ class DisputeCommands(AccountState):
                 f"{invoice.undisputed} of invoice {invoice_id!r}"
             )
         self._record(
-            DisputeOpened, ctx,
-            dispute_id=dispute_id, invoice_id=invoice_id, amount=value, reason=reason,
+            DisputeOpened,
+            ctx,
+            dispute_id=dispute_id,
+            invoice_id=invoice_id,
+            amount=value,
+            reason=reason,
         )
 
     def resolve_dispute(
@@ -104,7 +108,9 @@ class DisputeCommands(AccountState):
         currency = self.invoices[dispute.invoice_id].currency
         credited = normalise(0, currency)
         if outcome == "upheld":
-            credited = dispute.amount if credit_amount is None else positive(credit_amount, currency)
+            credited = (
+                dispute.amount if credit_amount is None else positive(credit_amount, currency)
+            )
             if credited > dispute.amount:
                 raise InvalidAmount(
                     f"credit {credited} exceeds the disputed amount {dispute.amount}"
@@ -112,12 +118,20 @@ class DisputeCommands(AccountState):
         elif credit_amount is not None:
             raise InvalidCommand("a rejected dispute carries no credit note")
         self._record(
-            DisputeResolved, ctx,
-            dispute_id=dispute_id, outcome=outcome, credited=credited, reason=reason,
+            DisputeResolved,
+            ctx,
+            dispute_id=dispute_id,
+            outcome=outcome,
+            credited=credited,
+            reason=reason,
         )
         if credited > 0:
             self._record(
-                InvoiceAdjusted, ctx,
-                invoice_id=dispute.invoice_id, note_id=f"{dispute_id}:credit",
-                kind="credit", amount=credited, reason=f"dispute {dispute_id} upheld",
+                InvoiceAdjusted,
+                ctx,
+                invoice_id=dispute.invoice_id,
+                note_id=f"{dispute_id}:credit",
+                kind="credit",
+                amount=credited,
+                reason=f"dispute {dispute_id} upheld",
             )

@@ -45,17 +45,28 @@ class DunningCommands(AccountState):
             step = policy.due_reminder(days, invoice.dunning_levels)
             if step is not None:
                 self._record(
-                    ReminderSent, ctx, effective_on=day, invoice_id=invoice.invoice_id,
-                    level=step[0], days_past_due=days, skipped=step[1],
+                    ReminderSent,
+                    ctx,
+                    effective_on=day,
+                    invoice_id=invoice.invoice_id,
+                    level=step[0],
+                    days_past_due=days,
+                    skipped=step[1],
                 )
             hold_due = days >= policy.credit_hold_at and CREDIT_HOLD not in invoice.dunning_levels
             if hold_due and not self.credit_hold:
                 self._record(
-                    CreditHoldPlaced, ctx, effective_on=day, invoice_id=invoice.invoice_id,
+                    CreditHoldPlaced,
+                    ctx,
+                    effective_on=day,
+                    invoice_id=invoice.invoice_id,
                     reason=f"dunning: invoice {invoice.invoice_id} {days} days past due",
                 )
             if days >= policy.agency_at and AGENCY_PROPOSED not in invoice.dunning_levels:
                 self._record(
-                    AgencyPlacementProposed, ctx, effective_on=day,
-                    invoice_id=invoice.invoice_id, days_past_due=days,
+                    AgencyPlacementProposed,
+                    ctx,
+                    effective_on=day,
+                    invoice_id=invoice.invoice_id,
+                    days_past_due=days,
                 )

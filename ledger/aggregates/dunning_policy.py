@@ -25,7 +25,9 @@ class DunningPolicy:
     credit_hold_at: int = 60
     agency_at: int = 90
 
-    def due_reminder(self, days_past_due: int, sent: list[str]) -> tuple[str, tuple[str, ...]] | None:
+    def due_reminder(
+        self, days_past_due: int, sent: list[str]
+    ) -> tuple[str, tuple[str, ...]] | None:
         """The reminder level to send now, and the lower levels it skips."""
         reached = [level for threshold, level in self.reminders if days_past_due >= threshold]
         if not reached or reached[-1] in sent:

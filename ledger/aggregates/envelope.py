@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from eventsourcing.domain import Aggregate
 
@@ -21,9 +21,6 @@ from ledger.canonical import GENESIS_HASH, event_digest
 NOT_PAYLOAD = frozenset(
     {"originator_id", "originator_version", "timestamp", "prev_hash", "originator_topic"}
 )
-
-A = TypeVar("A")
-
 
 @dataclass(frozen=True)
 class CommandContext:
@@ -71,13 +68,13 @@ class LedgerEvent(Aggregate.Event):
             prev_hash=self.prev_hash,
         )
 
-    def mutate(self, aggregate: A | None) -> A | None:
+    def mutate(self, aggregate: Any) -> Any:
         expected = GENESIS_HASH if aggregate is None else aggregate.head_hash
         if self.prev_hash != expected:
             raise ChainBroken(
                 f"{self.event_type} v{self.originator_version} of {self.originator_id}: "
                 "prev_hash does not match the previous event"
             )
-        result = super().mutate(aggregate)  # type: ignore[misc]
+        result: Any = super().mutate(aggregate)
         result.head_hash = self.digest()
-        return result  # type: ignore[no-any-return]
+        return result

@@ -51,8 +51,11 @@ class PaymentAllocated(LedgerEvent):
             invoice.allocated += allocation.amount
             invoice.movements.append(
                 Movement(
-                    self.effective_on, self.timestamp, "allocation",
-                    -allocation.amount, self.payment_id,
+                    self.effective_on,
+                    self.timestamp,
+                    "allocation",
+                    -allocation.amount,
+                    self.payment_id,
                 )
             )
             payment.allocations[allocation.invoice_id] = (
@@ -60,8 +63,11 @@ class PaymentAllocated(LedgerEvent):
             )
             payment.movements.append(
                 Movement(
-                    self.effective_on, self.timestamp, "allocation",
-                    -allocation.amount, allocation.invoice_id,
+                    self.effective_on,
+                    self.timestamp,
+                    "allocation",
+                    -allocation.amount,
+                    allocation.invoice_id,
                 )
             )
 
@@ -81,14 +87,20 @@ class PaymentReversed(LedgerEvent):
             invoice.allocated -= allocation.amount
             invoice.movements.append(
                 Movement(
-                    self.effective_on, self.timestamp, "reversal",
-                    allocation.amount, self.payment_id,
+                    self.effective_on,
+                    self.timestamp,
+                    "reversal",
+                    allocation.amount,
+                    self.payment_id,
                 )
             )
         payment.movements.append(
             Movement(
-                self.effective_on, self.timestamp, "reversal",
-                -self.unapplied_removed, self.payment_id,
+                self.effective_on,
+                self.timestamp,
+                "reversal",
+                -self.unapplied_removed,
+                self.payment_id,
             )
         )
         payment.reversed = True

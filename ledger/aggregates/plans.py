@@ -103,8 +103,12 @@ class PlanCommands(AccountState):
                 f"{self.outstanding(currency)}"
             )
         self._record(
-            PaymentPlanAgreed, ctx,
-            plan_id=plan_id, currency=currency, instalments=schedule, grace_days=grace_days,
+            PaymentPlanAgreed,
+            ctx,
+            plan_id=plan_id,
+            currency=currency,
+            instalments=schedule,
+            grace_days=grace_days,
         )
 
     def review_plan(self, ctx: CommandContext, day: date) -> None:
@@ -122,8 +126,11 @@ class PlanCommands(AccountState):
                 continue
             if self.received_between(plan.currency, plan.agreed_on, deadline) < required:
                 self._record(
-                    InstalmentMissed, ctx, effective_on=deadline + timedelta(days=1),
-                    plan_id=plan.plan_id, number=instalment.number,
+                    InstalmentMissed,
+                    ctx,
+                    effective_on=deadline + timedelta(days=1),
+                    plan_id=plan.plan_id,
+                    number=instalment.number,
                     due_date=instalment.due_date,
                 )
                 if len(plan.missed) >= MISSES_THAT_BREAK:

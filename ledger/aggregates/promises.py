@@ -88,9 +88,13 @@ class PromiseCommands(AccountState):
         if not 0 <= grace_days <= 31:
             raise InvalidCommand("grace days must be between 0 and 31")
         self._record(
-            PromiseToPayMade, ctx,
-            promise_id=promise_id, currency=currency, amount=value,
-            due_date=due_date, grace_days=grace_days,
+            PromiseToPayMade,
+            ctx,
+            promise_id=promise_id,
+            currency=currency,
+            amount=value,
+            due_date=due_date,
+            grace_days=grace_days,
         )
 
     def review_promise(self, ctx: CommandContext, day: date) -> None:
@@ -102,11 +106,17 @@ class PromiseCommands(AccountState):
         if received >= promise.amount:
             kept_on = max(promise.made_on, min(day, deadline))
             self._record(
-                PromiseKept, ctx, effective_on=kept_on,
-                promise_id=promise.promise_id, received=received,
+                PromiseKept,
+                ctx,
+                effective_on=kept_on,
+                promise_id=promise.promise_id,
+                received=received,
             )
         elif day > deadline:
             self._record(
-                PromiseBroken, ctx, effective_on=deadline + timedelta(days=1),
-                promise_id=promise.promise_id, received=received,
+                PromiseBroken,
+                ctx,
+                effective_on=deadline + timedelta(days=1),
+                promise_id=promise.promise_id,
+                received=received,
             )

@@ -110,7 +110,9 @@ class SettlementCommands(AccountState):
             raise SettlementAlreadyActive("the account already has an active settlement")
         value = positive(amount, currency)
         if due_by < ctx.effective_on:
-            raise InvalidDates(f"a settlement due by {due_by} cannot be agreed on {ctx.effective_on}")
+            raise InvalidDates(
+                f"a settlement due by {due_by} cannot be agreed on {ctx.effective_on}"
+            )
         covered = sorted(
             i.invoice_id
             for i in self.invoices.values()
@@ -125,9 +127,14 @@ class SettlementCommands(AccountState):
         if not policy.needs_approval(balance - value, currency):
             event = SettlementAgreed
         self._record(
-            event, ctx,
-            settlement_id=settlement_id, currency=currency, amount=value, due_by=due_by,
-            invoice_ids=tuple(covered), balance=balance,
+            event,
+            ctx,
+            settlement_id=settlement_id,
+            currency=currency,
+            amount=value,
+            due_by=due_by,
+            invoice_ids=tuple(covered),
+            balance=balance,
         )
 
     def decide_settlement(
@@ -143,9 +150,12 @@ class SettlementCommands(AccountState):
             self._record(SettlementRejected, ctx, settlement_id=settlement_id, reason=reason)
             return
         self._record(
-            SettlementAgreed, ctx,
-            settlement_id=settlement_id, currency=settlement.currency,
-            amount=settlement.amount, due_by=settlement.due_by,
+            SettlementAgreed,
+            ctx,
+            settlement_id=settlement_id,
+            currency=settlement.currency,
+            amount=settlement.amount,
+            due_by=settlement.due_by,
             invoice_ids=tuple(settlement.invoice_ids),
             balance=self.outstanding(settlement.currency),
         )
@@ -159,19 +169,28 @@ class SettlementCommands(AccountState):
         )
         if received >= settlement.amount:
             self._record(
-                SettlementCompleted, ctx,
-                settlement_id=settlement.settlement_id, received=received,
+                SettlementCompleted,
+                ctx,
+                settlement_id=settlement.settlement_id,
+                received=received,
             )
             for invoice_id in settlement.invoice_ids:
                 remaining = self.invoices[invoice_id].undisputed
                 if remaining > 0:
                     self._record(
-                        InvoiceWrittenOff, ctx,
-                        invoice_id=invoice_id, amount=remaining, kind="settlement_discount",
-                        ref=settlement.settlement_id, reason="settlement discount",
+                        InvoiceWrittenOff,
+                        ctx,
+                        invoice_id=invoice_id,
+                        amount=remaining,
+                        kind="settlement_discount",
+                        ref=settlement.settlement_id,
+                        reason="settlement discount",
                     )
         elif day > settlement.due_by:
             self._record(
-                SettlementBreached, ctx, effective_on=settlement.due_by + timedelta(days=1),
-                settlement_id=settlement.settlement_id, received=received,
+                SettlementBreached,
+                ctx,
+                effective_on=settlement.due_by + timedelta(days=1),
+                settlement_id=settlement.settlement_id,
+                received=received,
             )

@@ -112,9 +112,13 @@ class WriteOffCommands(AccountState):
                 f"{policy.threshold(invoice.currency)}: request it for approval"
             )
         self._record(
-            InvoiceWrittenOff, ctx,
-            invoice_id=invoice_id, amount=value, kind="write_off",
-            ref=ref or ctx.command_id, reason=reason,
+            InvoiceWrittenOff,
+            ctx,
+            invoice_id=invoice_id,
+            amount=value,
+            kind="write_off",
+            ref=ref or ctx.command_id,
+            reason=reason,
         )
 
     def request_write_off(
@@ -126,8 +130,12 @@ class WriteOffCommands(AccountState):
         value = positive(amount, invoice.currency)
         InvoiceCommands.check_reduction(invoice, value)
         self._record(
-            WriteOffRequested, ctx,
-            request_id=request_id, invoice_id=invoice_id, amount=value, reason=reason,
+            WriteOffRequested,
+            ctx,
+            request_id=request_id,
+            invoice_id=invoice_id,
+            amount=value,
+            reason=reason,
         )
 
     def approve_write_off(self, ctx: CommandContext, *, request_id: str, reason: str) -> None:
@@ -136,9 +144,13 @@ class WriteOffCommands(AccountState):
         InvoiceCommands.check_reduction(self.invoice(request.invoice_id), request.amount)
         self._record(WriteOffApproved, ctx, request_id=request_id, reason=reason)
         self._record(
-            InvoiceWrittenOff, ctx,
-            invoice_id=request.invoice_id, amount=request.amount, kind="write_off",
-            ref=request_id, reason=request.reason,
+            InvoiceWrittenOff,
+            ctx,
+            invoice_id=request.invoice_id,
+            amount=request.amount,
+            kind="write_off",
+            ref=request_id,
+            reason=request.reason,
         )
 
     def reject_write_off(self, ctx: CommandContext, *, request_id: str, reason: str) -> None:
@@ -166,8 +178,12 @@ class WriteOffCommands(AccountState):
                 f"on invoice {invoice_id!r}"
             )
         self._record(
-            WrittenOffAmountRecovered, ctx, effective_on=received_on,
-            recovery_id=recovery_id, invoice_id=invoice_id, amount=value,
+            WrittenOffAmountRecovered,
+            ctx,
+            effective_on=received_on,
+            recovery_id=recovery_id,
+            invoice_id=invoice_id,
+            amount=value,
             received_on=received_on,
         )
 

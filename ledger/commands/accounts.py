@@ -8,7 +8,7 @@ from pydantic import Field
 
 from ledger.aggregates import Account
 from ledger.commands.base import Amount, Command, Currency, Identifier, Text
-from ledger.unit_of_work import UnitOfWork
+from ledger.unit_of_work import Handler, UnitOfWork
 
 
 class OpenAccount(Command):
@@ -120,7 +120,7 @@ def erase_personal_data(cmd: ErasePersonalData, uow: UnitOfWork) -> None:
     uow.account().erase_personal_data(uow.context(), reason=cmd.reason)
 
 
-HANDLERS = {
+HANDLERS: dict[type[Command], Handler] = {
     OpenAccount: open_account,
     ChangeTerms: change_terms,
     SetCreditLimit: set_credit_limit,

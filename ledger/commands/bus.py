@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import cast
 
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from sqlalchemy.exc import IntegrityError as SQLIntegrityError
@@ -121,14 +122,15 @@ class CommandBus:
         before = {a.id: len(a.pending_events) for a in uow.accounts.seen.values()}
         try:
             HANDLERS[type(command)](command, uow)
-        except LedgerError:
-            if any(len(a.pending_events) != before.get(a.id, 0) for a in uow.accounts.seen.values()):
-                raise RuntimeError(f"{type(command).__name__} failed after recording events")
+        except LedgerError as error:
+            seen = uow.accounts.seen.values()
+            if any(len(a.pending_events) != before.get(a.id, 0) for a in seen):
+                raise RuntimeError(f"{type(command).__name__} failed half-way") from error
             raise
         return [
-            event
+            cast(LedgerEvent, event)
             for account in uow.accounts.seen.values()
-            for event in account.pending_events[before.get(account.id, 0):]
+            for event in account.pending_events[before.get(account.id, 0) :]
         ]
 
     def _save(

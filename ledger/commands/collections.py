@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.commands.base import Amount, Command, Currency, Identifier, Text
-from ledger.unit_of_work import UnitOfWork
+from ledger.unit_of_work import Handler, UnitOfWork
 
 
 class OpenDispute(Command):
@@ -101,28 +101,40 @@ class ProcessDay(Command):
 
 def open_dispute(cmd: OpenDispute, uow: UnitOfWork) -> None:
     uow.account().open_dispute(
-        uow.context(), dispute_id=cmd.dispute_id, invoice_id=cmd.invoice_id,
-        amount=cmd.amount, reason=cmd.reason,
+        uow.context(),
+        dispute_id=cmd.dispute_id,
+        invoice_id=cmd.invoice_id,
+        amount=cmd.amount,
+        reason=cmd.reason,
     )
 
 
 def resolve_dispute(cmd: ResolveDispute, uow: UnitOfWork) -> None:
     uow.account().resolve_dispute(
-        uow.context(), dispute_id=cmd.dispute_id, outcome=cmd.outcome,
-        reason=cmd.reason, credit_amount=cmd.credit_amount,
+        uow.context(),
+        dispute_id=cmd.dispute_id,
+        outcome=cmd.outcome,
+        reason=cmd.reason,
+        credit_amount=cmd.credit_amount,
     )
 
 
 def make_promise(cmd: MakePromise, uow: UnitOfWork) -> None:
     uow.account().make_promise(
-        uow.context(), promise_id=cmd.promise_id, amount=cmd.amount, currency=cmd.currency,
-        due_date=cmd.due_date, grace_days=cmd.grace_days,
+        uow.context(),
+        promise_id=cmd.promise_id,
+        amount=cmd.amount,
+        currency=cmd.currency,
+        due_date=cmd.due_date,
+        grace_days=cmd.grace_days,
     )
 
 
 def agree_payment_plan(cmd: AgreePaymentPlan, uow: UnitOfWork) -> None:
     uow.account().agree_plan(
-        uow.context(), plan_id=cmd.plan_id, currency=cmd.currency,
+        uow.context(),
+        plan_id=cmd.plan_id,
+        currency=cmd.currency,
         instalments=[(i.due_date, i.amount) for i in cmd.instalments],
         grace_days=cmd.grace_days,
     )
@@ -130,8 +142,12 @@ def agree_payment_plan(cmd: AgreePaymentPlan, uow: UnitOfWork) -> None:
 
 def agree_settlement(cmd: AgreeSettlement, uow: UnitOfWork) -> None:
     uow.account().agree_settlement(
-        uow.context(), settlement_id=cmd.settlement_id, amount=cmd.amount,
-        currency=cmd.currency, due_by=cmd.due_by, policy=uow.policies.four_eyes,
+        uow.context(),
+        settlement_id=cmd.settlement_id,
+        amount=cmd.amount,
+        currency=cmd.currency,
+        due_by=cmd.due_by,
+        policy=uow.policies.four_eyes,
     )
 
 
@@ -143,15 +159,21 @@ def decide_settlement(cmd: DecideSettlement, uow: UnitOfWork) -> None:
 
 def write_off(cmd: WriteOff, uow: UnitOfWork) -> None:
     uow.account().write_off(
-        uow.context(), invoice_id=cmd.invoice_id, amount=cmd.amount, reason=cmd.reason,
+        uow.context(),
+        invoice_id=cmd.invoice_id,
+        amount=cmd.amount,
+        reason=cmd.reason,
         policy=uow.policies.four_eyes,
     )
 
 
 def request_write_off(cmd: RequestWriteOff, uow: UnitOfWork) -> None:
     uow.account().request_write_off(
-        uow.context(), request_id=cmd.request_id, invoice_id=cmd.invoice_id,
-        amount=cmd.amount, reason=cmd.reason,
+        uow.context(),
+        request_id=cmd.request_id,
+        invoice_id=cmd.invoice_id,
+        amount=cmd.amount,
+        reason=cmd.reason,
     )
 
 
@@ -165,15 +187,24 @@ def decide_write_off(cmd: DecideWriteOff, uow: UnitOfWork) -> None:
 
 def record_recovery(cmd: RecordRecovery, uow: UnitOfWork) -> None:
     uow.account().record_recovery(
-        uow.context(cmd.received_on), recovery_id=cmd.recovery_id, invoice_id=cmd.invoice_id,
-        amount=cmd.amount, received_on=cmd.received_on,
+        uow.context(cmd.received_on),
+        recovery_id=cmd.recovery_id,
+        invoice_id=cmd.invoice_id,
+        amount=cmd.amount,
+        received_on=cmd.received_on,
     )
 
 
 def record_contact(cmd: RecordContact, uow: UnitOfWork) -> None:
     uow.account().record_contact(
-        uow.context(), contact_id=cmd.contact_id, channel=cmd.channel, outcome=cmd.outcome,
-        at=cmd.at, policy=uow.policies.contact, purpose=cmd.purpose, note=cmd.note,
+        uow.context(),
+        contact_id=cmd.contact_id,
+        channel=cmd.channel,
+        outcome=cmd.outcome,
+        at=cmd.at,
+        policy=uow.policies.contact,
+        purpose=cmd.purpose,
+        note=cmd.note,
     )
 
 
@@ -181,7 +212,7 @@ def process_day(cmd: ProcessDay, uow: UnitOfWork) -> None:
     uow.account().process_day(uow.context(cmd.day), cmd.day, uow.policies.dunning)
 
 
-HANDLERS = {
+HANDLERS: dict[type[Command], Handler] = {
     OpenDispute: open_dispute,
     ResolveDispute: resolve_dispute,
     MakePromise: make_promise,

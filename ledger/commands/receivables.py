@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ledger.aggregates.state import Allocation
 from ledger.commands.base import Amount, Command, Currency, Identifier, Text
-from ledger.unit_of_work import UnitOfWork
+from ledger.unit_of_work import Handler, UnitOfWork
 
 
 class AllocationLine(BaseModel):
@@ -107,8 +107,7 @@ def reverse_payment(cmd: ReversePayment, uow: UnitOfWork) -> None:
     uow.account().reverse_payment(uow.context(), payment_id=cmd.payment_id, reason=cmd.reason)
 
 
-
-HANDLERS = {
+HANDLERS: dict[type[Command], Handler] = {
     IssueInvoice: issue_invoice,
     AdjustInvoice: adjust_invoice,
     RecordPayment: record_payment,

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from ledger.commands import accounts, collections, receivables
 from ledger.commands.base import Command
-from ledger.unit_of_work import UnitOfWork
-
-Handler = Callable[[Any, UnitOfWork], None]
+from ledger.unit_of_work import Handler
 
 HANDLERS: dict[type[Command], Handler] = {
     **accounts.HANDLERS,
