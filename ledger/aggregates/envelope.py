@@ -22,6 +22,7 @@ NOT_PAYLOAD = frozenset(
     {"originator_id", "originator_version", "timestamp", "prev_hash", "originator_topic"}
 )
 
+
 @dataclass(frozen=True)
 class CommandContext:
     """What the application knows about the command being handled."""

@@ -1,0 +1,93 @@
+"""The ledger as its entry points (CLI, API, consumers) see it.
+
+Writes go through the command bus; reads rebuild accounts from their events.
+Nothing here knows about HTTP, Kafka or where the database is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import distinct, select
+
+from ledger.account_view import account_view
+from ledger.aggregates import Account, account_id_for
+from ledger.aggregates.envelope import LedgerEvent
+from ledger.application import LedgerApplication
+from ledger.canonical import plain
+from ledger.commands.base import Actor, Command, CommandResult
+from ledger.commands.bus import BatchReport, CommandBus
+from ledger.policies import Policies
+
+
+class LedgerService:
+    def __init__(
+        self,
+        app: LedgerApplication,
+        policies: Policies,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.app = app
+        self.policies = policies
+        self.clock = clock
+        self.bus = CommandBus(app, policies, clock)
+
+    def execute(self, command: Command, actor: Actor) -> CommandResult:
+        return self.bus.execute(command, actor)
+
+    def execute_batch(
+        self, commands: Iterable[Command], actor: Actor, *, skip_invalid: bool = False
+    ) -> BatchReport:
+        return self.bus.execute_batch(commands, actor, skip_invalid=skip_invalid)
+
+    def account(self, number: str) -> Account:
+        return self.app.get_account(account_id_for(number))
+
+    def account_as_of(
+        self, number: str, as_of: date | None = None, known_at: datetime | None = None
+    ) -> dict[str, Any]:
+        account = self.app.account_known_at(account_id_for(number), known_at)
+        return account_view(account, as_of or self.clock().date(), known_at)
+
+    def history(self, number: str) -> Iterator[dict[str, Any]]:
+        """Every event of the account with its envelope and hash, oldest first."""
+        for event in self.app.account_events(account_id_for(number)):
+            yield event_record(event)
+
+    def account_numbers(self) -> list[str]:
+        record = self.app.recorder.events_record_cls  # type: ignore[attr-defined]
+        query = select(distinct(record.originator_id))
+        with self.app.datastore.transaction(commit=False) as session:
+            ids = [row[0] for row in session.execute(query)]
+        numbers = []
+        for account_id in ids:
+            opened = next(iter(self.app.events.get(account_id, limit=1)))
+            numbers.append(opened.number)  # type: ignore[attr-defined]
+        return sorted(numbers)
+
+
+def event_record(event: LedgerEvent) -> dict[str, Any]:
+    record: dict[str, Any] = plain(
+        {
+            "account_id": event.originator_id,
+            "version": event.originator_version,
+            "type": event.event_type,
+            "effective_on": event.effective_on,
+            "recorded_at": event.timestamp,
+            "actor_id": event.actor_id,
+            "actor_role": event.actor_role,
+            "command_id": event.command_id,
+            "correlation_id": event.correlation_id,
+            "prev_hash": event.prev_hash,
+            "hash": event.digest(),
+            "payload": {
+                k: v
+                for k, v in event.payload().items()
+                if k
+                not in ("effective_on", "actor_id", "actor_role", "command_id", "correlation_id")
+            },
+        }
+    )
+    return record
