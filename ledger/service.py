@@ -6,7 +6,7 @@ Nothing here knows about HTTP, Kafka or where the database is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -38,9 +38,16 @@ class LedgerService:
         return self.bus.execute(command, actor)
 
     def execute_batch(
-        self, commands: Iterable[Command], actor: Actor, *, skip_invalid: bool = False
+        self,
+        commands: Iterable[Command],
+        actor: Actor,
+        *,
+        skip_invalid: bool = False,
+        recorded_at: Sequence[datetime] | None = None,
     ) -> BatchReport:
-        return self.bus.execute_batch(commands, actor, skip_invalid=skip_invalid)
+        return self.bus.execute_batch(
+            commands, actor, skip_invalid=skip_invalid, recorded_at=recorded_at
+        )
 
     def account(self, number: str) -> Account:
         return self.app.get_account(account_id_for(number))

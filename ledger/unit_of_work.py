@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from sqlalchemy import text
 
 from ledger.aggregates import Account, CommandContext, account_id_for
 from ledger.aggregates.errors import AccountAlreadyExists, AccountNotFound, VersionMismatch
@@ -21,15 +22,42 @@ from ledger.commands.base import Actor, Command
 from ledger.policies import Policies
 
 
+def advisory_lock(session: Any) -> Callable[[UUID], None]:
+    """On PostgreSQL, writers to one account queue on a transaction-scoped advisory lock
+    instead of all reading the same version and all but one failing; optimistic
+    concurrency (the unique version) stays as the guarantee. SQLite serialises writers
+    already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return lambda _: None
+
+    def lock(account_id: UUID) -> None:
+        key = int.from_bytes(account_id.bytes[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+    return lock
+
+
 class AccountRepository:
-    def __init__(self, app: LedgerApplication) -> None:
+    def __init__(
+        self, app: LedgerApplication, lock: Callable[[UUID], None] = lambda _: None
+    ) -> None:
         self.app = app
+        self._lock = lock
+        self._locked: set[UUID] = set()
         self.seen: dict[UUID, Account] = {}
+
+    def lock(self, number: str) -> None:
+        """Hold the account for the rest of the transaction (once per account)."""
+        account_id = account_id_for(number)
+        if account_id not in self._locked:
+            self._lock(account_id)
+            self._locked.add(account_id)
 
     def get(self, number: str, expected_version: int | None = None) -> Account:
         account_id = account_id_for(number)
         account = self.seen.get(account_id)
         if account is None:
+            self.lock(number)
             try:
                 account = self.app.repository.get(account_id)
             except AggregateNotFoundError:
@@ -48,7 +76,7 @@ class AccountRepository:
         return bool(self.app.recorder.select_events(account_id, limit=1))
 
     def add(self, account: Account) -> None:
-        if account.id not in self.seen and account.version == 1 and self.exists(account.number):
+        if self.exists(account.number):
             raise AccountAlreadyExists(f"account {account.number!r} already exists")
         self.seen[account.id] = account
 
@@ -67,12 +95,13 @@ class UnitOfWork:
         self.actor = actor
         self.clock = clock
         self.policies = policies
-        self.accounts = AccountRepository(app)
+        self.accounts = AccountRepository(app, advisory_lock(session))
         self.command: Command | None = None
+        self.recorded_at: datetime | None = None
 
     def context(self, effective_on: date | None = None) -> CommandContext:
         assert self.command is not None
-        now = self.clock()
+        now = self.recorded_at or self.clock()
         return CommandContext(
             actor_id=self.actor.actor_id,
             actor_role=self.actor.role,

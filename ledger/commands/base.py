@@ -60,6 +60,7 @@ class Actor:
 
 
 SYSTEM = Actor("system", "system")
+SERVICE_ACTOR = Actor("cli-import", "service")
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,15 @@ decide again, a few times at most.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import cast
 
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
-from sqlalchemy.exc import IntegrityError as SQLIntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from ledger.aggregates.envelope import LedgerEvent
 from ledger.aggregates.errors import ConcurrencyConflict, IdempotencyConflict, LedgerError
@@ -26,8 +28,23 @@ from ledger.commands.registry import HANDLERS
 from ledger.policies import Policies
 from ledger.unit_of_work import UnitOfWork
 
-CONFLICTS = (StoreIntegrityError, SQLIntegrityError)
+RETRYABLE_SQLSTATES = {"23505", "40001", "40P01"}  # unique violation, serialization, deadlock
+
+
+def is_race(error: Exception) -> bool:
+    if isinstance(error, StoreIntegrityError):
+        return True
+    if isinstance(error, DBAPIError):
+        if error.orig is not None and getattr(error.orig, "pgcode", None) is not None:
+            return getattr(error.orig, "pgcode", None) in RETRYABLE_SQLSTATES
+        return "UNIQUE constraint failed" in str(error)
+    return False
 MAX_ATTEMPTS = 8
+
+
+def back_off(attempt: int) -> None:
+    """Jittered, growing pause, so writers racing for one account stop colliding."""
+    time.sleep(random.uniform(0, 0.005 * 2**attempt))
 
 
 def utc_now() -> datetime:
@@ -56,10 +73,13 @@ class CommandBus:
         command_log.create_tables(app.datastore.engine)
 
     def execute(self, command: Command, actor: Actor) -> CommandResult:
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
             try:
                 report = self._run([command], actor, atomic=True)
-            except CONFLICTS:
+            except (StoreIntegrityError, DBAPIError) as error:
+                if not is_race(error):
+                    raise
+                back_off(attempt)
                 continue
             if report.errors:
                 raise report.errors[0]
@@ -69,25 +89,46 @@ class CommandBus:
         )
 
     def execute_batch(
-        self, commands: Iterable[Command], actor: Actor, *, skip_invalid: bool = False
+        self,
+        commands: Iterable[Command],
+        actor: Actor,
+        *,
+        skip_invalid: bool = False,
+        recorded_at: Sequence[datetime] | None = None,
     ) -> BatchReport:
         """All-or-nothing unless ``skip_invalid``: every command is checked, errors are
-        reported by position, and nothing is written if any failed."""
+        reported by position, and nothing is written if any failed.
+
+        ``recorded_at`` replays history that happened elsewhere (a legacy ledger, the
+        demo portfolio) with its original recorded times; it is never exposed to clients.
+        """
         batch = list(commands)
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
             try:
-                return self._run(batch, actor, atomic=not skip_invalid)
-            except CONFLICTS:
+                return self._run(batch, actor, atomic=not skip_invalid, recorded_at=recorded_at)
+            except (StoreIntegrityError, DBAPIError) as error:
+                if not is_race(error):
+                    raise
+                back_off(attempt)
                 continue
         raise ConcurrencyConflict(f"batch kept conflicting; gave up after {MAX_ATTEMPTS} attempts")
 
-    def _run(self, batch: list[Command], actor: Actor, *, atomic: bool) -> BatchReport:
+    def _run(
+        self,
+        batch: list[Command],
+        actor: Actor,
+        *,
+        atomic: bool,
+        recorded_at: Sequence[datetime] | None = None,
+    ) -> BatchReport:
         report = BatchReport()
         with self.app.datastore.transaction(commit=True) as session:
             uow = UnitOfWork(self.app, session, actor, self.clock, self.policies)
             decided: list[tuple[int, Command, list[LedgerEvent]]] = []
             for position, command in enumerate(batch):
+                uow.recorded_at = recorded_at[position] if recorded_at else None
                 try:
+                    uow.accounts.lock(command.account)
                     replay = self._seen_before(session, command)
                     if replay is not None:
                         report.results[position] = replay

@@ -1,0 +1,35 @@
+"""Read an account: state as of a date, and its history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import ServiceDep
+
+router = APIRouter(prefix="/accounts", tags=["accounts"])
+
+
+@router.get("")
+def list_accounts(service: ServiceDep) -> list[str]:
+    """All account numbers."""
+    return service.account_numbers()
+
+
+@router.get("/{number}")
+def get_account(
+    number: str,
+    service: ServiceDep,
+    as_of: date | None = Query(default=None, description="business date"),
+    known_at: datetime | None = Query(default=None, description="recorded time (UTC)"),
+) -> dict[str, Any]:
+    """The account as of a business date, as known at a recorded time."""
+    return service.account_as_of(number, as_of, known_at)
+
+
+@router.get("/{number}/history")
+def get_history(number: str, service: ServiceDep) -> list[dict[str, Any]]:
+    """Every event of the account with its envelope and hash."""
+    return list(service.history(number))

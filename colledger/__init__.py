@@ -1,0 +1,1 @@
+"""The `colledger` command line: an entry point, like `api/` and `consumers/`."""

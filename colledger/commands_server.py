@@ -1,0 +1,30 @@
+"""`colledger serve`: the HTTP API on uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import uvicorn
+
+from api.app import create_app
+from colledger.rendering import console
+from colledger.wiring import service_for, settings_for
+
+
+def register(sub: Any) -> None:
+    serve = sub.add_parser("serve", help="serve the HTTP API")
+    serve.add_argument("--host", help="default: $COLLEDGER_API_HOST or 127.0.0.1")
+    serve.add_argument("--port", type=int, help="default: $COLLEDGER_API_PORT or 8000")
+    serve.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    settings = settings_for(args)
+    host = args.host or settings.api_host
+    port = args.port or settings.api_port
+    app = create_app(service_for(args))
+    console.print(f"collections ledger on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    console.print(f"event store: {settings.database_url}")
+    uvicorn.run(app, host=host, port=port, log_level="info")
+    return 0

@@ -1,0 +1,55 @@
+"""`colledger`: the ledger from a terminal.
+
+Each sub-command parses its arguments, calls the ledger service, and renders
+the result; none of them holds business rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+
+from colledger import commands_accounts, commands_data, commands_server
+from ledger.aggregates.errors import LedgerError
+
+
+def iso_date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def utc_time(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give a timezone, e.g. 2026-04-05T12:00:00Z")
+    return moment
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="colledger", description="Event-sourced accounts-receivable collections ledger."
+    )
+    parser.add_argument(
+        "--database-url",
+        help="event store URL (default: $COLLEDGER_DATABASE_URL or sqlite:///var/ledger.db)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands_server.register(sub)
+    commands_data.register(sub, iso_date)
+    commands_accounts.register(sub, iso_date, utc_time)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except LedgerError as error:
+        print(f"error [{error.rule()}]: {error.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""How the CLI shows read results: rich tables for people, JSON or CSV for machines."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, sort_keys=True, indent=2) + "\n")
+
+
+def emit_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+
+
+def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+    grid = Table(title=title, title_justify="left")
+    for column in columns:
+        numeric = column.lower() in NUMERIC_COLUMNS
+        grid.add_column(column, justify="right" if numeric else "left")
+    for row in rows:
+        grid.add_row(*("" if cell is None else str(cell) for cell in row))
+    return grid
+
+
+NUMERIC_COLUMNS = {
+    "amount", "outstanding", "overdue", "disputed", "unapplied credit", "balance", "dpd",
+    "version", "events",
+}
+
+
+def show_account(view: dict[str, Any]) -> None:
+    flags = ", ".join(k for k, v in view["flags"].items() if v) or "none"
+    console.print(
+        f"[bold]{view['account']}[/bold] {view['name']}  ({view['segment']}, "
+        f"net {view['terms_days']}, {view['timezone']}, agent {view['agent_id'] or '-'})"
+    )
+    known = f", as known at {view['known_at']}" if view["known_at"] else ""
+    console.print(f"as of {view['as_of']}{known}; version {view['version']}; flags: {flags}")
+    console.print(
+        table(
+            "Totals",
+            ["Currency", "Outstanding", "Overdue", "Disputed", "Unapplied credit", "Balance"],
+            [
+                [c, t["outstanding"], t["overdue"], t["disputed"], t["unapplied_credit"],
+                 t["balance"]]
+                for c, t in sorted(view["totals"].items())
+            ],
+        )
+    )
+    console.print(
+        table(
+            "Open invoices",
+            ["Invoice", "Currency", "Amount", "Issued", "Due", "DPD", "Outstanding", "Disputed"],
+            [
+                [i["invoice_id"], i["currency"], i["amount"], i["issue_date"], i["due_date"],
+                 i["days_past_due"], i["outstanding"], i["disputed"]]
+                for i in view["invoices"]
+            ],
+        )
+    )
+    if view["open_promise"]:
+        p = view["open_promise"]
+        console.print(f"open promise {p['promise_id']}: {p['amount']} {p['currency']} by {p['due_date']}")
+
+
+def show_history(number: str, events: list[dict[str, Any]]) -> None:
+    console.print(
+        table(
+            f"History of {number}",
+            ["Version", "Type", "Effective", "Recorded (UTC)", "Actor", "Role", "Hash"],
+            [
+                [e["version"], e["type"], e["effective_on"], e["recorded_at"], e["actor_id"],
+                 e["actor_role"], e["hash"][:12]]
+                for e in events
+            ],
+        )
+    )

@@ -1,0 +1,618 @@
+"""Random command sequences through a real LedgerService, checked against a small model.
+
+The machine drives two or three accounts holding USD and JPY invoices (two
+minor units and none) through the command bus on SQLite in memory, with the
+recorded-time clock and the business date only moving forward. Many commands
+are meant to fail (over-allocation, the wrong currency, a write-off above the
+four-eyes threshold, approving one's own request); the model says beforehand
+whether each command should pass, so a wrongly accepted command fails the test
+as surely as a wrongly rejected one, and a rejected command must leave the
+event store untouched. Snapshots are taken every few events so that loading
+through the repository (snapshot + tail) is compared with a full replay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from ledger.account_view import account_view
+from ledger.aggregates import Account
+from ledger.aggregates.errors import LedgerError
+from ledger.canonical import GENESIS_HASH
+from ledger.commands.accounts import OpenAccount
+from ledger.commands.base import Actor, Command, CommandResult
+from ledger.commands.collections import (
+    DecideWriteOff,
+    MakePromise,
+    OpenDispute,
+    ProcessDay,
+    RecordRecovery,
+    RequestWriteOff,
+    ResolveDispute,
+    WriteOff,
+)
+from ledger.commands.receivables import (
+    AdjustInvoice,
+    AllocatePayment,
+    AllocationLine,
+    IssueInvoice,
+    RecordPayment,
+    ReversePayment,
+)
+from tests.builders import AGENT, MANAGER, OTHER_MANAGER, make_service
+
+PLACES = {"USD": 2, "JPY": 0}
+CURRENCIES = tuple(PLACES)
+THRESHOLD = Decimal(1000)
+SNAPSHOT_EVERY = 5
+START = date(2026, 1, 5)
+
+
+def money(currency: str, units: int) -> Decimal:
+    return Decimal(units).scaleb(-PLACES[currency])
+
+
+def units(currency: str, amount: Decimal) -> int:
+    return int(amount.scaleb(PLACES[currency]))
+
+
+@dataclass
+class ModelInvoice:
+    currency: str
+    amount: Decimal
+    issue_date: date
+    due_date: date
+    debit: Decimal = Decimal(0)
+    credit: Decimal = Decimal(0)
+    allocated: Decimal = Decimal(0)
+    written_off: Decimal = Decimal(0)
+    recovered: Decimal = Decimal(0)
+    disputed: Decimal = Decimal(0)
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount + self.debit - self.credit - self.allocated - self.written_off
+
+    @property
+    def undisputed(self) -> Decimal:
+        return self.outstanding - self.disputed
+
+
+@dataclass
+class ModelPayment:
+    currency: str
+    amount: Decimal
+    received_on: date
+    allocations: dict[str, Decimal] = field(default_factory=dict)
+    reversed: bool = False
+
+    @property
+    def unapplied(self) -> Decimal:
+        return Decimal(0) if self.reversed else self.amount - sum(self.allocations.values())
+
+
+@dataclass
+class ModelClaim:
+    """A dispute or a write-off request: an amount of one invoice, open until decided."""
+
+    invoice_id: str
+    amount: Decimal
+    raised_by: str
+    open: bool = True
+
+
+@dataclass
+class ModelAccount:
+    """What a credit controller with a spreadsheet would know about one account."""
+
+    terms_days: int
+    invoices: dict[str, ModelInvoice] = field(default_factory=dict)
+    payments: dict[str, ModelPayment] = field(default_factory=dict)
+    disputes: dict[str, ModelClaim] = field(default_factory=dict)
+    requests: dict[str, ModelClaim] = field(default_factory=dict)
+    promise: dict[str, Any] | None = None
+
+    def oldest_due_first(self, currency: str, cash: Decimal) -> dict[str, Decimal]:
+        chosen: dict[str, Decimal] = {}
+        items = sorted(
+            (i.due_date, i.issue_date, invoice_id)
+            for invoice_id, i in self.invoices.items()
+            if i.currency == currency and i.undisputed > 0
+        )
+        for _, _, invoice_id in items:
+            take = min(cash, self.invoices[invoice_id].undisputed)
+            if take <= 0:
+                break
+            chosen[invoice_id] = take
+            cash -= take
+        return chosen
+
+    def explicit(
+        self, currency: str, cash: Decimal, lines: list[tuple[str, Decimal]]
+    ) -> dict[str, Decimal] | None:
+        merged: dict[str, Decimal] = {}
+        for invoice_id, amount in lines:
+            invoice = self.invoices.get(invoice_id)
+            if invoice is None or invoice.currency != currency:
+                return None
+            merged[invoice_id] = merged.get(invoice_id, Decimal(0)) + amount
+        fits = all(amount <= self.invoices[i].undisputed for i, amount in merged.items())
+        return merged if fits and sum(merged.values(), Decimal(0)) <= cash else None
+
+    def apply_allocation(self, payment_id: str, chosen: dict[str, Decimal]) -> None:
+        payment = self.payments[payment_id]
+        for invoice_id, amount in chosen.items():
+            self.invoices[invoice_id].allocated += amount
+            payment.allocations[invoice_id] = payment.allocations.get(invoice_id, Decimal(0)) + amount
+
+    def review_promise(self, day: date) -> None:
+        """Cash received in the promise's window keeps it; a reviewed day past it breaks it."""
+        promise = self.promise
+        if promise is None or promise["status"] != "open":
+            return
+        received = sum(
+            (
+                p.amount
+                for p in self.payments.values()
+                if p.currency == promise["currency"]
+                and not p.reversed
+                and promise["made_on"] <= p.received_on <= promise["deadline"]
+            ),
+            Decimal(0),
+        )
+        if received >= promise["amount"]:
+            promise["status"] = "kept"
+        elif day > promise["deadline"]:
+            promise["status"] = "broken"
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.service, self.clock = make_service()
+        self.service.app.snapshotting_intervals = {Account: SNAPSHOT_EVERY}
+        self.today = START
+        self.clock.set_day(self.today)
+        self.model: dict[str, ModelAccount] = {}
+        self.counter = 0
+        self.recorded: list[tuple[Command, Actor]] = []
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def new_id(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}-{self.counter}"
+
+    def event_count(self) -> int:
+        return self.service.app.recorder.max_notification_id() or 0
+
+    def run(self, command: Command, actor: Actor, expect_ok: bool) -> CommandResult | None:
+        before = self.event_count()
+        try:
+            result = self.service.execute(command, actor)
+        except LedgerError as error:
+            assert self.event_count() == before, f"rejected {command!r} still wrote events"
+            assert not expect_ok, f"model expected {command!r} to pass, ledger said {error!r}"
+            return None
+        assert not result.replayed
+        assert self.event_count() - before == len(result.events)
+        assert expect_ok, f"model expected {command!r} to be rejected, ledger wrote {result}"
+        if result.events:
+            self.recorded.append((command, actor))
+        return result
+
+    def pick_account(
+        self, data: st.DataObject, having: str | None = None
+    ) -> tuple[str, ModelAccount]:
+        """An account, preferring one that has some ``having`` (invoices, payments...)."""
+        numbers = [n for n, a in self.model.items() if having is None or getattr(a, having)]
+        number = data.draw(st.sampled_from(numbers or sorted(self.model)), label="account")
+        return number, self.model[number]
+
+    def has(self, having: str) -> bool:
+        return any(getattr(account, having) for account in self.model.values())
+
+    def pick(self, data: st.DataObject, ids: Any, label: str) -> str:
+        """An existing id mostly, now and then one the account has never heard of."""
+        known = sorted(ids)
+        if not known or data.draw(st.integers(0, 9), label=f"{label} unknown") == 0:
+            return f"no-such-{label}"
+        return data.draw(st.sampled_from(known), label=label)
+
+    def draw_amount(self, data: st.DataObject, currency: str, typical: Decimal) -> Decimal:
+        """Mostly within ``typical``; sometimes beyond it, to provoke the rules that say no."""
+        top = max(1, units(currency, typical))
+        if data.draw(st.integers(0, 4), label="spill") == 0:
+            top = top * 2 + 100
+        return money(currency, data.draw(st.integers(1, top), label="units"))
+
+    def draw_lines(
+        self, data: st.DataObject, account: ModelAccount, currency: str
+    ) -> list[tuple[str, Decimal]]:
+        lines = []
+        for _ in range(data.draw(st.integers(1, 3), label="lines")):
+            same = [i for i, inv in account.invoices.items() if inv.currency == currency]
+            wrong_currency = data.draw(st.integers(0, 7), label="wrong currency") == 0
+            invoice_id = self.pick(data, account.invoices if wrong_currency else same, "invoice")
+            invoice = account.invoices.get(invoice_id)
+            line_currency = invoice.currency if invoice else currency
+            typical = invoice.undisputed if invoice else Decimal(10)
+            lines.append((invoice_id, self.draw_amount(data, line_currency, typical)))
+        return lines
+
+    # -- rules ----------------------------------------------------------------------------
+
+    @initialize(
+        terms=st.lists(st.integers(0, 60), min_size=2, max_size=3),
+        base=st.sampled_from(CURRENCIES),
+    )
+    def open_accounts(self, terms: list[int], base: str) -> None:
+        for n, days in enumerate(terms, start=1):
+            number = f"ACC-{n}"
+            cmd = OpenAccount(
+                account=number, name=f"Debtor {n}", currency=base, terms_days=days,
+                effective_on=self.today,
+            )
+            self.run(cmd, MANAGER, expect_ok=True)
+            self.model[number] = ModelAccount(terms_days=days)
+
+    @rule(days=st.integers(0, 20))
+    def advance_business_day(self, days: int) -> None:
+        self.today += timedelta(days=days)
+        self.clock.set_day(self.today)
+
+    @rule(data=st.data(), currency=st.sampled_from(CURRENCIES))
+    def issue_invoice(self, data: st.DataObject, currency: str) -> None:
+        number, account = self.pick_account(data)
+        invoice_id = self.new_id("INV")
+        if account.invoices and data.draw(st.integers(0, 9), label="duplicate") == 0:
+            invoice_id = data.draw(st.sampled_from(sorted(account.invoices)), label="invoice")
+        amount = money(currency, data.draw(st.integers(1, 400_000), label="amount"))
+        too_precise = data.draw(st.integers(0, 14), label="too precise") == 0
+        if too_precise:
+            amount += Decimal("0.005")
+        issued = self.today - timedelta(days=data.draw(st.integers(0, 5), label="backdate"))
+        offset = data.draw(st.none() | st.integers(-3, 60), label="due offset")
+        due = None if offset is None else issued + timedelta(days=offset)
+        cmd = IssueInvoice(
+            account=number, invoice_id=invoice_id, amount=amount, currency=currency,
+            issue_date=issued, due_date=due, effective_on=self.today,
+        )
+        expect = (
+            invoice_id not in account.invoices
+            and not too_precise
+            and (offset is None or offset >= 0)
+        )
+        if self.run(cmd, MANAGER, expect):
+            due = due or issued + timedelta(days=account.terms_days)
+            account.invoices[invoice_id] = ModelInvoice(currency, amount, issued, due)
+
+    @precondition(lambda self: self.has('invoices'))
+    @rule(data=st.data(), kind=st.sampled_from(["credit", "debit"]))
+    def adjust_invoice(self, data: st.DataObject, kind: str) -> None:
+        number, account = self.pick_account(data, 'invoices')
+        invoice_id = self.pick(data, account.invoices, "invoice")
+        invoice = account.invoices.get(invoice_id)
+        currency = invoice.currency if invoice else "USD"
+        amount = self.draw_amount(data, currency, invoice.undisputed if invoice else Decimal(5))
+        cmd = AdjustInvoice(
+            account=number, invoice_id=invoice_id, note_id=self.new_id("NOTE"), kind=kind,
+            amount=amount, reason="property test", effective_on=self.today,
+        )
+        expect = invoice is not None and (kind == "debit" or amount <= invoice.undisputed)
+        if self.run(cmd, MANAGER, expect) and invoice is not None:
+            if kind == "credit":
+                invoice.credit += amount
+            else:
+                invoice.debit += amount
+
+    @rule(data=st.data(), currency=st.sampled_from(CURRENCIES), explicit=st.booleans())
+    def record_payment(self, data: st.DataObject, currency: str, explicit: bool) -> None:
+        number, account = self.pick_account(data)
+        cash = money(currency, data.draw(st.integers(1, 500_000), label="cash"))
+        lines = self.draw_lines(data, account, currency) if explicit else []
+        received = self.today - timedelta(days=data.draw(st.integers(0, 3), label="backdate"))
+        cmd = RecordPayment(
+            account=number, payment_id=self.new_id("PAY"), amount=cash, currency=currency,
+            received_on=received, effective_on=self.today,
+            allocations=tuple(AllocationLine(invoice_id=i, amount=a) for i, a in lines),
+        )
+        chosen = account.explicit(currency, cash, lines) if lines else None
+        if not lines:
+            chosen = account.oldest_due_first(currency, cash)
+        if self.run(cmd, MANAGER, expect_ok=chosen is not None) and chosen is not None:
+            account.payments[cmd.payment_id] = ModelPayment(currency, cash, received)
+            account.apply_allocation(cmd.payment_id, chosen)
+            account.review_promise(received)
+
+    @precondition(lambda self: self.has('payments'))
+    @rule(data=st.data(), explicit=st.booleans())
+    def allocate_unapplied_credit(self, data: st.DataObject, explicit: bool) -> None:
+        number, account = self.pick_account(data, 'payments')
+        payment_id = self.pick(data, account.payments, "payment")
+        payment = account.payments.get(payment_id)
+        currency = payment.currency if payment else "USD"
+        lines = self.draw_lines(data, account, currency) if explicit else []
+        chosen = None
+        if payment is not None and payment.unapplied > 0:
+            chosen = (
+                account.explicit(currency, payment.unapplied, lines)
+                if lines
+                else account.oldest_due_first(currency, payment.unapplied) or None
+            )
+        cmd = AllocatePayment(
+            account=number, payment_id=payment_id, effective_on=self.today,
+            allocations=tuple(AllocationLine(invoice_id=i, amount=a) for i, a in lines),
+        )
+        if self.run(cmd, MANAGER, expect_ok=chosen is not None) and chosen is not None:
+            account.apply_allocation(payment_id, chosen)
+
+    @precondition(lambda self: self.has('payments'))
+    @rule(data=st.data())
+    def reverse_payment(self, data: st.DataObject) -> None:
+        number, account = self.pick_account(data, 'payments')
+        payment_id = self.pick(data, account.payments, "payment")
+        payment = account.payments.get(payment_id)
+        cmd = ReversePayment(
+            account=number, payment_id=payment_id, reason="bounced", effective_on=self.today
+        )
+        if self.run(cmd, MANAGER, expect_ok=payment is not None and not payment.reversed):
+            assert payment is not None
+            for invoice_id, amount in payment.allocations.items():
+                account.invoices[invoice_id].allocated -= amount
+            payment.reversed = True
+
+    @precondition(lambda self: self.has('invoices'))
+    @rule(data=st.data())
+    def open_dispute(self, data: st.DataObject) -> None:
+        number, account = self.pick_account(data, 'invoices')
+        invoice_id = self.pick(data, account.invoices, "invoice")
+        invoice = account.invoices.get(invoice_id)
+        currency = invoice.currency if invoice else "USD"
+        amount = self.draw_amount(data, currency, invoice.undisputed if invoice else Decimal(5))
+        cmd = OpenDispute(
+            account=number, dispute_id=self.new_id("DSP"), invoice_id=invoice_id,
+            amount=amount, reason="goods damaged", effective_on=self.today,
+        )
+        expect = invoice is not None and amount <= invoice.undisputed
+        if self.run(cmd, AGENT, expect) and invoice is not None:
+            invoice.disputed += amount
+            account.disputes[cmd.dispute_id] = ModelClaim(invoice_id, amount, AGENT.actor_id)
+
+    @precondition(lambda self: self.has('disputes'))
+    @rule(data=st.data(), upheld=st.booleans(), partial=st.booleans())
+    def resolve_dispute(self, data: st.DataObject, upheld: bool, partial: bool) -> None:
+        number, account = self.pick_account(data, 'disputes')
+        dispute_id = self.pick(data, account.disputes, "dispute")
+        dispute = account.disputes.get(dispute_id, ModelClaim("", Decimal(1), "", open=False))
+        invoice = account.invoices.get(dispute.invoice_id)
+        currency = invoice.currency if invoice else "USD"
+        credit = self.draw_amount(data, currency, dispute.amount) if partial else None
+        cmd = ResolveDispute(
+            account=number, dispute_id=dispute_id, outcome="upheld" if upheld else "rejected",
+            credit_amount=credit, effective_on=self.today,
+        )
+        expect = dispute.open and (credit is None or (upheld and credit <= dispute.amount))
+        if self.run(cmd, MANAGER, expect) and invoice is not None:
+            invoice.disputed -= dispute.amount
+            if upheld:
+                invoice.credit += dispute.amount if credit is None else credit
+            dispute.open = False
+
+    @precondition(lambda self: self.has('invoices'))
+    @rule(data=st.data(), actor=st.sampled_from([MANAGER, MANAGER, AGENT]))
+    def write_off(self, data: st.DataObject, actor: Actor) -> None:
+        number, account = self.pick_account(data, 'invoices')
+        invoice_id = self.pick(data, account.invoices, "invoice")
+        invoice = account.invoices.get(invoice_id)
+        currency = invoice.currency if invoice else "USD"
+        typical = min(invoice.undisputed, THRESHOLD) if invoice else Decimal(5)
+        amount = self.draw_amount(data, currency, typical)
+        cmd = WriteOff(
+            account=number, invoice_id=invoice_id, amount=amount, reason="uneconomic",
+            effective_on=self.today,
+        )
+        expect = (
+            invoice is not None
+            and amount <= invoice.undisputed
+            and amount <= THRESHOLD
+            and actor.role == "manager"
+        )
+        if self.run(cmd, actor, expect) and invoice is not None:
+            invoice.written_off += amount
+
+    @precondition(lambda self: self.has('invoices'))
+    @rule(data=st.data(), actor=st.sampled_from([AGENT, MANAGER]))
+    def request_write_off(self, data: st.DataObject, actor: Actor) -> None:
+        number, account = self.pick_account(data, 'invoices')
+        invoice_id = self.pick(data, account.invoices, "invoice")
+        invoice = account.invoices.get(invoice_id)
+        currency = invoice.currency if invoice else "USD"
+        amount = self.draw_amount(data, currency, invoice.undisputed if invoice else Decimal(5))
+        cmd = RequestWriteOff(
+            account=number, request_id=self.new_id("WOR"), invoice_id=invoice_id,
+            amount=amount, reason="insolvent", effective_on=self.today,
+        )
+        expect = invoice is not None and amount <= invoice.undisputed
+        if self.run(cmd, actor, expect):
+            account.requests[cmd.request_id] = ModelClaim(invoice_id, amount, actor.actor_id)
+
+    @precondition(lambda self: self.has('requests'))
+    @rule(data=st.data(), approver=st.sampled_from([OTHER_MANAGER, MANAGER, AGENT]))
+    def decide_write_off(self, data: st.DataObject, approver: Actor) -> None:
+        number, account = self.pick_account(data, 'requests')
+        request_id = self.pick(data, account.requests, "request")
+        approve = data.draw(st.booleans(), label="approve")
+        request = account.requests.get(request_id, ModelClaim("", Decimal(0), "", open=False))
+        invoice = account.invoices.get(request.invoice_id)
+        cmd = DecideWriteOff(
+            account=number, request_id=request_id, approve=approve, effective_on=self.today
+        )
+        expect = (
+            invoice is not None
+            and request.open
+            and approver.role == "manager"
+            and approver.actor_id != request.raised_by
+            and (not approve or request.amount <= invoice.undisputed)
+        )
+        if self.run(cmd, approver, expect) and invoice is not None:
+            request.open = False
+            if approve:
+                invoice.written_off += request.amount
+
+    @precondition(lambda self: self.has('invoices'))
+    @rule(data=st.data())
+    def record_recovery(self, data: st.DataObject) -> None:
+        number, account = self.pick_account(data, 'invoices')
+        written_off = {i for i, inv in account.invoices.items() if inv.written_off > 0}
+        invoice_id = self.pick(data, written_off or account.invoices, "invoice")
+        invoice = account.invoices.get(invoice_id)
+        currency = invoice.currency if invoice else "USD"
+        left = invoice.written_off - invoice.recovered if invoice else Decimal(5)
+        amount = self.draw_amount(data, currency, left)
+        cmd = RecordRecovery(
+            account=number, recovery_id=self.new_id("REC"), invoice_id=invoice_id,
+            amount=amount, received_on=self.today, effective_on=self.today,
+        )
+        if self.run(cmd, MANAGER, expect_ok=invoice is not None and amount <= left):
+            assert invoice is not None
+            invoice.recovered += amount
+
+    @rule(data=st.data(), currency=st.sampled_from(CURRENCIES))
+    def make_promise(self, data: st.DataObject, currency: str) -> None:
+        number, account = self.pick_account(data)
+        due = self.today + timedelta(days=data.draw(st.integers(-1, 20), label="due in"))
+        grace = data.draw(st.integers(0, 3), label="grace")
+        amount = money(currency, data.draw(st.integers(1, 200_000), label="amount"))
+        cmd = MakePromise(
+            account=number, promise_id=self.new_id("PTP"), amount=amount, currency=currency,
+            due_date=due, grace_days=grace, effective_on=self.today,
+        )
+        free = account.promise is None or account.promise["status"] != "open"
+        if self.run(cmd, AGENT, expect_ok=free and due >= self.today):
+            account.promise = {
+                "id": cmd.promise_id, "currency": currency, "amount": amount,
+                "made_on": self.today, "deadline": due + timedelta(days=grace), "status": "open",
+            }
+
+    @rule(data=st.data())
+    def process_day(self, data: st.DataObject) -> None:
+        number, account = self.pick_account(data)
+        self.run(ProcessDay(account=number, day=self.today), MANAGER, expect_ok=True)
+        account.review_promise(self.today)
+
+    @precondition(lambda self: bool(self.recorded))
+    @rule(data=st.data(), tamper=st.booleans())
+    def resend_recorded_command(self, data: st.DataObject, tamper: bool) -> None:
+        """A command id seen before replays its result; reused for other content, it is refused."""
+        command, actor = data.draw(st.sampled_from(self.recorded), label="recorded")
+        if tamper:
+            command = command.model_copy(update={"effective_on": self.today + timedelta(days=1)})
+        before = self.event_count()
+        try:
+            result = self.service.execute(command, actor)
+        except LedgerError:
+            assert tamper, f"resending {command!r} unchanged was refused"
+        else:
+            assert not tamper and result.replayed, f"{command!r} was not recognised"
+        assert self.event_count() == before
+
+    # -- invariants -----------------------------------------------------------------------
+
+    @invariant()
+    def ledger_agrees_with_itself_and_the_model(self) -> None:
+        for number, model in self.model.items():
+            loaded = self.service.account(number)
+            replayed = self.service.app.account_known_at(loaded.id, None)
+            check_state_matches_replay(loaded, replayed)
+            check_hash_chain(list(self.service.history(number)), loaded)
+            check_money(loaded, self.today)
+            check_against_model(loaded, model)
+            view = account_view(replayed, self.today)
+            for currency, totals in view["totals"].items():
+                assert Decimal(totals["balance"]) == loaded.balance(currency)
+
+
+def check_state_matches_replay(loaded: Account, replayed: Account) -> None:
+    def state(account: Account) -> dict[str, Any]:
+        return {k: v for k, v in vars(account).items() if k != "_pending_events"}
+
+    assert state(loaded) == state(replayed)
+
+
+def check_hash_chain(history: list[dict[str, Any]], account: Account) -> None:
+    assert history[0]["prev_hash"] == GENESIS_HASH
+    assert [e["version"] for e in history] == list(range(1, len(history) + 1))
+    for earlier, later in zip(history, history[1:], strict=False):
+        assert later["prev_hash"] == earlier["hash"], f"chain broken at v{later['version']}"
+    assert history[-1]["hash"] == account.head_hash
+    assert history[-1]["version"] == account.version
+
+
+def check_money(account: Account, today: date) -> None:
+    for currency in CURRENCIES:
+        invoices = [i for i in account.invoices.values() if i.currency == currency]
+        open_total = sum((i.outstanding for i in invoices if i.outstanding > 0), Decimal(0))
+        assert account.balance(currency) == open_total - account.unapplied_credit(currency)
+    for invoice in account.invoices.values():
+        assert 0 <= invoice.outstanding <= invoice.amount + invoice.debit_notes, invoice
+        assert 0 <= invoice.disputed <= invoice.outstanding, invoice
+        open_disputes = sum(
+            (
+                d.amount
+                for d in account.disputes.values()
+                if d.invoice_id == invoice.invoice_id and d.status == "open"
+            ),
+            Decimal(0),
+        )
+        assert invoice.disputed == open_disputes
+        assert invoice.outstanding_on(today) == invoice.outstanding
+        assert invoice.recovered <= invoice.written_off
+    for payment in account.payments.values():
+        assert all(amount > 0 for amount in payment.allocations.values())
+        assert payment.allocated <= payment.amount, payment
+        assert payment.unapplied_on(today) == payment.unapplied
+
+
+def check_against_model(account: Account, model: ModelAccount) -> None:
+    assert set(account.invoices) == set(model.invoices)
+    assert set(account.payments) == set(model.payments)
+    for currency in CURRENCIES:
+        mine = [i for i in model.invoices.values() if i.currency == currency]
+        expected = (
+            sum((i.amount for i in mine), Decimal(0))
+            - sum((i.credit for i in mine), Decimal(0))
+            + sum((i.debit for i in mine), Decimal(0))
+            - sum((i.allocated for i in mine), Decimal(0))
+            - sum((i.written_off for i in mine), Decimal(0))
+        )
+        assert account.outstanding(currency) == expected, currency
+        unapplied = sum(
+            (p.unapplied for p in model.payments.values() if p.currency == currency), Decimal(0)
+        )
+        assert account.unapplied_credit(currency) == unapplied, currency
+    for invoice_id, expected_invoice in model.invoices.items():
+        invoice = account.invoices[invoice_id]
+        assert invoice.outstanding == expected_invoice.outstanding, invoice_id
+        assert invoice.disputed == expected_invoice.disputed, invoice_id
+        assert invoice.due_date == expected_invoice.due_date, invoice_id
+    for payment_id, expected_payment in model.payments.items():
+        assert account.payments[payment_id].allocations == expected_payment.allocations
+    if model.promise is not None:
+        assert account.promises[model.promise["id"]].status == model.promise["status"]
+
+
+LedgerMachine.TestCase.settings = settings(
+    max_examples=25,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestRandomCommandSequencesKeepTheLedgerConsistent = LedgerMachine.TestCase
