@@ -96,6 +96,9 @@ class PostgresServer:
         self._account: PostgresAccount | None = None
         self._workdir: Path | None = None
         self._port: int | None = None
+        # A forked child (e.g. multiprocessing) inherits this object and our atexit hooks;
+        # only the process that started the server may stop it.
+        self._owner_pid: int | None = None
 
     # ----------------------------------------------------------------------------------
     # Public API
@@ -166,6 +169,7 @@ class PostgresServer:
         self._binaries = binaries
         self._account = server_account()
         self._workdir = self._make_workdir(self._account)
+        self._owner_pid = os.getpid()
         atexit.register(self.stop)
         try:
             self._initdb(binaries)
@@ -181,9 +185,10 @@ class PostgresServer:
     def stop(self) -> None:
         """Stop the server immediately and delete its data. Safe to call more than once.
 
-        ``-m immediate`` skips the shutdown checkpoint: nothing needs to survive.
+        ``-m immediate`` skips the shutdown checkpoint: nothing needs to survive. Does nothing
+        in a process forked from the one that started the server.
         """
-        if self._workdir is None:
+        if self._workdir is None or os.getpid() != self._owner_pid:
             return
         atexit.unregister(self.stop)
         if self._binaries is not None and (self.data_dir / "postmaster.pid").exists():

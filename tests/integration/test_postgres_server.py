@@ -6,7 +6,7 @@ failures elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import psycopg2
 import pytest
@@ -19,13 +19,12 @@ from infra.postgres_databases import (
     unique_database_name,
 )
 from infra.postgres_server import PostgresServer
-from tests.conftest import DatabaseFactory
 
 pytestmark = pytest.mark.postgres
 
 
 def engine_for(url: str) -> Engine:
-    return create_engine(url, pool_pre_ping=False)
+    return create_engine(url)
 
 
 @pytest.fixture
@@ -72,7 +71,7 @@ def test_each_test_gets_a_fresh_database(engine: Engine, postgres_url: str, run:
 
 
 def test_databases_do_not_see_each_others_tables(
-    postgres_database_url: str, postgres_database_factory: DatabaseFactory
+    postgres_database_url: str, postgres_database_factory: Callable[[], str]
 ) -> None:
     other_url = postgres_database_factory()
     assert other_url != postgres_database_url
