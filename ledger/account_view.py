@@ -27,7 +27,7 @@ def _invoice_rows(account: Account, as_of: date, known_at: datetime | None) -> l
                 for d in account.disputes.values()
                 if d.invoice_id == invoice.invoice_id and d.is_open_on(as_of, known_at)
             ),
-            Decimal(0),
+            zero(invoice.currency),
         )
         rows.append(
             {

@@ -9,12 +9,14 @@ left stays on the account as unapplied credit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 
 from ledger.aggregates.errors import (
     AmountExceedsOutstanding,
     AmountExceedsUndisputed,
     CurrencyMismatch,
+    InvalidDates,
     InvoiceNotFound,
     OverAllocation,
 )
@@ -23,10 +25,15 @@ from ledger.money import positive
 
 
 def allocate_oldest_first(
-    invoices: Iterable[Invoice], currency: str, cash: Decimal
+    invoices: Iterable[Invoice], currency: str, cash: Decimal, on: date | None = None
 ) -> list[Allocation]:
+    """Only invoices issued by ``on`` (the allocation's business date) can take cash."""
     open_items = sorted(
-        (i for i in invoices if i.currency == currency and i.undisputed > 0),
+        (
+            i
+            for i in invoices
+            if i.currency == currency and i.undisputed > 0 and (on is None or i.issue_date <= on)
+        ),
         key=lambda i: (i.due_date, i.issue_date, i.invoice_id),
     )
     allocations: list[Allocation] = []
@@ -45,6 +52,7 @@ def check_explicit(
     currency: str,
     cash: Decimal,
     requested: Sequence[Allocation],
+    on: date | None = None,
 ) -> list[Allocation]:
     """Validate explicit allocations; merge repeats of one invoice; reject the lot on any error."""
     merged: dict[str, Decimal] = {}
@@ -55,6 +63,11 @@ def check_explicit(
         if invoice.currency != currency:
             raise CurrencyMismatch(
                 f"a {currency} payment cannot pay {invoice.currency} invoice {invoice.invoice_id!r}"
+            )
+        if on is not None and invoice.issue_date > on:
+            raise InvalidDates(
+                f"invoice {invoice.invoice_id!r} was issued on {invoice.issue_date}, after this "
+                f"allocation's date {on}: record the payment, then allocate its credit"
             )
         amount = positive(allocation.amount, currency)
         merged[invoice.invoice_id] = merged.get(invoice.invoice_id, Decimal(0)) + amount

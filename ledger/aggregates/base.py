@@ -29,6 +29,7 @@ from ledger.aggregates.state import (
     Settlement,
     WriteOffRequest,
 )
+from ledger.money import zero
 
 
 class AccountState:
@@ -168,5 +169,5 @@ class AccountState:
                 for p in self.payments.values()
                 if p.currency == currency and not p.reversed and start <= p.received_on <= end
             ),
-            Decimal(0),
+            zero(currency),
         )

@@ -20,7 +20,7 @@ from ledger.aggregates.errors import (
     InvalidAmount,
     InvalidCommand,
 )
-from ledger.aggregates.invoices import InvoiceAdjusted
+from ledger.aggregates.invoices import InvoiceAdjusted, InvoiceCommands
 from ledger.aggregates.state import Dispute
 from ledger.money import normalise, positive
 
@@ -74,6 +74,7 @@ class DisputeCommands(AccountState):
         if dispute_id in self.disputes:
             raise DuplicateId(f"dispute {dispute_id!r} already exists")
         invoice = self.invoice(invoice_id)
+        InvoiceCommands.check_dated_after_issue(invoice, ctx.effective_on)
         value = positive(amount, invoice.currency)
         if value > invoice.undisputed:
             raise AmountExceedsUndisputed(

@@ -111,6 +111,7 @@ class InvoiceCommands(AccountState):
             raise InvalidCommand(f"note kind must be 'credit' or 'debit', not {kind!r}")
         if any(m.ref == note_id for m in invoice.movements):
             raise DuplicateId(f"note {note_id!r} already applied to invoice {invoice_id!r}")
+        self.check_dated_after_issue(invoice, ctx.effective_on)
         value = positive(amount, invoice.currency)
         if kind == "credit":
             self.check_reduction(invoice, value)
@@ -123,6 +124,15 @@ class InvoiceCommands(AccountState):
             amount=value,
             reason=reason,
         )
+
+    @staticmethod
+    def check_dated_after_issue(invoice: Invoice, day: date) -> None:
+        """Nothing can happen to an invoice before it was issued."""
+        if day < invoice.issue_date:
+            raise InvalidDates(
+                f"invoice {invoice.invoice_id!r} was only issued on {invoice.issue_date}, "
+                f"not by {day}"
+            )
 
     @staticmethod
     def check_reduction(invoice: Invoice, amount: Decimal) -> None:

@@ -10,7 +10,12 @@ from typing import Any
 from ledger.aggregates.allocation import allocate_oldest_first, check_explicit
 from ledger.aggregates.base import AccountState
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
-from ledger.aggregates.errors import DuplicateId, InvalidCommand, PaymentAlreadyReversed
+from ledger.aggregates.errors import (
+    DuplicateId,
+    InvalidCommand,
+    InvalidDates,
+    PaymentAlreadyReversed,
+)
 from ledger.aggregates.state import Allocation, Invoice, Movement, Payment
 from ledger.money import positive
 
@@ -125,9 +130,9 @@ class PaymentCommands(AccountState):
             raise DuplicateId(f"a payment with reference {reference!r} is already recorded")
         cash = positive(amount, currency)
         if allocations:
-            chosen = check_explicit(self.invoices, currency, cash, allocations)
+            chosen = check_explicit(self.invoices, currency, cash, allocations, received_on)
         else:
-            chosen = allocate_oldest_first(self.invoices.values(), currency, cash)
+            chosen = allocate_oldest_first(self.invoices.values(), currency, cash, received_on)
         self._record(
             PaymentReceived,
             ctx,
@@ -165,9 +170,13 @@ class PaymentCommands(AccountState):
         if credit <= 0:
             raise InvalidCommand(f"payment {payment_id!r} has no unapplied credit")
         if allocations:
-            chosen = check_explicit(self.invoices, payment.currency, credit, allocations)
+            chosen = check_explicit(
+                self.invoices, payment.currency, credit, allocations, ctx.effective_on
+            )
         else:
-            chosen = allocate_oldest_first(self.invoices.values(), payment.currency, credit)
+            chosen = allocate_oldest_first(
+                self.invoices.values(), payment.currency, credit, ctx.effective_on
+            )
         if not chosen:
             raise InvalidCommand(f"no open {payment.currency} invoice to allocate to")
         self._record(
@@ -182,8 +191,9 @@ class PaymentCommands(AccountState):
         payment = self.payment(payment_id)
         if payment.reversed:
             raise PaymentAlreadyReversed(f"payment {payment_id!r} was already reversed")
-        if ctx.effective_on < payment.received_on:
-            raise InvalidCommand("a payment cannot be reversed before it was received")
+        latest = max(m.on for m in payment.movements)
+        if ctx.effective_on < latest:
+            raise InvalidDates(f"payment {payment_id!r} cannot be reversed before {latest}")
         reopened = tuple(
             Allocation(invoice_id, amount)
             for invoice_id, amount in sorted(payment.allocations.items())

@@ -103,6 +103,7 @@ class WriteOffCommands(AccountState):
         """A manager's direct write-off, allowed only up to the four-eyes threshold."""
         invoice = self.invoice(invoice_id)
         value = positive(amount, invoice.currency)
+        InvoiceCommands.check_dated_after_issue(invoice, ctx.effective_on)
         InvoiceCommands.check_reduction(invoice, value)
         if ctx.actor_role != MANAGER:
             raise NotAuthorised("only a manager writes off directly; others request a write-off")
@@ -141,7 +142,9 @@ class WriteOffCommands(AccountState):
     def approve_write_off(self, ctx: CommandContext, *, request_id: str, reason: str) -> None:
         request = self._pending_request(request_id)
         check_approver(ctx, request.requested_by)
-        InvoiceCommands.check_reduction(self.invoice(request.invoice_id), request.amount)
+        invoice = self.invoice(request.invoice_id)
+        InvoiceCommands.check_dated_after_issue(invoice, ctx.effective_on)
+        InvoiceCommands.check_reduction(invoice, request.amount)
         self._record(WriteOffApproved, ctx, request_id=request_id, reason=reason)
         self._record(
             InvoiceWrittenOff,

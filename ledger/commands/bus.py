@@ -125,21 +125,45 @@ class CommandBus:
         with self.app.datastore.transaction(commit=True) as session:
             uow = UnitOfWork(self.app, session, actor, self.clock, self.policies)
             decided: list[tuple[int, Command, list[LedgerEvent]]] = []
+            in_batch: dict[str, tuple[str, int]] = {}
+            repeats: dict[int, int] = {}
             for position, command in enumerate(batch):
                 uow.recorded_at = recorded_at[position] if recorded_at else None
                 try:
                     uow.accounts.lock(command.account)
+                    earlier = self._repeat_of(in_batch, command)
+                    if earlier is not None:
+                        repeats[position] = earlier
+                        continue
                     replay = self._seen_before(session, command)
                     if replay is not None:
                         report.results[position] = replay
                         continue
                     decided.append((position, command, self._decide(uow, command)))
+                    in_batch[command.command_id] = (command_log.digest_of(command), position)
                 except LedgerError as error:
                     report.errors[position] = error
             if report.errors and atomic:
                 return report
             self._save(uow, decided, report)
+            for position, earlier in repeats.items():
+                report.results[position] = replace(report.results[earlier], replayed=True)
         return report
+
+    @staticmethod
+    def _repeat_of(in_batch: dict[str, tuple[str, int]], command: Command) -> int | None:
+        """Position of an earlier command of this batch with the same id: the log only
+        learns of it on save, and a second log row for one id would fail the whole batch."""
+        found = in_batch.get(command.command_id)
+        if found is None:
+            return None
+        digest, position = found
+        if digest != command_log.digest_of(command):
+            raise IdempotencyConflict(
+                f"command id {command.command_id!r} is used twice in this batch for "
+                "different commands"
+            )
+        return position
 
     def _seen_before(self, session: object, command: Command) -> CommandResult | None:
         found = command_log.find(session, command.command_id)

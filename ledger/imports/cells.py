@@ -30,9 +30,7 @@ class CellError(ValueError):
 
 def identifier(text: str) -> str:
     if not IDENTIFIER.fullmatch(text):
-        raise CellError(
-            f"{text!r} is not an identifier: use 1-64 letters, digits or . _ : / -"
-        )
+        raise CellError(f"{text!r} is not an identifier: use 1-64 letters, digits or . _ : / -")
     return text
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
 from ledger.commands.accounts import OpenAccount
 from ledger.commands.base import Actor, CommandResult
 from ledger.commands.receivables import AllocationLine, IssueInvoice, RecordPayment
@@ -117,5 +118,7 @@ def events_of(service: LedgerService, event_type: str, account: str = ACCOUNT) -
     return [event for event in service.history(account) if event["type"] == event_type]
 
 
-def outstanding(service: LedgerService, invoice_id: str = "INV-1", account: str = ACCOUNT) -> Decimal:
+def outstanding(
+    service: LedgerService, invoice_id: str = "INV-1", account: str = ACCOUNT
+) -> Decimal:
     return service.account(account).invoices[invoice_id].outstanding

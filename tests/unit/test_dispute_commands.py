@@ -26,7 +26,6 @@ from tests.unit.given import (
     an_account,
     an_invoice,
     events_of,
-    outstanding,
     rejected,
 )
 
@@ -101,7 +100,9 @@ def test_dispute_on_an_unknown_invoice_is_refused(account: LedgerService) -> Non
 
 
 @pytest.mark.parametrize("amount", ["0", "-1", "0.005"])
-def test_dispute_amount_must_be_positive_in_minor_units(account: LedgerService, amount: str) -> None:
+def test_dispute_amount_must_be_positive_in_minor_units(
+    account: LedgerService, amount: str
+) -> None:
     with rejected(account, InvalidAmount):
         account.execute(dispute(amount), AGENT)
 

@@ -13,6 +13,7 @@ from ledger.aggregates.errors import (
     CurrencyMismatch,
     DuplicateId,
     InvalidCommand,
+    InvalidDates,
     InvoiceNotFound,
     OverAllocation,
     PaymentAlreadyReversed,
@@ -103,7 +104,10 @@ def test_automatic_allocation_skips_the_disputed_part(account: LedgerService) ->
 
     a_payment(account, "PAY-1", "50.00", PAID_ON)
 
-    assert allocations_of(account, "PAY-1") == {"INV-1": Decimal("20.00"), "INV-2": Decimal("30.00")}
+    assert allocations_of(account, "PAY-1") == {
+        "INV-1": Decimal("20.00"),
+        "INV-2": Decimal("30.00"),
+    }
 
 
 def test_payment_beyond_open_invoices_leaves_unapplied_credit(account: LedgerService) -> None:
@@ -223,7 +227,10 @@ def test_allocating_unapplied_credit_explicitly(account: LedgerService) -> None:
     an_invoice(account, "INV-1", "70.00", issue_date=date(2026, 1, 10))
 
     result = account.execute(
-        AllocatePayment(account=ACCOUNT, payment_id="PAY-1", allocations=lines(("INV-1", "70"))),
+        AllocatePayment(
+            account=ACCOUNT, payment_id="PAY-1", allocations=lines(("INV-1", "70")),
+            effective_on=date(2026, 1, 10),
+        ),
         MANAGER,
     )
 
@@ -269,7 +276,9 @@ def test_allocating_more_than_the_unapplied_credit_is_refused(account: LedgerSer
 
     with rejected(account, OverAllocation):
         account.execute(
-            AllocatePayment(account=ACCOUNT, payment_id="PAY-1", allocations=lines(("INV-1", "51"))),
+            AllocatePayment(
+                account=ACCOUNT, payment_id="PAY-1", allocations=lines(("INV-1", "51"))
+            ),
             MANAGER,
         )
 
@@ -281,6 +290,21 @@ def test_allocating_a_reversed_payment_is_refused(account: LedgerService) -> Non
 
     with rejected(account, PaymentAlreadyReversed):
         account.execute(AllocatePayment(account=ACCOUNT, payment_id="PAY-1"), MANAGER)
+
+
+def test_allocating_credit_to_an_invoice_in_another_currency_is_refused(
+    account: LedgerService,
+) -> None:
+    a_payment(account, "PAY-EUR", "50.00", PAID_ON, currency="EUR")
+    an_invoice(account, "INV-1", "100.00")
+
+    with rejected(account, CurrencyMismatch):
+        account.execute(
+            AllocatePayment(
+                account=ACCOUNT, payment_id="PAY-EUR", allocations=lines(("INV-1", "50"))
+            ),
+            MANAGER,
+        )
 
 
 def test_allocating_an_unknown_payment_is_refused(account: LedgerService) -> None:
@@ -327,7 +351,7 @@ def test_reversal_dated_before_the_payment_was_received_is_refused(
 ) -> None:
     a_payment(account, "PAY-1", "50.00", PAID_ON)
 
-    with rejected(account, InvalidCommand):
+    with rejected(account, InvalidDates):
         account.execute(
             ReversePayment(
                 account=ACCOUNT, payment_id="PAY-1", reason="x", effective_on=date(2026, 1, 19)

@@ -1,0 +1,193 @@
+"""Open items: accounts, invoices and payments with their dated money movements.
+
+Each handler turns one event into rows. Currencies of invoices and payments are
+looked up once and remembered, since a handler for a note or an allocation only
+knows the invoice or payment id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import MetaData, Table, select
+
+from ledger.projections.amounts import to_minor
+from ledger.projections.batch_writer import BatchWriter
+from ledger.projections.open_items_schema import open_items_tables
+from ledger.projections.projection import Positioned, Projection, Tables
+
+ACCOUNT_FLAGS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "AgentAssigned": lambda e: {"agent_id": e.agent_id},
+    "AccountTermsChanged": lambda e: {"terms_days": e.terms_days},
+    "CeaseCommunicationRequested": lambda e: {"cease_communication": True},
+    "PlacedWithAgency": lambda e: {"agency_id": e.agency_id},
+    "RecalledFromAgency": lambda e: {"agency_id": None},
+    "ReferredToLegal": lambda e: {"legal_referral": True},
+    "CreditHoldPlaced": lambda e: {"credit_hold": True},
+    "CreditHoldReleased": lambda e: {"credit_hold": False},
+    "PersonalDataErased": lambda e: {"personal_data_erased": True},
+}
+
+
+ID_COLUMNS = {"invoices": "invoice_id", "payments": "payment_id", "disputes": "dispute_id"}
+
+
+class OpenItemsProjection(Projection):
+    name = "open_items"
+
+    def __init__(self) -> None:
+        self.currencies: dict[tuple[str, str, str], str] = {}
+
+    def define(self, metadata: MetaData, suffix: str, token: str) -> Tables:
+        return open_items_tables(metadata, suffix, token)
+
+    def handle(self, session: Any, tables: Tables, events: Sequence[Positioned]) -> None:
+        writer = BatchWriter(session)
+        batch = _Batch(self, session, tables, writer)
+        for item in events:
+            batch.apply(item)
+        writer.flush()
+
+
+class _Batch:
+    """One batch's worth of handling: the writer, the tables and the position."""
+
+    def __init__(self, owner: OpenItemsProjection, session: Any, tables: Tables,
+                 writer: BatchWriter) -> None:
+        self.owner, self.session, self.t, self.w = owner, session, tables, writer
+        self.position = 0
+        self.seq = 0
+
+    def apply(self, item: Positioned) -> None:
+        self.position, self.seq = item.position, 0
+        event = item.event
+        kind = event.event_type
+        account = str(event.originator_id)
+        if kind in ACCOUNT_FLAGS:
+            self.w.update(self.t["accounts"], {"account_id": account}, **ACCOUNT_FLAGS[kind](event))
+            return
+        handler = getattr(self, f"on_{kind}", None)
+        if handler is not None:
+            handler(account, event)
+
+    def currency(self, table: str, account: str, key: str) -> str:
+        cache_key = (self.t[table].name, account, key)
+        found = self.owner.currencies.get(cache_key)
+        if found is None:
+            t: Table = self.t[table]
+            query = select(t.c.currency).where(t.c.account_id == account)
+            if table in ID_COLUMNS:
+                query = query.where(t.c[ID_COLUMNS[table]] == key)
+            found = self.session.execute(query).scalar_one()
+            self.owner.currencies[cache_key] = found
+        return found
+
+    def remember(self, table: str, account: str, key: str, currency: str) -> None:
+        self.owner.currencies[(self.t[table].name, account, key)] = currency
+
+    def invoice_movement(self, account: str, invoice_id: str, on: date, at: datetime,
+                         kind: str, amount: Decimal, ref: str) -> None:
+        currency = self.currency("invoices", account, invoice_id)
+        self.seq += 1
+        self.w.insert(
+            self.t["invoice_movements"], position=self.position, seq=self.seq,
+            account_id=account, invoice_id=invoice_id, currency=currency, on_date=on,
+            recorded_at=at, kind=kind, amount_minor=to_minor(amount, currency), ref=ref,
+        )
+
+    def credit_movement(self, account: str, payment_id: str, on: date, at: datetime,
+                        kind: str, amount: Decimal) -> None:
+        currency = self.currency("payments", account, payment_id)
+        self.seq += 1
+        self.w.insert(
+            self.t["credit_movements"], position=self.position, seq=self.seq,
+            account_id=account, payment_id=payment_id, currency=currency, on_date=on,
+            recorded_at=at, kind=kind, amount_minor=to_minor(amount, currency),
+        )
+
+    def on_AccountOpened(self, account: str, e: Any) -> None:  # noqa: N802
+        self.remember("accounts", account, "", e.currency)
+        limit = None if e.credit_limit is None else to_minor(e.credit_limit, e.currency)
+        self.w.insert(
+            self.t["accounts"], account_id=account, number=e.number, name=e.name,
+            currency=e.currency, segment=e.segment, agent_id=None, terms_days=e.terms_days,
+            credit_limit_minor=limit, timezone=e.timezone, cease_communication=False,
+            agency_id=None, legal_referral=False, credit_hold=False,
+            personal_data_erased=False, opened_on=e.effective_on,
+        )
+
+    def on_CreditLimitSet(self, account: str, e: Any) -> None:  # noqa: N802
+        currency = self.currency("accounts", account, "")
+        limit = None if e.amount is None else to_minor(e.amount, currency)
+        self.w.update(self.t["accounts"], {"account_id": account}, credit_limit_minor=limit)
+
+    def on_InvoiceIssued(self, account: str, e: Any) -> None:  # noqa: N802
+        self.remember("invoices", account, e.invoice_id, e.currency)
+        self.w.insert(
+            self.t["invoices"], account_id=account, invoice_id=e.invoice_id,
+            currency=e.currency, amount_minor=to_minor(e.amount, e.currency),
+            issue_date=e.issue_date, due_date=e.due_date, recorded_at=e.timestamp,
+            reference=e.reference,
+        )
+        self.invoice_movement(account, e.invoice_id, e.issue_date, e.timestamp, "issued",
+                              e.amount, e.invoice_id)
+
+    def on_InvoiceAdjusted(self, account: str, e: Any) -> None:  # noqa: N802
+        sign = -1 if e.kind == "credit" else 1
+        self.invoice_movement(account, e.invoice_id, e.effective_on, e.timestamp,
+                              f"{e.kind}_note", sign * e.amount, e.note_id)
+
+    def on_PaymentReceived(self, account: str, e: Any) -> None:  # noqa: N802
+        self.remember("payments", account, e.payment_id, e.currency)
+        self.w.insert(
+            self.t["payments"], account_id=account, payment_id=e.payment_id,
+            currency=e.currency, amount_minor=to_minor(e.amount, e.currency),
+            received_on=e.received_on, recorded_at=e.timestamp, reference=e.reference,
+            reversed_on=None, reversed_at=None,
+        )
+        self.credit_movement(account, e.payment_id, e.received_on, e.timestamp, "received",
+                             e.amount)
+
+    def on_PaymentAllocated(self, account: str, e: Any) -> None:  # noqa: N802
+        for allocation in e.allocations:
+            self.invoice_movement(account, allocation.invoice_id, e.effective_on, e.timestamp,
+                                  "allocation", -allocation.amount, e.payment_id)
+            self.credit_movement(account, e.payment_id, e.effective_on, e.timestamp,
+                                 "allocation", -allocation.amount)
+
+    def on_PaymentReversed(self, account: str, e: Any) -> None:  # noqa: N802
+        for allocation in e.reopened:
+            self.invoice_movement(account, allocation.invoice_id, e.effective_on, e.timestamp,
+                                  "reversal", allocation.amount, e.payment_id)
+        self.credit_movement(account, e.payment_id, e.effective_on, e.timestamp, "reversal",
+                             -e.unapplied_removed)
+        self.w.update(self.t["payments"], {"account_id": account, "payment_id": e.payment_id},
+                      reversed_on=e.effective_on, reversed_at=e.timestamp)
+
+    def on_InvoiceWrittenOff(self, account: str, e: Any) -> None:  # noqa: N802
+        self.invoice_movement(account, e.invoice_id, e.effective_on, e.timestamp, e.kind,
+                              -e.amount, e.ref)
+
+    def on_DisputeOpened(self, account: str, e: Any) -> None:  # noqa: N802
+        currency = self.currency("invoices", account, e.invoice_id)
+        self.remember("disputes", account, e.dispute_id, currency)
+        self.w.insert(
+            self.t["disputes"], account_id=account, dispute_id=e.dispute_id,
+            invoice_id=e.invoice_id, currency=currency,
+            amount_minor=to_minor(e.amount, currency), opened_on=e.effective_on,
+            opened_at=e.timestamp, opened_by=e.actor_id, resolved_on=None, resolved_at=None,
+            outcome=None, credited_minor=None,
+        )
+
+    def on_DisputeResolved(self, account: str, e: Any) -> None:  # noqa: N802
+        currency = self.currency("disputes", account, e.dispute_id)
+        self.w.update(
+            self.t["disputes"], {"account_id": account, "dispute_id": e.dispute_id},
+            resolved_on=e.effective_on, resolved_at=e.timestamp, outcome=e.outcome,
+            credited_minor=to_minor(e.credited, currency),
+        )
+
+

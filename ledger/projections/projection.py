@@ -1,0 +1,53 @@
+"""What a projection is: named tables, and how events change their rows.
+
+A projection defines its tables for a given physical suffix, so the same
+definition serves the live tables and the fresh ones a rebuild fills before they
+are swapped in. Index names carry a per-build token because index names are
+global in a schema and outlive the rename of their table.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from sqlalchemy import Index, MetaData, Table
+
+from ledger.aggregates.envelope import LedgerEvent
+
+LIVE = ""
+REBUILD = "__rebuild"
+
+
+@dataclass(frozen=True)
+class Positioned:
+    """An event and its position (notification id) in the store's log."""
+
+    position: int
+    event: LedgerEvent
+
+
+class Tables(dict[str, Table]):
+    """A projection's tables by logical name."""
+
+
+class Projection(ABC):
+    name: ClassVar[str]
+
+    @abstractmethod
+    def define(self, metadata: MetaData, suffix: str, token: str) -> Tables:
+        """Declare the tables (named ``base + suffix``) with their indexes."""
+
+    @abstractmethod
+    def handle(self, session: Any, tables: Tables, events: Sequence[Positioned]) -> None:
+        """Apply a batch of events; called inside the transaction that advances tracking."""
+
+    def live(self) -> Tables:
+        return self.define(MetaData(), LIVE, "0")
+
+
+def index(table_name: str, token: str, *columns: Any, unique: bool = False) -> Index:
+    names = "_".join(c if isinstance(c, str) else c.name for c in columns)
+    return Index(f"ix_{table_name}_{names}_{token}"[:63], *columns, unique=unique)

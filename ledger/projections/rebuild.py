@@ -1,0 +1,93 @@
+"""Rebuild read models from the whole log, then swap them in atomically.
+
+The replay fills fresh tables (``<name>__rebuild``) in large batches while the live
+tables keep serving reads and keep following the log. When the replay has caught
+up, one transaction sets the projections' tracking to the replay's position, drops
+the live tables and renames the fresh ones into their place: readers see the old
+model or the new one, never half of one. The follower then applies whatever
+arrived after the replay's position to the new tables.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import MetaData, text
+
+from ledger.application import LedgerApplication
+from ledger.projections import tracking
+from ledger.projections.projection import REBUILD, Projection, Tables
+from ledger.projections.runner import decode
+
+Progress = Callable[[int, int], None]
+
+
+def _fresh_tables(app: LedgerApplication, projections: Sequence[Projection]) -> dict[str, Tables]:
+    token = secrets.token_hex(3)
+    built = {p.name: p.define(MetaData(), REBUILD, token) for p in projections}
+    engine = app.datastore.engine
+    for tables in built.values():
+        for table in tables.values():
+            table.drop(engine, checkfirst=True)
+            table.create(engine)
+    return built
+
+
+def _replay(
+    app: LedgerApplication,
+    projections: Sequence[Projection],
+    built: dict[str, Tables],
+    session: Any,
+    start: int,
+    batch_size: int,
+) -> int:
+    notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size)
+    if not notifications:
+        return start
+    events = decode(app, notifications)
+    for projection in projections:
+        projection.handle(session, built[projection.name], events)
+    last: int = notifications[-1].id
+    return last
+
+
+def rebuild(
+    app: LedgerApplication,
+    projections: Sequence[Projection],
+    batch_size: int = 5000,
+    progress: Progress | None = None,
+) -> int:
+    """Rebuild the given projections; return the position they were swapped in at."""
+    built = _fresh_tables(app, projections)
+    head = app.recorder.max_notification_id() or 0
+    position = 0
+    while True:
+        with app.datastore.transaction(commit=True) as session:
+            reached = _replay(app, projections, built, session, position, batch_size)
+        if reached == position:
+            break
+        position = reached
+        if progress is not None:
+            progress(position, max(head, position))
+    with app.datastore.transaction(commit=True) as session:
+        for projection in projections:
+            tracking.ensure(session, projection.name)
+            tracking.reset(session, projection.name, position)
+        while True:
+            reached = _replay(app, projections, built, session, position, batch_size)
+            if reached == position:
+                break
+            position = reached
+        for projection in projections:
+            tracking.reset(session, projection.name, position)
+            _swap(session, projection, built[projection.name])
+    return position
+
+
+def _swap(session: Any, projection: Projection, built: Tables) -> None:
+    live = projection.live()
+    for logical, table in built.items():
+        session.execute(text(f"DROP TABLE IF EXISTS {live[logical].name}"))
+        session.execute(text(f"ALTER TABLE {table.name} RENAME TO {live[logical].name}"))

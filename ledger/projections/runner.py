@@ -1,0 +1,139 @@
+"""Keeps projections up to date with the event store's notification log.
+
+Projections at the same position are advanced together: one read and one decode of
+each batch, one transaction in which every projection's tracking row is
+compared-and-set *before* its rows are written, so a second worker racing for the
+same batch blocks on the tracking row and then rolls back instead of double-applying.
+Notification ids may have gaps: positions are "the last id applied", never counts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ledger.aggregates.envelope import LedgerEvent
+from ledger.application import LedgerApplication
+from ledger.projections import tracking
+from ledger.projections.projection import Positioned, Projection, Tables
+
+log = logging.getLogger(__name__)
+
+BeforeCommit = Callable[[Any, Sequence[Positioned]], None]
+
+
+def decode(app: LedgerApplication, notifications: Sequence[Any]) -> list[Positioned]:
+    batch = []
+    for notification in notifications:
+        event = app.mapper.to_domain_event(notification)
+        if isinstance(event, LedgerEvent):
+            batch.append(Positioned(notification.id, event))
+    return batch
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        app: LedgerApplication,
+        projections: Sequence[Projection],
+        batch_size: int = 1000,
+        before_commit: BeforeCommit | None = None,
+    ) -> None:
+        self.app = app
+        self.projections = list(projections)
+        self.batch_size = batch_size
+        self.before_commit = before_commit
+        self.live: dict[str, Tables] = {p.name: p.live() for p in self.projections}
+        self.setup()
+
+    def setup(self) -> None:
+        engine = self.app.datastore.engine
+        tracking.metadata.create_all(engine, checkfirst=True)
+        for tables in self.live.values():
+            for table in tables.values():
+                table.create(engine, checkfirst=True)
+        with self.app.datastore.transaction(commit=True) as session:
+            for projection in self.projections:
+                tracking.ensure(session, projection.name)
+
+    def positions(self) -> dict[str, int]:
+        with self.app.datastore.transaction(commit=False) as session:
+            return {p.name: tracking.position(session, p.name) for p in self.projections}
+
+    def run_once(self) -> int:
+        """Apply at most one batch to each group of projections; return events applied."""
+        groups: dict[int, list[Projection]] = defaultdict(list)
+        positions = self.positions()
+        for projection in self.projections:
+            groups[positions[projection.name]].append(projection)
+        applied = 0
+        for start, group in sorted(groups.items()):
+            try:
+                applied += self._advance(start, group)
+            except tracking.TrackingConflict as conflict:
+                log.info("projection batch skipped: %s", conflict)
+        return applied
+
+    def _advance(self, start: int, group: list[Projection]) -> int:
+        with self.app.datastore.transaction(commit=True) as session:
+            notifications = self.app.recorder.select_notifications(
+                start=start + 1, limit=self.batch_size
+            )
+            if not notifications:
+                return 0
+            last = notifications[-1].id
+            for projection in group:
+                tracking.advance(session, projection.name, start, last)
+            events = decode(self.app, notifications)
+            for projection in group:
+                projection.handle(session, self.live[projection.name], events)
+            if self.before_commit is not None:
+                self.before_commit(session, events)
+            return len(notifications)
+
+    def catch_up(self) -> int:
+        total = 0
+        while applied := self.run_once():
+            total += applied
+        return total
+
+    def lowest_position(self) -> int:
+        return min(self.positions().values(), default=0)
+
+    def wait_for(self, position: int, timeout: float = 5.0, interval: float = 0.02) -> bool:
+        """Read-your-writes: wait until every projection has applied ``position``."""
+        deadline = time.monotonic() + timeout
+        while self.lowest_position() < position:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(interval)
+        return True
+
+    def follow(self, stop: threading.Event, interval: float = 0.2) -> None:
+        """Keep up until told to stop; errors are logged and retried, never fatal."""
+        while not stop.is_set():
+            try:
+                applied = self.run_once()
+            except Exception:  # noqa: BLE001 - a follower must survive a bad moment
+                log.exception("projection follower failed; retrying")
+                applied = 0
+            if not applied:
+                stop.wait(interval)
+
+    def start_background(self, interval: float = 0.2) -> Callable[[], None]:
+        """Follow in a daemon thread (the embedded server); returns a stop function."""
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=self.follow, args=(stop, interval), name="projection-follower", daemon=True
+        )
+        thread.start()
+
+        def stop_following() -> None:
+            stop.set()
+            thread.join(timeout=5)
+
+        return stop_following
