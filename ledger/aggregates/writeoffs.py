@@ -25,6 +25,7 @@ from ledger.money import positive
 class WriteOffRequested(LedgerEvent):
     request_id: str
     invoice_id: str
+    currency: str
     amount: Decimal
     reason: str
 
@@ -78,6 +79,7 @@ class InvoiceWrittenOff(LedgerEvent):
 class WrittenOffAmountRecovered(LedgerEvent):
     recovery_id: str
     invoice_id: str
+    currency: str
     amount: Decimal
     received_on: date
 
@@ -129,12 +131,14 @@ class WriteOffCommands(AccountState):
             raise DuplicateId(f"write-off request {request_id!r} already exists")
         invoice = self.invoice(invoice_id)
         value = positive(amount, invoice.currency)
+        InvoiceCommands.check_dated_after_issue(invoice, ctx.effective_on)
         InvoiceCommands.check_reduction(invoice, value)
         self._record(
             WriteOffRequested,
             ctx,
             request_id=request_id,
             invoice_id=invoice_id,
+            currency=invoice.currency,
             amount=value,
             reason=reason,
         )
@@ -186,6 +190,7 @@ class WriteOffCommands(AccountState):
             effective_on=received_on,
             recovery_id=recovery_id,
             invoice_id=invoice_id,
+            currency=invoice.currency,
             amount=value,
             received_on=received_on,
         )

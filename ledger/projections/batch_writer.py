@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Table, and_, update
+from sqlalchemy import Table, and_, select, update
 
 
 class BatchWriter:
@@ -25,6 +25,14 @@ class BatchWriter:
     def update(self, table: Table, key: dict[str, Any], **values: Any) -> None:
         slot = (table, tuple(sorted(key.items())))
         self.updates.setdefault(slot, {}).update(values)
+
+    def lookup(self, table: Table, key: dict[str, Any], column: str) -> Any:
+        """A column of a row written earlier, in this batch or before; None if absent."""
+        for row in reversed(self.inserts.get(table, [])):
+            if all(row.get(name) == value for name, value in key.items()):
+                return row[column]
+        condition = and_(*(table.c[name] == value for name, value in key.items()))
+        return self.session.execute(select(table.c[column]).where(condition)).scalar()
 
     def flush(self) -> None:
         for table, rows in self.inserts.items():

@@ -1,0 +1,169 @@
+"""Aging as of any business date, as known at any recorded time: one SQL query.
+
+An invoice contributes the sum of its movements dated on or before ``as_of`` (and,
+with ``known_at``, recorded by then). Its bucket follows from days past due, which
+is turned into due-date bounds in Python so the same SQL runs on every backend.
+Disputed amounts stay in their bucket and are also reported apart; unapplied credit
+is reported apart and never netted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, select
+
+from ledger.projections.amounts import from_minor
+from ledger.projections.projection import Tables
+
+DEFAULT_EDGES = (30, 60, 90, 120)
+GROUPINGS = ("account", "agent", "currency", "segment", "portfolio")
+
+
+def bucket_labels(edges: Sequence[int]) -> list[str]:
+    labels = ["current"]
+    low = 1
+    for edge in edges:
+        labels.append(f"{low}-{edge}")
+        low = edge + 1
+    labels.append(f"over {edges[-1]}")
+    return labels
+
+
+@dataclass
+class AgingRow:
+    key: str
+    currency: str
+    buckets: dict[str, Decimal]
+    disputed: Decimal
+    unapplied_credit: Decimal
+    total: Decimal
+    invoices: int = 0
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def _known(column: Any, known_at: datetime | None) -> Any:
+    return literal(True) if known_at is None else column <= known_at
+
+
+def _invoice_outstanding(t: Tables, as_of: date, known_at: datetime | None) -> Any:
+    m = t["invoice_movements"]
+    return (
+        select(
+            m.c.account_id, m.c.invoice_id, m.c.currency,
+            func.sum(m.c.amount_minor).label("outstanding"),
+        )
+        .where(m.c.on_date <= as_of, _known(m.c.recorded_at, known_at))
+        .group_by(m.c.account_id, m.c.invoice_id, m.c.currency)
+        .having(func.sum(m.c.amount_minor) != 0)
+        .subquery("owed")
+    )
+
+
+def _open_disputes(t: Tables, as_of: date, known_at: datetime | None) -> Any:
+    d = t["disputes"]
+    resolved_by_then = and_(
+        d.c.resolved_on.is_not(None), d.c.resolved_on <= as_of,
+        _known(d.c.resolved_at, known_at),
+    )
+    return (
+        select(d.c.account_id, d.c.invoice_id, func.sum(d.c.amount_minor).label("disputed"))
+        .where(d.c.opened_on <= as_of, _known(d.c.opened_at, known_at), ~resolved_by_then)
+        .group_by(d.c.account_id, d.c.invoice_id)
+        .subquery("disputed")
+    )
+
+
+def _bucket(due_date: Any, as_of: date, edges: Sequence[int]) -> Any:
+    labels = bucket_labels(edges)
+    whens = [(due_date >= as_of, labels[0])]
+    for edge, label in zip(edges, labels[1:], strict=False):
+        whens.append((due_date >= as_of - timedelta(days=edge), label))
+    return case(*whens, else_=labels[-1])
+
+
+def _group_key(grouping: str, accounts: Any) -> Any:
+    return {
+        "account": accounts.c.number,
+        "agent": func.coalesce(accounts.c.agent_id, "(unassigned)"),
+        "currency": literal("all"),
+        "segment": accounts.c.segment,
+        "portfolio": literal("portfolio"),
+    }[grouping]
+
+
+def aging(
+    session: Any,
+    t: Tables,
+    as_of: date,
+    known_at: datetime | None = None,
+    by: str = "account",
+    edges: Sequence[int] = DEFAULT_EDGES,
+    currency: str | None = None,
+) -> list[AgingRow]:
+    if by not in GROUPINGS:
+        raise ValueError(f"group by one of {GROUPINGS}")
+    owed = _invoice_outstanding(t, as_of, known_at)
+    disputed = _open_disputes(t, as_of, known_at)
+    invoices, accounts = t["invoices"], t["accounts"]
+    key = _group_key(by, accounts).label("key")
+    bucket = _bucket(invoices.c.due_date, as_of, edges).label("bucket")
+    query = (
+        select(
+            key, owed.c.currency, bucket,
+            func.sum(owed.c.outstanding).label("outstanding"),
+            func.sum(func.coalesce(disputed.c.disputed, 0)).label("disputed"),
+            func.count().label("invoices"),
+        )
+        .select_from(
+            owed.join(invoices, and_(invoices.c.account_id == owed.c.account_id,
+                                     invoices.c.invoice_id == owed.c.invoice_id))
+            .join(accounts, accounts.c.account_id == owed.c.account_id)
+            .outerjoin(disputed, and_(disputed.c.account_id == owed.c.account_id,
+                                      disputed.c.invoice_id == owed.c.invoice_id))
+        )
+        .group_by(key, owed.c.currency, bucket)
+    )
+    if currency:
+        query = query.where(owed.c.currency == currency)
+    rows: dict[tuple[str, str], AgingRow] = {}
+    labels = bucket_labels(edges)
+    for r in session.execute(query):
+        row = rows.setdefault((r.key, r.currency), _empty(r.key, r.currency, labels))
+        row.buckets[r.bucket] += from_minor(r.outstanding, r.currency)
+        row.disputed += from_minor(r.disputed, r.currency)
+        row.total += from_minor(r.outstanding, r.currency)
+        row.invoices += r.invoices
+    for key_value, cur, credit in _unapplied(session, t, as_of, known_at, by, currency):
+        row = rows.setdefault((key_value, cur), _empty(key_value, cur, labels))
+        row.unapplied_credit += credit
+    return [rows[k] for k in sorted(rows)]
+
+
+def _empty(key: str, currency: str, labels: list[str]) -> AgingRow:
+    zero = from_minor(0, currency)
+    return AgingRow(key, currency, {label: zero for label in labels}, zero, zero, zero)
+
+
+def _unapplied(
+    session: Any, t: Tables, as_of: date, known_at: datetime | None, by: str,
+    currency: str | None,
+) -> list[tuple[str, str, Decimal]]:
+    c, accounts = t["credit_movements"], t["accounts"]
+    key = _group_key(by, accounts).label("key")
+    query = (
+        select(key, c.c.currency, func.sum(c.c.amount_minor).label("credit"))
+        .select_from(c.join(accounts, accounts.c.account_id == c.c.account_id))
+        .where(c.c.on_date <= as_of, _known(c.c.recorded_at, known_at))
+        .group_by(key, c.c.currency)
+        .having(func.sum(c.c.amount_minor) != 0)
+    )
+    if currency:
+        query = query.where(c.c.currency == currency)
+    return [(r.key, r.currency, from_minor(r.credit, r.currency)) for r in session.execute(query)]
+
+
