@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
-from itertools import groupby
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from colledger.rendering import console
 from colledger.wiring import service_for, settings_for
 from infra.bootstrap import utc_now
 from ledger.commands.base import SERVICE_ACTOR
-from ledger.demo_portfolio import DemoStep, demo_commands
+from ledger.demo import DemoStep, demo_commands
 from ledger.imports import ImportReport, parse_invoices, parse_payments, run_import
 
 DEMO_BATCH = 400
@@ -38,7 +37,8 @@ def register(sub: Any, iso_date: Callable[[str], date]) -> None:
     imports = sub.add_parser("import", help="import an ERP or bank file").add_subparsers(
         dest="import_kind", required=True, metavar="KIND"
     )
-    for kind, what in (("invoices", "an ERP open-items CSV"), ("payments", "a bank remittance CSV")):
+    kinds = (("invoices", "an ERP open-items CSV"), ("payments", "a bank remittance CSV"))
+    for kind, what in kinds:
         parser = imports.add_parser(kind, help=f"import {what} (columns: docs/imports.md)")
         parser.add_argument("file", type=Path)
         parser.add_argument(
@@ -71,23 +71,23 @@ def run_demo(args: argparse.Namespace) -> int:
         for batch in _batches(steps):
             report = service.execute_batch(
                 [s.command for s in batch], batch[0].actor,
-                recorded_at=[s.recorded_at for s in batch],
+                recorded_at=[s.recorded_at for s in batch], actors=[s.actor for s in batch],
             )
             if report.errors:
                 position, error = next(iter(sorted(report.errors.items())))
                 console.print(f"[red]demo step rejected: {batch[position].command!r}: {error}")
                 return 1
             progress.advance(task, len(batch))
-    console.print(f"loaded {len(steps)} commands for {args.accounts} accounts over {args.months} months")
+    console.print(
+        f"loaded {len(steps)} commands for {args.accounts} accounts over {args.months} months"
+    )
     return 0
 
 
 def _batches(steps: list[DemoStep]) -> Iterator[list[DemoStep]]:
-    """Consecutive steps by one actor, in chunks: one transaction each."""
-    for _, run in groupby(steps, key=lambda s: s.actor):
-        chunk = list(run)
-        for start in range(0, len(chunk), DEMO_BATCH):
-            yield chunk[start : start + DEMO_BATCH]
+    """Chunks of consecutive steps: one transaction each."""
+    for start in range(0, len(steps), DEMO_BATCH):
+        yield steps[start : start + DEMO_BATCH]
 
 
 def run_import_file(args: argparse.Namespace) -> int:

@@ -73,7 +73,9 @@ def show_account(view: dict[str, Any]) -> None:
     )
     if view["open_promise"]:
         p = view["open_promise"]
-        console.print(f"open promise {p['promise_id']}: {p['amount']} {p['currency']} by {p['due_date']}")
+        console.print(
+            f"open promise {p['promise_id']}: {p['amount']} {p['currency']} by {p['due_date']}"
+        )
 
 
 def show_history(number: str, events: list[dict[str, Any]]) -> None:

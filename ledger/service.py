@@ -44,9 +44,10 @@ class LedgerService:
         *,
         skip_invalid: bool = False,
         recorded_at: Sequence[datetime] | None = None,
+        actors: Sequence[Actor] | None = None,
     ) -> BatchReport:
         return self.bus.execute_batch(
-            commands, actor, skip_invalid=skip_invalid, recorded_at=recorded_at
+            commands, actor, skip_invalid=skip_invalid, recorded_at=recorded_at, actors=actors
         )
 
     def account(self, number: str) -> Account:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -22,8 +22,8 @@ def list_accounts(service: ServiceDep) -> list[str]:
 def get_account(
     number: str,
     service: ServiceDep,
-    as_of: date | None = Query(default=None, description="business date"),
-    known_at: datetime | None = Query(default=None, description="recorded time (UTC)"),
+    as_of: Annotated[date | None, Query(description="business date")] = None,
+    known_at: Annotated[datetime | None, Query(description="recorded time (UTC)")] = None,
 ) -> dict[str, Any]:
     """The account as of a business date, as known at a recorded time."""
     return service.account_as_of(number, as_of, known_at)

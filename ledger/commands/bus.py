@@ -95,17 +95,21 @@ class CommandBus:
         *,
         skip_invalid: bool = False,
         recorded_at: Sequence[datetime] | None = None,
+        actors: Sequence[Actor] | None = None,
     ) -> BatchReport:
         """All-or-nothing unless ``skip_invalid``: every command is checked, errors are
         reported by position, and nothing is written if any failed.
 
-        ``recorded_at`` replays history that happened elsewhere (a legacy ledger, the
-        demo portfolio) with its original recorded times; it is never exposed to clients.
+        ``recorded_at`` and ``actors`` replay history that happened elsewhere (a legacy
+        ledger, the demo portfolio) with its original times and people, one per command;
+        they are never exposed to clients.
         """
         batch = list(commands)
         for attempt in range(MAX_ATTEMPTS):
             try:
-                return self._run(batch, actor, atomic=not skip_invalid, recorded_at=recorded_at)
+                return self._run(
+                    batch, actor, atomic=not skip_invalid, recorded_at=recorded_at, actors=actors
+                )
             except (StoreIntegrityError, DBAPIError) as error:
                 if not is_race(error):
                     raise
@@ -120,6 +124,7 @@ class CommandBus:
         *,
         atomic: bool,
         recorded_at: Sequence[datetime] | None = None,
+        actors: Sequence[Actor] | None = None,
     ) -> BatchReport:
         report = BatchReport()
         with self.app.datastore.transaction(commit=True) as session:
@@ -129,6 +134,7 @@ class CommandBus:
             repeats: dict[int, int] = {}
             for position, command in enumerate(batch):
                 uow.recorded_at = recorded_at[position] if recorded_at else None
+                uow.actor = actors[position] if actors else actor
                 try:
                     uow.accounts.lock(command.account)
                     earlier = self._repeat_of(in_batch, command)
@@ -218,6 +224,6 @@ class CommandBus:
                 events=tuple(e.event_type for e in events),
             )
             if events:
-                command_log.record(uow.session, command, result, uow.actor.actor_id, now)
+                command_log.record(uow.session, command, result, events[0].actor_id, now)
             report.results[position] = result
         report.written = bool(recordings)
