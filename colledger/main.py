@@ -11,7 +11,12 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from colledger import commands_accounts, commands_data, commands_server
+from colledger import (
+    commands_accounts,
+    commands_data,
+    commands_read_models,
+    commands_server,
+)
 from ledger.aggregates.errors import LedgerError
 
 
@@ -38,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_server.register(sub)
     commands_data.register(sub, iso_date)
     commands_accounts.register(sub, iso_date, utc_time)
+    commands_read_models.register(sub, iso_date, utc_time)
     return parser
 
 

@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from rich.console import Console
@@ -26,19 +27,25 @@ def emit_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+    """Numbers are right-aligned so that amounts line up on their decimal point."""
+    body = [list(row) for row in rows]
     grid = Table(title=title, title_justify="left")
-    for column in columns:
-        numeric = column.lower() in NUMERIC_COLUMNS
+    for n, column in enumerate(columns):
+        numeric = bool(body) and all(_is_number(row[n]) for row in body)
         grid.add_column(column, justify="right" if numeric else "left")
-    for row in rows:
+    for row in body:
         grid.add_row(*("" if cell is None else str(cell) for cell in row))
     return grid
 
 
-NUMERIC_COLUMNS = {
-    "amount", "outstanding", "overdue", "disputed", "unapplied credit", "balance", "dpd",
-    "version", "events",
-}
+def _is_number(cell: Any) -> bool:
+    if isinstance(cell, (int, Decimal)) and not isinstance(cell, bool):
+        return True
+    try:
+        Decimal(str(cell))
+    except ArithmeticError:
+        return False
+    return isinstance(cell, str) and not cell.isalpha()
 
 
 def show_account(view: dict[str, Any]) -> None:

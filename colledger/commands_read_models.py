@@ -1,0 +1,96 @@
+"""`colledger project`, `rebuild` and `aging`: keeping and reading the read models."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from rich.progress import Progress
+
+from colledger.rendering import console, emit_csv, emit_json, table
+from colledger.wiring import service_for
+from ledger.canonical import plain
+from ledger.projections.aging import GROUPINGS, bucket_labels
+from ledger.projections.read_models import ReadModels
+
+FORMATS = ("table", "json", "csv")
+
+
+def register(
+    sub: Any, iso_date: Callable[[str], date], utc_time: Callable[[str], datetime]
+) -> None:
+    project = sub.add_parser("project", help="bring the read models up to date")
+    project.add_argument("--follow", action="store_true", help="keep following the log")
+    project.add_argument("--interval", type=float, default=0.2, help="seconds between polls")
+    project.set_defaults(run=run_project)
+
+    rebuild = sub.add_parser("rebuild", help="rebuild read models from the whole log")
+    rebuild.add_argument("projection", nargs="*", help="projection names (default: all)")
+    rebuild.add_argument("--batch-size", type=int, default=5000)
+    rebuild.set_defaults(run=run_rebuild)
+
+    aging = sub.add_parser("aging", help="aging buckets as of a date, as known at a time")
+    aging.add_argument("--as-of", type=iso_date, help="business date (default: today)")
+    aging.add_argument("--known-at", type=utc_time, help="recorded time, e.g. 2026-04-05T12:00Z")
+    aging.add_argument("--by", choices=GROUPINGS, default="account")
+    aging.add_argument("--currency")
+    aging.add_argument("--edges", default="30,60,90,120", help="bucket edges in days")
+    aging.add_argument("--format", choices=FORMATS, default="table")
+    aging.set_defaults(run=run_aging)
+
+
+def read_models_for(args: argparse.Namespace) -> ReadModels:
+    models = ReadModels(service_for(args).app)
+    models.catch_up()
+    return models
+
+
+def run_project(args: argparse.Namespace) -> int:
+    models = ReadModels(service_for(args).app)
+    applied = models.catch_up()
+    console.print(f"applied {applied} events; positions {models.runner.positions()}")
+    if args.follow:
+        stop = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        console.print("following the event log (Ctrl-C to stop)")
+        models.runner.follow(stop, args.interval)
+    return 0
+
+
+def run_rebuild(args: argparse.Namespace) -> int:
+    models = ReadModels(service_for(args).app)
+    with Progress(console=console) as progress:
+        task = progress.add_task("rebuilding", total=None)
+        position = models.rebuild(
+            args.projection or None, args.batch_size,
+            lambda done, head: progress.update(task, completed=done, total=head),
+        )
+    console.print(f"rebuilt and swapped in at position {position}")
+    return 0
+
+
+def run_aging(args: argparse.Namespace) -> int:
+    edges = tuple(int(e) for e in args.edges.split(","))
+    as_of = args.as_of or date.today()
+    rows = read_models_for(args).aging(as_of, args.known_at, args.by, edges, args.currency)
+    labels = bucket_labels(edges)
+    records = [
+        {"key": r.key, "currency": r.currency, **{label: r.buckets[label] for label in labels},
+         "total": r.total, "disputed": r.disputed, "unapplied_credit": r.unapplied_credit}
+        for r in rows
+    ]
+    if args.format == "json":
+        emit_json(plain(records))
+    elif args.format == "csv":
+        emit_csv(["key", "currency", *labels, "total", "disputed", "unapplied_credit"], records)
+    else:
+        key = [] if args.by in ("currency", "portfolio") else [args.by.capitalize()]
+        columns = [*key, "Currency", *labels, "Total", "Disputed", "Unapplied credit"]
+        cells = [list(r.values())[2 - len(key) :] if not key else list(r.values()) for r in records]
+        console.print(table(f"Aging as of {as_of}", columns, cells))
+    return 0
