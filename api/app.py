@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from api.routers import accounts
 from ledger.aggregates.errors import InvalidInput, LedgerError, NotFound
+from ledger.projections.read_models import ReadModels
 from ledger.service import LedgerService
 
 
@@ -18,9 +22,24 @@ def status_for(error: LedgerError) -> int:
     return 409
 
 
-def create_app(service: LedgerService) -> FastAPI:
-    app = FastAPI(title="Collections ledger", version="0.1.0")
+def create_app(
+    service: LedgerService, read_models: ReadModels | None = None, follow: bool = True
+) -> FastAPI:
+    """With ``follow``, the read models keep up inside this process (the embedded setup)."""
+    models = read_models or ReadModels(service.app)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stop = models.runner.start_background() if follow else None
+        try:
+            yield
+        finally:
+            if stop is not None:
+                stop()
+
+    app = FastAPI(title="Collections ledger", version="0.1.0", lifespan=lifespan)
     app.state.service = service
+    app.state.read_models = models
     app.include_router(accounts.router)
 
     @app.get("/healthz", tags=["operations"])

@@ -15,6 +15,7 @@ from sqlalchemy import distinct, select
 from ledger.account_view import account_view
 from ledger.aggregates import Account, account_id_for
 from ledger.aggregates.envelope import LedgerEvent
+from ledger.aggregates.errors import AccountNotFound
 from ledger.application import LedgerApplication
 from ledger.canonical import plain
 from ledger.commands.base import Actor, Command, CommandResult
@@ -56,13 +57,21 @@ class LedgerService:
     def account_as_of(
         self, number: str, as_of: date | None = None, known_at: datetime | None = None
     ) -> dict[str, Any]:
-        account = self.app.account_known_at(account_id_for(number), known_at)
+        try:
+            account = self.app.account_known_at(account_id_for(number), known_at)
+        except AccountNotFound:
+            when = f" as known at {known_at.isoformat()}" if known_at else ""
+            raise AccountNotFound(f"account {number!r} not found{when}") from None
         return account_view(account, as_of or self.clock().date(), known_at)
 
     def history(self, number: str) -> Iterator[dict[str, Any]]:
         """Every event of the account with its envelope and hash, oldest first."""
+        found = False
         for event in self.app.account_events(account_id_for(number)):
+            found = True
             yield event_record(event)
+        if not found:
+            raise AccountNotFound(f"account {number!r} not found")
 
     def account_numbers(self) -> list[str]:
         record = self.app.recorder.events_record_cls  # type: ignore[attr-defined]
