@@ -1,0 +1,148 @@
+"""An agent's worklist for a day: the accounts to work, best first, and those kept off.
+
+The facts come from the open-items and activity read models as of the day
+(`worklist_facts`); the scoring and the exclusions are the pure functions of
+`worklist_scoring`. Building a worklist stores it (replacing that agent's and
+day's rows, in the caller's transaction) so what was handed out can be counted
+later: an item is *cleared* when its agent contacted the account that day.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table, delete, func, select
+
+from ledger.aggregates.contact_policy import ContactPolicy
+from ledger.projections.projection import Tables
+from ledger.projections.worklist_facts import as_utc, gather_facts
+from ledger.projections.worklist_scoring import (
+    AccountFacts,
+    WorklistWeights,
+    components,
+    exclusion,
+)
+
+DEFAULT_WEIGHTS = WorklistWeights()
+DEFAULT_CONTACT_POLICY = ContactPolicy()
+
+
+@dataclass(frozen=True)
+class WorklistItem:
+    rank: int
+    account_id: str
+    account: str
+    score: Decimal
+    components: dict[str, Decimal]
+    excluded: bool = False
+    reason: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """``items`` to work, ranked; ``excluded`` ranked the same way, each with its reason."""
+
+    agent_id: str
+    day: date
+    computed_at: datetime
+    items: tuple[WorklistItem, ...]
+    excluded: tuple[WorklistItem, ...]
+
+
+def build_worklist(
+    session: Any,
+    open_items_tables: Tables,
+    activity_tables: Tables,
+    worklist_table: Table,
+    agent_id: str,
+    day: date,
+    weights: WorklistWeights = DEFAULT_WEIGHTS,
+    *,
+    policy: ContactPolicy = DEFAULT_CONTACT_POLICY,
+    computed_at: datetime | None = None,
+) -> Worklist:
+    facts = gather_facts(session, open_items_tables, activity_tables, agent_id, day,
+                         weights, policy)
+    scored: list[tuple[Decimal, str, AccountFacts, dict[str, Decimal]]] = []
+    for account in facts:
+        if account.to_work():
+            parts = components(account, day, weights)
+            scored.append((sum(parts.values(), Decimal(0)), account.number, account, parts))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    items: list[WorklistItem] = []
+    excluded: list[WorklistItem] = []
+    for score, number, account, parts in scored:
+        kept_off = exclusion(account, day, policy)
+        into = items if kept_off is None else excluded
+        reason, detail = kept_off or (None, "")
+        into.append(WorklistItem(len(into) + 1, account.account_id, number, score, parts,
+                                 kept_off is not None, reason, detail))
+    worklist = Worklist(agent_id, day, computed_at or datetime.now(UTC), tuple(items),
+                        tuple(excluded))
+    _replace(session, worklist_table, worklist)
+    return worklist
+
+
+def stored_worklist(
+    session: Any, worklist_table: Table, agent_id: str, day: date
+) -> Worklist | None:
+    """The worklist as built and stored, or None if none was (or it was empty)."""
+    w = worklist_table
+    rows = list(session.execute(
+        select(w).where(w.c.agent_id == agent_id, w.c.day == day)
+        .order_by(w.c.excluded, w.c.rank)
+    ))
+    if not rows:
+        return None
+    items = [
+        WorklistItem(r.rank, r.account_id, r.account_number, Decimal(r.score),
+                     {k: Decimal(v) for k, v in json.loads(r.components).items()},
+                     bool(r.excluded), r.reason, r.detail)
+        for r in rows
+    ]
+    return Worklist(agent_id, day, as_utc(rows[0].computed_at),
+                    tuple(i for i in items if not i.excluded),
+                    tuple(i for i in items if i.excluded))
+
+
+def cleared_items(
+    session: Any, worklist_table: Table, activity_tables: Tables, agent_id: str,
+    start: date, end: date,
+) -> int:
+    """Items (not exclusions) of the agent's worklists dated in [start, end] whose
+    account that agent contacted on the worklist's day."""
+    w, c = worklist_table, activity_tables["contacts"]
+    contacted = (
+        select(c.c.contact_id)
+        .where(c.c.account_id == w.c.account_id, c.c.agent_id == w.c.agent_id,
+               c.c.on_date == w.c.day)
+        .exists()
+    )
+    query = select(func.count()).select_from(w).where(
+        w.c.agent_id == agent_id, w.c.day >= start, w.c.day <= end,
+        w.c.excluded.is_(False), contacted,
+    )
+    return int(session.execute(query).scalar_one())
+
+
+def _replace(session: Any, table: Table, worklist: Worklist) -> None:
+    session.execute(delete(table).where(table.c.agent_id == worklist.agent_id,
+                                        table.c.day == worklist.day))
+    rows = [
+        {
+            "agent_id": worklist.agent_id, "day": worklist.day, "account_id": i.account_id,
+            "rank": i.rank, "account_number": i.account, "score": str(i.score),
+            "components": json.dumps({k: str(v) for k, v in i.components.items()},
+                                     sort_keys=True),
+            "excluded": i.excluded, "reason": i.reason, "detail": i.detail,
+            "computed_at": worklist.computed_at,
+        }
+        for i in (*worklist.items, *worklist.excluded)
+    ]
+    if rows:
+        session.execute(table.insert(), rows)
