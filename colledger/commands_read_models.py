@@ -42,9 +42,16 @@ def register(
     aging.add_argument("--format", choices=FORMATS, default="table")
     aging.set_defaults(run=run_aging)
 
+    worklist = sub.add_parser("worklist", help="an agent's ranked worklist for a day")
+    worklist.add_argument("agent")
+    worklist.add_argument("--on", type=iso_date, dest="day", help="business day (default: today)")
+    worklist.add_argument("--format", choices=FORMATS, default="table")
+    worklist.set_defaults(run=run_worklist)
+
 
 def read_models_for(args: argparse.Namespace) -> ReadModels:
-    models = ReadModels(service_for(args).app)
+    service = service_for(args)
+    models = ReadModels(service.app, contact_policy=service.policies.contact, clock=service.clock)
     models.catch_up()
     return models
 
@@ -93,4 +100,35 @@ def run_aging(args: argparse.Namespace) -> int:
         columns = [*key, "Currency", *labels, "Total", "Disputed", "Unapplied credit"]
         cells = [list(r.values())[2 - len(key) :] if not key else list(r.values()) for r in records]
         console.print(table(f"Aging as of {as_of}", columns, cells))
+    return 0
+
+
+def run_worklist(args: argparse.Namespace) -> int:
+    day = args.day or date.today()
+    result = read_models_for(args).worklist(args.agent, day)
+    items = list(result.items) if result else []
+    excluded = list(result.excluded) if result else []
+    records = [
+        {"rank": i.rank, "account": i.account, "score": i.score, "excluded": i.excluded,
+         "reason": i.reason or "", **{f"c_{k}": v for k, v in sorted(i.components.items())}}
+        for i in [*items, *excluded]
+    ]
+    if args.format == "json":
+        emit_json(plain(records))
+        return 0
+    if args.format == "csv":
+        columns = sorted({k for r in records for k in r}, key=lambda k: (k.startswith("c_"), k))
+        emit_csv(columns, records)
+        return 0
+    component_names = sorted(items[0].components) if items else []
+    console.print(table(
+        f"Worklist of {args.agent} for {day}",
+        ["Rank", "Account", "Score", *component_names],
+        [[i.rank, i.account, i.score, *(i.components[c] for c in component_names)] for i in items],
+    ))
+    if excluded:
+        console.print(table(
+            "Not to be contacted now", ["Account", "Reason", "Detail"],
+            [[i.account, i.reason, getattr(i, "detail", "")] for i in excluded],
+        ))
     return 0

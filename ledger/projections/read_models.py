@@ -7,23 +7,35 @@ the live tables the runner maintains.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from ledger.aggregates.contact_policy import ContactPolicy
 from ledger.application import LedgerApplication
 from ledger.projections.aging import DEFAULT_EDGES, AgingRow, aging
 from ledger.projections.projection import Tables
 from ledger.projections.rebuild import Progress, rebuild
 from ledger.projections.registry import all_projections, projections_named
 from ledger.projections.runner import ProjectionRunner
+from ledger.projections.worklist import Worklist, build_worklist, stored_worklist
+from ledger.projections.worklist_table import create_worklist_table
 
 T = TypeVar("T")
 
 
 class ReadModels:
-    def __init__(self, app: LedgerApplication, batch_size: int = 1000) -> None:
+    def __init__(
+        self,
+        app: LedgerApplication,
+        batch_size: int = 1000,
+        contact_policy: ContactPolicy | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.app = app
+        self.contact_policy = contact_policy or ContactPolicy()
+        self.clock = clock
         self.runner = ProjectionRunner(app, all_projections(), batch_size=batch_size)
+        self.worklist_items = create_worklist_table(app.datastore.engine)
 
     def tables(self, projection: str) -> Tables:
         return self.runner.live[projection]
@@ -59,3 +71,14 @@ class ReadModels:
         return self.read(
             lambda s: aging(s, self.tables("open_items"), as_of, known_at, by, edges, currency)
         )
+
+    def worklist(self, agent_id: str, day: date, refresh: bool = True) -> Worklist | None:
+        """Build (and store) the agent's worklist for the day, or read the stored one."""
+        if not refresh:
+            return self.read(lambda s: stored_worklist(s, self.worklist_items, agent_id, day))
+        with self.app.datastore.transaction(commit=True) as session:
+            return build_worklist(
+                session, self.tables("open_items"), self.tables("activity"),
+                self.worklist_items, agent_id, day, policy=self.contact_policy,
+                computed_at=self.clock(),
+            )
