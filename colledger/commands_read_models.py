@@ -26,6 +26,7 @@ def register(
     project = sub.add_parser("project", help="bring the read models up to date")
     project.add_argument("--follow", action="store_true", help="keep following the log")
     project.add_argument("--interval", type=float, default=0.2, help="seconds between polls")
+    project.add_argument("--batch-size", type=int, default=1000, help="events per transaction")
     project.set_defaults(run=run_project)
 
     rebuild = sub.add_parser("rebuild", help="rebuild read models from the whole log")
@@ -57,7 +58,7 @@ def read_models_for(args: argparse.Namespace) -> ReadModels:
 
 
 def run_project(args: argparse.Namespace) -> int:
-    models = ReadModels(service_for(args).app)
+    models = ReadModels(service_for(args).app, batch_size=args.batch_size)
     applied = models.catch_up()
     console.print(f"applied {applied} events; positions {models.runner.positions()}")
     if args.follow:

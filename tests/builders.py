@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import select
+
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
 from ledger.commands.base import Actor
@@ -36,3 +38,15 @@ def make_service(
     clock = clock or SteppingClock()
     service = bootstrap(Settings(database_url=database_url, **settings), clock=clock)  # type: ignore[arg-type]
     return service, clock
+
+
+Rows = dict[str, list[tuple[object, ...]]]
+
+
+def table_rows(service: LedgerService, tables: dict[str, object]) -> Rows:
+    """Every row of every table, sorted: for comparing read models row for row."""
+    with service.app.datastore.transaction(commit=False) as session:
+        return {
+            name: sorted((tuple(row) for row in session.execute(select(table))), key=repr)  # type: ignore[arg-type]
+            for name, table in tables.items()
+        }
