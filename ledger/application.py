@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import JSONTranscoder
 
 from ledger.aggregates import Account
@@ -32,6 +32,25 @@ class LedgerApplication(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_ledger_transcodings(transcoder)
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshot from the account in memory rather than reloading it from the store
+        (the library's default replays up to an interval's worth of events again)."""
+        if self.snapshots is None:
+            return
+        snapshots = []
+        for aggregate in processing_event.aggregates.values():
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if interval is None:
+                continue
+            crossed = any(
+                e.originator_id == aggregate.id and e.originator_version % interval == 0
+                for e in processing_event.events
+            )
+            if crossed:
+                snapshots.append(Account.Snapshot.take(aggregate))
+        if snapshots:
+            self.snapshots.put(snapshots)
 
     @property
     def datastore(self) -> Any:

@@ -126,61 +126,51 @@ class CommandBus:
         recorded_at: Sequence[datetime] | None = None,
         actors: Sequence[Actor] | None = None,
     ) -> BatchReport:
+        """Accounts are locked first, in a fixed order (no deadlocks between batches);
+        then the command log is read once for the whole batch."""
         report = BatchReport()
         with self.app.datastore.transaction(commit=True) as session:
             uow = UnitOfWork(self.app, session, actor, self.clock, self.policies)
+            for number in sorted({c.account for c in batch}):
+                uow.accounts.lock(number)
+            digests = [command_log.digest_of(c) for c in batch]
+            logged = command_log.find_many(session, (c.command_id for c in batch))
             decided: list[tuple[int, Command, list[LedgerEvent]]] = []
-            in_batch: dict[str, tuple[str, int]] = {}
+            first_use: dict[str, int] = {}
             repeats: dict[int, int] = {}
             for position, command in enumerate(batch):
                 uow.recorded_at = recorded_at[position] if recorded_at else None
                 uow.actor = actors[position] if actors else actor
                 try:
-                    uow.accounts.lock(command.account)
-                    earlier = self._repeat_of(in_batch, command)
-                    if earlier is not None:
+                    earlier = first_use.setdefault(command.command_id, position)
+                    if earlier != position:
+                        self._check_same(command, digests[earlier], digests[position])
                         repeats[position] = earlier
-                        continue
-                    replay = self._seen_before(session, command)
-                    if replay is not None:
-                        report.results[position] = replay
-                        continue
-                    decided.append((position, command, self._decide(uow, command)))
-                    in_batch[command.command_id] = (command_log.digest_of(command), position)
+                    elif command.command_id in logged:
+                        digest, result = logged[command.command_id]
+                        self._check_same(command, digest, digests[position])
+                        report.results[position] = replace(result, replayed=True)
+                    else:
+                        decided.append((position, command, self._decide(uow, command)))
                 except LedgerError as error:
                     report.errors[position] = error
+            for position, earlier in repeats.items():
+                if earlier in report.errors:
+                    report.errors[position] = report.errors[earlier]
             if report.errors and atomic:
                 return report
-            self._save(uow, decided, report)
+            self._save(uow, decided, digests, report)
             for position, earlier in repeats.items():
-                report.results[position] = replace(report.results[earlier], replayed=True)
+                if earlier in report.results:
+                    report.results[position] = replace(report.results[earlier], replayed=True)
         return report
 
     @staticmethod
-    def _repeat_of(in_batch: dict[str, tuple[str, int]], command: Command) -> int | None:
-        """Position of an earlier command of this batch with the same id: the log only
-        learns of it on save, and a second log row for one id would fail the whole batch."""
-        found = in_batch.get(command.command_id)
-        if found is None:
-            return None
-        digest, position = found
-        if digest != command_log.digest_of(command):
-            raise IdempotencyConflict(
-                f"command id {command.command_id!r} is used twice in this batch for "
-                "different commands"
-            )
-        return position
-
-    def _seen_before(self, session: object, command: Command) -> CommandResult | None:
-        found = command_log.find(session, command.command_id)
-        if found is None:
-            return None
-        digest, result = found
-        if digest != command_log.digest_of(command):
+    def _check_same(command: Command, known_digest: str, digest: str) -> None:
+        if known_digest != digest:
             raise IdempotencyConflict(
                 f"command id {command.command_id!r} was already used for a different command"
             )
-        return replace(result, replayed=True)
 
     @staticmethod
     def _decide(uow: UnitOfWork, command: Command) -> list[LedgerEvent]:
@@ -208,11 +198,12 @@ class CommandBus:
         self,
         uow: UnitOfWork,
         decided: list[tuple[int, Command, list[LedgerEvent]]],
+        digests: list[str],
         report: BatchReport,
     ) -> None:
         recordings = self.app.save(*uow.pending_accounts())
         position_of = {id(r.domain_event): r.notification.id for r in recordings}
-        now = self.clock()
+        entries = []
         for position, command, events in decided:
             account = uow.accounts.get(command.account)
             result = CommandResult(
@@ -224,6 +215,9 @@ class CommandBus:
                 events=tuple(e.event_type for e in events),
             )
             if events:
-                command_log.record(uow.session, command, result, events[0].actor_id, now)
+                entries.append(
+                    command_log.Entry(command, digests[position], result, events[0].actor_id)
+                )
             report.results[position] = result
+        command_log.record_many(uow.session, entries, self.clock())
         report.written = bool(recordings)

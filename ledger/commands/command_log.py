@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -42,30 +43,46 @@ def digest_of(command: Command) -> str:
     return hashlib.sha256(canonical_bytes(command.content())).hexdigest()
 
 
-def find(session: Any, command_id: str) -> tuple[str, CommandResult] | None:
-    row = session.execute(
-        select(command_log.c.digest, command_log.c.result).where(
-            command_log.c.command_id == command_id
-        )
-    ).first()
-    if row is None:
-        return None
-    fields = json.loads(row.result)
-    fields["events"] = tuple(fields["events"])
-    return row.digest, CommandResult(**fields)
+LOOKUP_CHUNK = 500
 
 
-def record(
-    session: Any, command: Command, result: CommandResult, actor_id: str, at: datetime
-) -> None:
+def find_many(session: Any, command_ids: Iterable[str]) -> dict[str, tuple[str, CommandResult]]:
+    """The digest and original result of each command id already carried out."""
+    wanted = sorted(set(command_ids))
+    found: dict[str, tuple[str, CommandResult]] = {}
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start : start + LOOKUP_CHUNK]
+        query = select(command_log.c.command_id, command_log.c.digest, command_log.c.result)
+        for row in session.execute(query.where(command_log.c.command_id.in_(chunk))):
+            fields = json.loads(row.result)
+            fields["events"] = tuple(fields["events"])
+            found[row.command_id] = (row.digest, CommandResult(**fields))
+    return found
+
+
+@dataclass(frozen=True)
+class Entry:
+    command: Command
+    digest: str
+    result: CommandResult
+    actor_id: str
+
+
+def record_many(session: Any, entries: Sequence[Entry], at: datetime) -> None:
+    if not entries:
+        return
     session.execute(
-        command_log.insert().values(
-            command_id=command.command_id,
-            digest=digest_of(command),
-            command_type=type(command).__name__,
-            account=command.account,
-            actor_id=actor_id,
-            recorded_at=at,
-            result=json.dumps(asdict(result), sort_keys=True),
-        )
+        command_log.insert(),
+        [
+            {
+                "command_id": e.command.command_id,
+                "digest": e.digest,
+                "command_type": type(e.command).__name__,
+                "account": e.command.account,
+                "actor_id": e.actor_id,
+                "recorded_at": at,
+                "result": json.dumps(asdict(e.result), sort_keys=True),
+            }
+            for e in entries
+        ],
     )
