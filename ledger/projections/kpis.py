@@ -1,0 +1,172 @@
+"""Collections KPIs for a period, per currency, as queries over the read models.
+
+A period P runs from ``start`` to ``end`` inclusive (N days). Figures come from the
+open-items and activity read models (``kpi_figures``), never from replays, and
+are never converted between currencies: one ``KpiReport`` per currency.
+
+Ratios are ``Decimal`` rounded to 2 places (half to even). A ratio whose
+denominator is zero — a period without sales, without resolved promises — is
+``None``: there is no honest number to show, and a zero would look like one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from ledger.projections import kpi_figures as figures
+from ledger.projections.amounts import from_minor
+from ledger.projections.count_back_dso import CENT, count_back_dso
+from ledger.projections.kpi_figures import Scope
+from ledger.projections.projection import Tables
+
+
+@dataclass
+class KpiReport:
+    """KPIs of one currency over ``start``..``end`` (``days`` = N).
+
+    AR figures are gross (unapplied credit not deducted, disputed amounts included);
+    ``ending_current_ar`` is the part of ending AR not yet past due on ``end``.
+    ``average_days_delinquent`` is ``dso − best_possible_dso`` as rounded, so the
+    three figures reconcile as displayed. ``cei``, ``promise_kept_percent`` and
+    ``write_off_percent`` are percentages (0–100 for ordinary data).
+    ``dispute_cycle_days`` is the median of days from opened to resolved.
+    ``count_back_dso`` is defined in ``count_back_dso.count_back_dso``. Net credit
+    sales below zero (more credit notes than sales) give negative ratios, shown as
+    they are rather than hidden; only a zero denominator gives ``None``.
+    """
+
+    currency: str
+    start: date
+    end: date
+    days: int
+    beginning_ar: Decimal
+    ending_ar: Decimal
+    ending_current_ar: Decimal
+    credit_sales: Decimal
+    dso: Decimal | None
+    best_possible_dso: Decimal | None
+    average_days_delinquent: Decimal | None
+    count_back_dso: Decimal | None
+    cei: Decimal | None
+    promises_kept: int
+    promises_broken: int
+    promise_kept_percent: Decimal | None
+    disputes_resolved: int
+    dispute_cycle_days: Decimal | None
+    written_off: Decimal
+    recovered: Decimal
+    net_written_off: Decimal
+    write_off_percent: Decimal | None
+
+
+def ratio(numerator: int, denominator: int, scale: int = 1) -> Decimal | None:
+    """``numerator ÷ denominator × scale`` to 2 places, or ``None`` over a zero."""
+    if denominator == 0:
+        return None
+    exact = Decimal(numerator) * scale / Decimal(denominator)
+    return exact.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def median(values: list[int]) -> Decimal | None:
+    """The median as a Decimal (an even count averages the middle two), or ``None``."""
+    if not values:
+        return None
+    ordered, middle = sorted(values), len(values) // 2
+    if len(ordered) % 2:
+        return Decimal(ordered[middle]).quantize(CENT)
+    return (Decimal(ordered[middle - 1] + ordered[middle]) / 2).quantize(CENT)
+
+
+def _difference(left: Decimal | None, right: Decimal | None) -> Decimal | None:
+    return None if left is None or right is None else left - right
+
+
+@dataclass
+class _Sums:
+    """One currency's figures in minor units, before any ratio is taken."""
+
+    beginning_ar: int = 0
+    ending_ar: int = 0
+    current_ar: int = 0
+    sales: int = 0
+    written_off: int = 0
+    recovered: int = 0
+    kept: int = 0
+    broken: int = 0
+    dispute_days: list[int] = field(default_factory=list)
+    daily_sales: dict[date, int] = field(default_factory=dict)
+
+
+def _gather(session: Any, t: Tables, a: Tables, scope: Scope, start: date,
+            end: date) -> dict[str, _Sums]:
+    sums: dict[str, _Sums] = defaultdict(_Sums)
+    for name, values in (
+        ("beginning_ar", figures.receivables(session, t, scope, start - timedelta(days=1))),
+        ("ending_ar", figures.receivables(session, t, scope, end)),
+        ("current_ar", figures.receivables(session, t, scope, end, current_only=True)),
+        ("written_off", figures.written_off(session, t, scope, start, end)),
+        ("recovered", figures.recovered(session, a, scope, start, end)),
+    ):
+        for cur, value in values.items():
+            if value:
+                setattr(sums[cur], name, value)
+    for cur, days in figures.daily_sales(session, t, scope, end).items():
+        in_period = sum(v for d, v in days.items() if d >= start)
+        if in_period or cur in sums:
+            sums[cur].sales, sums[cur].daily_sales = in_period, days
+    for cur, outcomes in figures.promise_outcomes(session, a, scope, start, end).items():
+        sums[cur].kept, sums[cur].broken = outcomes["kept"], outcomes["broken"]
+    for cur, durations in figures.dispute_durations(session, t, scope, start, end).items():
+        sums[cur].dispute_days = durations
+    return sums
+
+
+def _report(currency: str, s: _Sums, start: date, end: date) -> KpiReport:
+    n = (end - start).days + 1
+    dso, best = ratio(s.ending_ar, s.sales, n), ratio(s.current_ar, s.sales, n)
+    money = {name: from_minor(getattr(s, name), currency)
+             for name in ("beginning_ar", "ending_ar", "written_off", "recovered")}
+    return KpiReport(
+        currency=currency, start=start, end=end, days=n, **money,
+        ending_current_ar=from_minor(s.current_ar, currency),
+        credit_sales=from_minor(s.sales, currency),
+        dso=dso, best_possible_dso=best, average_days_delinquent=_difference(dso, best),
+        count_back_dso=count_back_dso(s.ending_ar, s.daily_sales, end),
+        cei=ratio(s.beginning_ar + s.sales - s.ending_ar,
+                  s.beginning_ar + s.sales - s.current_ar, 100),
+        promises_kept=s.kept, promises_broken=s.broken,
+        promise_kept_percent=ratio(s.kept, s.kept + s.broken, 100),
+        disputes_resolved=len(s.dispute_days), dispute_cycle_days=median(s.dispute_days),
+        net_written_off=from_minor(s.written_off - s.recovered, currency),
+        write_off_percent=ratio(s.written_off, s.sales, 100),
+    )
+
+
+def kpis(
+    session: Any,
+    open_items_tables: Tables,
+    activity_tables: Tables,
+    start: date,
+    end: date,
+    *,
+    agent: str | None = None,
+    segment: str | None = None,
+    known_at: datetime | None = None,
+) -> list[KpiReport]:
+    """KPIs for ``start``..``end`` inclusive, one report per currency, sorted by currency.
+
+    ``agent`` and ``segment`` keep the accounts whose *current* agent or segment
+    matches. ``known_at`` keeps only what was recorded by then (movements,
+    recoveries, disputes); promise outcomes are counted as currently known, since
+    the read model keeps no recorded time for them. A currency is reported when it
+    has any AR, sales, write-off, recovery, promise outcome or dispute resolution.
+    """
+    if end < start:
+        raise ValueError(f"a period cannot end ({end}) before it starts ({start})")
+    scope = Scope(open_items_tables["accounts"], agent, segment, known_at)
+    sums = _gather(session, open_items_tables, activity_tables, scope, start, end)
+    return [_report(cur, sums[cur], start, end) for cur in sorted(sums)]
