@@ -49,6 +49,15 @@ def register(
     worklist.add_argument("--format", choices=FORMATS, default="table")
     worklist.set_defaults(run=run_worklist)
 
+    kpis = sub.add_parser("kpis", help="DSO, CEI, promise-kept rate... for a period")
+    kpis.add_argument("--from", type=iso_date, required=True, dest="start")
+    kpis.add_argument("--to", type=iso_date, required=True, dest="end")
+    kpis.add_argument("--agent")
+    kpis.add_argument("--segment")
+    kpis.add_argument("--known-at", type=utc_time)
+    kpis.add_argument("--format", choices=FORMATS, default="table")
+    kpis.set_defaults(run=run_kpis)
+
 
 def read_models_for(args: argparse.Namespace) -> ReadModels:
     service = service_for(args)
@@ -132,4 +141,35 @@ def run_worklist(args: argparse.Namespace) -> int:
             "Not to be contacted now", ["Account", "Reason", "Detail"],
             [[i.account, i.reason, getattr(i, "detail", "")] for i in excluded],
         ))
+    return 0
+
+
+def run_kpis(args: argparse.Namespace) -> int:
+    models = read_models_for(args)
+    reports = [plain(r) for r in models.kpis(
+        args.start, args.end, agent=args.agent, segment=args.segment, known_at=args.known_at
+    )]
+    agents = [plain(a) for a in models.agent_performance(
+        args.start, args.end, agent=args.agent, known_at=args.known_at
+    )]
+    if args.format == "json":
+        emit_json({"kpis": reports, "agents": agents})
+        return 0
+    if args.format == "csv":
+        emit_csv(list(reports[0]) if reports else ["currency"], reports)
+        return 0
+    if not reports:
+        console.print(f"no activity between {args.start} and {args.end}")
+        return 0
+    fields = [f for f in reports[0] if f not in ("currency", "start", "end")]
+    console.print(table(
+        f"KPIs {args.start} to {args.end}", ["KPI", *(r["currency"] for r in reports)],
+        [[f, *("—" if r[f] is None else r[f] for r in reports)] for f in fields],
+    ))
+    console.print(table(
+        "Agents", ["Agent", "Collected", "Promises obtained", "Contacts made", "Items cleared"],
+        [[a["agent_id"], ", ".join(f"{v} {c}" for c, v in sorted(a["collected"].items())),
+          a["promises_obtained"], a["contacts_made"], a["worklist_items_cleared"]]
+         for a in agents],
+    ))
     return 0

@@ -12,7 +12,9 @@ from typing import Any, TypeVar
 
 from ledger.aggregates.contact_policy import ContactPolicy
 from ledger.application import LedgerApplication
+from ledger.projections.agent_performance import AgentPerformance, agent_performance
 from ledger.projections.aging import DEFAULT_EDGES, AgingRow, aging
+from ledger.projections.kpis import KpiReport, kpis
 from ledger.projections.projection import Tables
 from ledger.projections.rebuild import Progress, rebuild
 from ledger.projections.registry import all_projections, projections_named
@@ -82,3 +84,25 @@ class ReadModels:
                 self.worklist_items, agent_id, day, policy=self.contact_policy,
                 computed_at=self.clock(),
             )
+
+    def kpis(
+        self, start: date, end: date, *, agent: str | None = None, segment: str | None = None,
+        known_at: datetime | None = None,
+    ) -> list[KpiReport]:
+        return self.read(
+            lambda s: kpis(
+                s, self.tables("open_items"), self.tables("activity"), start, end,
+                agent=agent, segment=segment, known_at=known_at,
+            )
+        )
+
+    def agent_performance(
+        self, start: date, end: date, *, agent: str | None = None,
+        known_at: datetime | None = None,
+    ) -> list[AgentPerformance]:
+        return self.read(
+            lambda s: agent_performance(
+                s, self.tables("open_items"), self.tables("activity"), start, end,
+                agent=agent, known_at=known_at, worklist_table=self.worklist_items,
+            )
+        )
