@@ -1,11 +1,13 @@
-"""Dependencies injected into routes."""
+"""Dependencies injected into routes: the ledger, the read models, the caller."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, HTTPException, Request
 
+from api.keys import Caller, KeyStore
+from ledger.projections.read_models import ReadModels
 from ledger.service import LedgerService
 
 
@@ -14,4 +16,33 @@ def get_service(request: Request) -> LedgerService:
     return service
 
 
+def get_read_models(request: Request) -> ReadModels:
+    models: ReadModels = request.app.state.read_models
+    return models
+
+
+def get_caller(
+    request: Request,
+    x_api_key: Annotated[str | None, Header(description="API key")] = None,
+    authorization: Annotated[str | None, Header(description="Bearer API key")] = None,
+) -> Caller:
+    key = x_api_key
+    if key is None and authorization and authorization.lower().startswith("bearer "):
+        key = authorization[7:].strip()
+    keys: KeyStore = request.app.state.keys
+    caller = keys.caller(key) if key else None
+    if caller is None:
+        raise HTTPException(401, "a valid API key is required (X-API-Key or Bearer)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    request.state.caller = caller
+    return caller
+
+
+def correlation_id(request: Request) -> str:
+    return str(request.state.correlation_id)
+
+
 ServiceDep = Annotated[LedgerService, Depends(get_service)]
+ReadModelsDep = Annotated[ReadModels, Depends(get_read_models)]
+CallerDep = Annotated[Caller, Depends(get_caller)]
+CorrelationDep = Annotated[str, Depends(correlation_id)]

@@ -1,0 +1,75 @@
+"""The one way a route carries out a command: map HTTP onto it, check the caller, run it.
+
+``Idempotency-Key`` becomes the command id (scoped to the caller, so two clients can't
+collide); ``If-Match: "v12"`` becomes the expected version; the response carries the
+new version as ``ETag`` and the log position to wait for when reading one's own write.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from typing import Any
+from uuid import uuid4
+
+from fastapi import HTTPException, Response
+from pydantic import BaseModel
+
+from api.keys import Caller
+from api.permissions import check_write
+from api.schemas.commands import CommandAccepted
+from ledger.aggregates.errors import AccountNotFound
+from ledger.commands.base import Actor, Command
+from ledger.service import LedgerService
+
+ETAG = re.compile(r'^(W/)?"v(\d+)"$')
+
+
+def etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+def expected_version(if_match: str | None) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return None
+    found = ETAG.match(if_match.strip())
+    if found is None:
+        raise HTTPException(412, 'If-Match must be an ETag of this API, like "v12"')
+    return int(found.group(2))
+
+
+def carry_out(
+    service: LedgerService,
+    caller: Caller,
+    command_type: type[Command],
+    account: str,
+    body: BaseModel | dict[str, Any],
+    response: Response,
+    *,
+    idempotency_key: str | None,
+    if_match: str | None,
+    correlation_id: str,
+) -> CommandAccepted:
+    fields = body if isinstance(body, dict) else body.model_dump()
+    command = command_type(
+        account=account,
+        command_id=f"{caller.actor_id}:{idempotency_key or uuid4()}",
+        correlation_id=correlation_id,
+        expected_version=expected_version(if_match),
+        **fields,
+    )
+    check_write(caller, command, lambda: assigned_agent(service, account))
+    result = service.execute(command, Actor(caller.actor_id, caller.role))
+    response.headers["ETag"] = etag(result.version)
+    if result.position is not None:
+        response.headers["X-Ledger-Position"] = str(result.position)
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return CommandAccepted(**{**asdict(result), "events": list(result.events)})
+
+
+def assigned_agent(service: LedgerService, account: str) -> str | None:
+    try:
+        return service.account(account).agent_id
+    except AccountNotFound:
+        return None

@@ -1,0 +1,1 @@
+"""Request and response schemas, kept apart from the ledger's own classes."""
