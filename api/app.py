@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from api import correlation, problems
 from api.keys import KeyStore
-from api.routers import accounts, receivables
+from api.routers import discovered_routers
 from ledger.projections.read_models import ReadModels
 from ledger.service import LedgerService
 
@@ -45,7 +45,7 @@ def create_app(
     app.state.keys = keys or KeyStore(service.app.datastore.engine)
     correlation.install(app)
     problems.install(app)
-    for router in (accounts.router, receivables.invoices, receivables.payments):
+    for router in discovered_routers():
         app.include_router(router)
 
     @app.get("/healthz", tags=["operations"])

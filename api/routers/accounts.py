@@ -33,3 +33,5 @@ def get_account(
 def get_history(number: str, service: ServiceDep) -> list[dict[str, Any]]:
     """Every event of the account with its envelope and hash."""
     return list(service.history(number))
+
+ROUTERS = [router]

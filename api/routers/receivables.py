@@ -29,3 +29,5 @@ command_route(payments, "/payment-allocations", r.AllocatePayment, {
 command_route(payments, "/payment-reversals", r.ReversePayment, {
     "payment_id": "PAY-88213", "reason": "bounced: insufficient funds",
 }, "Reverse a payment (bounce or chargeback)")
+
+ROUTERS = [invoices, payments]
