@@ -8,10 +8,12 @@ that many decimal places so that equal amounts always print the same.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation
 
 from ledger.aggregates.errors import InvalidAmount, UnknownCurrency
 from ledger.currencies import is_known_currency, minor_units
+
+EXACT = Context(prec=28, traps=[Inexact, InvalidOperation])
 
 
 def check_currency(currency: str) -> str:
@@ -34,15 +36,25 @@ def to_decimal(value: object) -> Decimal:
 
 
 def normalise(amount: object, currency: str) -> Decimal:
-    """Check decimals against the currency and fix the exponent to its minor units."""
+    """Check decimals against the currency and fix the exponent to its minor units.
+
+    The quantize traps rounding (`Inexact`) and overflow of the digits an amount may
+    have (`InvalidOperation`), so no amount is ever rounded, however many digits it
+    carries. A negative zero becomes zero, so that equal amounts print the same.
+    """
     check_currency(currency)
     value = to_decimal(amount)
     places = minor_units(currency)
     quantum = Decimal(1).scaleb(-places)
-    exponent = value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -places:
-        raise InvalidAmount(f"{value} has more decimals than {currency} allows ({places})")
-    return value.quantize(quantum)
+    try:
+        fixed = value.quantize(quantum, context=EXACT)
+    except Inexact:
+        message = f"{value} has more decimals than {currency} allows ({places})"
+        raise InvalidAmount(message) from None
+    except InvalidOperation:
+        message = f"{value} {currency} would need more than {EXACT.prec} digits"
+        raise InvalidAmount(message) from None
+    return fixed.copy_abs() if fixed.is_zero() else fixed
 
 
 def positive(amount: object, currency: str) -> Decimal:
