@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ledger.projections.activity import ActivityProjection
+from ledger.projections.history import HistoryProjection
 from ledger.projections.open_items import OpenItemsProjection
 from ledger.projections.projection import Projection
 
 
 def all_projections() -> list[Projection]:
-    return [OpenItemsProjection(), ActivityProjection()]
+    return [OpenItemsProjection(), ActivityProjection(), HistoryProjection()]
 
 
 def projections_named(names: list[str] | None) -> list[Projection]:
