@@ -14,6 +14,7 @@ from datetime import date, datetime
 from colledger import (
     commands_accounts,
     commands_data,
+    commands_keys,
     commands_read_models,
     commands_server,
 )
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_data.register(sub, iso_date)
     commands_accounts.register(sub, iso_date, utc_time)
     commands_read_models.register(sub, iso_date, utc_time)
+    commands_keys.register(sub)
     return parser
 
 

@@ -21,7 +21,7 @@ from ledger.aggregates.disputes import DisputeCommands
 from ledger.aggregates.dunning import DunningCommands
 from ledger.aggregates.dunning_policy import DunningPolicy
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
-from ledger.aggregates.errors import InvalidCommand
+from ledger.aggregates.errors import AccountStandingConflict, InvalidCommand
 from ledger.aggregates.invoices import InvoiceCommands
 from ledger.aggregates.payments import PaymentCommands
 from ledger.aggregates.plans import PlanCommands
@@ -141,5 +141,5 @@ class Account(
 
     def erase_personal_data(self, ctx: CommandContext, *, reason: str) -> None:
         if self.personal_data_erased:
-            raise InvalidCommand("personal data of this account is already erased")
+            raise AccountStandingConflict("personal data of this account is already erased")
         self._record(PersonalDataErased, ctx, reason=reason)

@@ -220,7 +220,7 @@ def test_erasing_personal_data_keeps_the_financial_history(service: LedgerServic
 def test_erasing_personal_data_twice_is_refused(account: LedgerService) -> None:
     account.execute(ErasePersonalData(account=ACCOUNT, reason="request"), MANAGER)
 
-    with rejected(account, InvalidCommand):
+    with rejected(account, AccountStandingConflict):
         account.execute(ErasePersonalData(account=ACCOUNT, reason="again"), MANAGER)
 
 

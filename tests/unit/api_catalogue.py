@@ -1,0 +1,187 @@
+"""Every write endpoint of the API, with a body that succeeds on a fresh debtor.
+
+Each entry says which command the endpoint carries out, who may successfully call
+it in the story, what the account must have been through first (``given``, run by
+manager-2 on a debtor from ``api_world``), and which events the write records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ledger.commands import accounts as a
+from ledger.commands import collections as c
+from ledger.commands import receivables as r
+from ledger.commands.base import Command
+from ledger.commands.receivables import AllocationLine
+
+ANY = "ACC-X"  # the debtor's number replaces it
+
+
+@dataclass(frozen=True)
+class Write:
+    command: type[Command]
+    path: str
+    body: dict[str, Any]
+    caller: str
+    events: tuple[str, ...]
+    given: tuple[Command, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        return self.command.__name__
+
+    @property
+    def opens_account(self) -> bool:
+        return self.command is a.OpenAccount
+
+    def url(self, number: str) -> str:
+        return self.path.format(account=number)
+
+    def body_for(self, number: str, **changes: Any) -> dict[str, Any]:
+        body = {k: number if v == "{account}" else v for k, v in self.body.items()}
+        return {**body, **changes}
+
+
+def on_account(path: str) -> str:
+    return "/accounts/{account}" + path
+
+
+WRITES: tuple[Write, ...] = (
+    Write(a.OpenAccount, "/accounts", {
+        "account": "{account}", "name": "Northwind Traders Ltd", "currency": "USD",
+        "terms_days": 30, "credit_limit": "25000.00", "timezone": "America/Chicago",
+        "contact": {"name": "Dana Whitfield", "email": "ap@northwind.example"},
+    }, "service", ("AccountOpened",)),
+    Write(a.ChangeTerms, on_account("/terms"), {
+        "terms_days": 45, "reason": "annual review",
+    }, "manager", ("AccountTermsChanged",)),
+    Write(a.SetCreditLimit, on_account("/credit-limit"), {
+        "amount": "50000.00", "reason": "credit committee",
+    }, "manager", ("CreditLimitSet",)),
+    Write(a.AssignAgent, on_account("/agent-assignment"), {"agent_id": "agent-2"},
+          "manager", ("AgentAssigned",)),
+    Write(r.IssueInvoice, on_account("/invoices"), {
+        "invoice_id": "INV-3", "amount": "1250.00", "currency": "USD",
+        "issue_date": "2026-02-10", "reference": "PO-7781",
+    }, "service", ("InvoiceIssued",)),
+    Write(r.AdjustInvoice, on_account("/invoice-adjustments"), {
+        "invoice_id": "INV-1", "note_id": "CN-1", "kind": "credit", "amount": "50.00",
+        "reason": "damaged goods",
+    }, "service", ("InvoiceAdjusted",)),
+    Write(r.RecordPayment, on_account("/payments"), {
+        "payment_id": "PAY-1", "amount": "800.00", "currency": "USD",
+        "received_on": "2026-02-09", "reference": "BANK-5521",
+        "allocations": [{"invoice_id": "INV-1", "amount": "800.00"}],
+    }, "service", ("PaymentReceived", "PaymentAllocated")),
+    Write(r.AllocatePayment, on_account("/payment-allocations"), {
+        "payment_id": "PAY-1", "allocations": [{"invoice_id": "INV-2", "amount": "200.00"}],
+    }, "service", ("PaymentAllocated",), given=(r.RecordPayment(
+        account=ANY, payment_id="PAY-1", amount=Decimal("300.00"), currency="USD",
+        received_on=date(2026, 2, 9),
+        allocations=(AllocationLine(invoice_id="INV-1", amount=Decimal("100.00")),),
+    ),)),
+    Write(r.ReversePayment, on_account("/payment-reversals"), {
+        "payment_id": "PAY-1", "reason": "bounced: insufficient funds",
+    }, "service", ("PaymentReversed",), given=(r.RecordPayment(
+        account=ANY, payment_id="PAY-1", amount=Decimal("500.00"), currency="USD",
+        received_on=date(2026, 2, 9),
+    ),)),
+    Write(c.OpenDispute, on_account("/disputes"), {
+        "dispute_id": "DSP-1", "invoice_id": "INV-1", "amount": "200.00",
+        "reason": "two pallets damaged",
+    }, "agent", ("DisputeOpened",)),
+    Write(c.ResolveDispute, on_account("/dispute-resolutions"), {
+        "dispute_id": "DSP-1", "outcome": "upheld", "credit_amount": "150.00",
+        "reason": "carrier confirmed",
+    }, "manager", ("DisputeResolved", "InvoiceAdjusted"), given=(c.OpenDispute(
+        account=ANY, dispute_id="DSP-1", invoice_id="INV-1", amount=Decimal("200.00"),
+        reason="damaged",
+    ),)),
+    Write(c.MakePromise, on_account("/promises"), {
+        "promise_id": "PTP-1", "amount": "500.00", "currency": "USD", "due_date": "2026-02-20",
+    }, "agent", ("PromiseToPayMade",)),
+    Write(c.AgreePaymentPlan, on_account("/payment-plans"), {
+        "plan_id": "PLN-1", "currency": "USD", "instalments": [
+            {"due_date": "2026-02-28", "amount": "500.00"},
+            {"due_date": "2026-03-31", "amount": "500.00"},
+        ],
+    }, "agent", ("PaymentPlanAgreed",)),
+    Write(c.AgreeSettlement, on_account("/settlements"), {
+        "settlement_id": "STL-1", "amount": "3000.00", "currency": "USD", "due_by": "2026-03-15",
+    }, "manager", ("SettlementAgreed",)),
+    Write(c.DecideSettlement, on_account("/settlement-decisions"), {
+        "settlement_id": "STL-1", "approve": True, "reason": "better than agency rates",
+    }, "manager", ("SettlementAgreed",), given=(c.AgreeSettlement(
+        account=ANY, settlement_id="STL-1", amount=Decimal("2000.00"), currency="USD",
+        due_by=date(2026, 3, 15),
+    ),)),
+    Write(c.WriteOff, on_account("/write-offs"), {
+        "invoice_id": "INV-1", "amount": "400.00", "reason": "short payment",
+    }, "manager", ("InvoiceWrittenOff",)),
+    Write(c.RequestWriteOff, on_account("/write-off-requests"), {
+        "request_id": "WOR-1", "invoice_id": "INV-2", "amount": "2500.00",
+        "reason": "insolvency",
+    }, "agent", ("WriteOffRequested",)),
+    Write(c.DecideWriteOff, on_account("/write-off-decisions"), {
+        "request_id": "WOR-1", "approve": True, "reason": "liquidator confirms no dividend",
+    }, "manager", ("WriteOffApproved", "InvoiceWrittenOff"), given=(c.RequestWriteOff(
+        account=ANY, request_id="WOR-1", invoice_id="INV-2", amount=Decimal("2500.00"),
+        reason="insolvency",
+    ),)),
+    Write(c.RecordRecovery, on_account("/recoveries"), {
+        "recovery_id": "REC-1", "invoice_id": "INV-1", "amount": "120.00",
+        "received_on": "2026-02-09",
+    }, "service", ("WrittenOffAmountRecovered",), given=(c.WriteOff(
+        account=ANY, invoice_id="INV-1", amount=Decimal("400.00"), reason="short payment",
+    ),)),
+    Write(c.RecordContact, on_account("/contacts"), {
+        "contact_id": "CT-1", "channel": "call", "outcome": "conversation",
+        "at": "2026-02-10T15:30:00Z", "note": "payment run on Friday",
+    }, "agent", ("ContactAttempted",)),
+    Write(a.RequestCeaseCommunication, on_account("/cease-communication"), {
+        "reason": "debtor's written request",
+    }, "compliance", ("CeaseCommunicationRequested",)),
+    Write(a.PlaceWithAgency, on_account("/agency-placements"), {
+        "agency_id": "AGY-ATLAS", "reason": "120 days past due",
+    }, "manager", ("PlacedWithAgency",)),
+    Write(a.RecallFromAgency, on_account("/agency-recalls"), {"reason": "plan agreed"},
+          "manager", ("RecalledFromAgency",),
+          given=(a.PlaceWithAgency(account=ANY, agency_id="AGY-ATLAS"),)),
+    Write(a.ReferToLegal, on_account("/legal-referrals"), {"reason": "agency returned it"},
+          "manager", ("ReferredToLegal",)),
+    Write(a.PlaceCreditHold, on_account("/credit-holds"), {"reason": "60 days past due"},
+          "manager", ("CreditHoldPlaced",)),
+    Write(a.ReleaseCreditHold, on_account("/credit-hold-releases"), {"reason": "cleared"},
+          "manager", ("CreditHoldReleased",),
+          given=(a.PlaceCreditHold(account=ANY, reason="60 days past due"),)),
+    Write(a.ErasePersonalData, on_account("/personal-data-erasure"), {
+        "reason": "GDPR art. 17 request DSR-14",
+    }, "compliance", ("PersonalDataErased",)),
+)
+
+BY_NAME = {w.name: w for w in WRITES}
+ON_ACCOUNTS = tuple(w for w in WRITES if not w.opens_account)
+AMOUNT_FIELDS = frozenset({"amount", "credit_amount", "credit_limit"})
+
+
+def with_amounts(value: Any, change: Callable[[str], Any]) -> Any:
+    """``value`` with every amount in it (nested ones too) changed by ``change``."""
+    if isinstance(value, dict):
+        return {k: change(v) if k in AMOUNT_FIELDS else with_amounts(v, change)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_amounts(v, change) for v in value]
+    return value
+
+
+def has_amount(write: Write) -> bool:
+    return with_amounts(write.body, lambda _: None) != write.body
+
+
+def ids(writes: tuple[Write, ...]) -> list[str]:
+    return [w.name for w in writes]

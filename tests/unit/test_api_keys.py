@@ -1,0 +1,171 @@
+"""API keys: an admin makes, lists and revokes them, over HTTP or from the terminal.
+
+A key is shown once; listings never carry a secret; a revoked key stops working at
+once but stays listed, so the trail can always say whose key wrote what.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from api.keys import ROLES, KeyStore
+from api.schemas.keys import Role
+from colledger.main import main
+from tests.unit.api_catalogue import BY_NAME
+from tests.unit.api_world import ApiWorld, problem_type
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[ApiWorld]:
+    yield ApiWorld()
+
+
+def admin(api: ApiWorld) -> dict[str, str]:
+    return {"X-API-Key": api.keys["admin"]}
+
+
+def test_a_key_made_by_the_admin_writes_as_its_actor_and_role(api: ApiWorld) -> None:
+    made = api.client.post("/keys", json={"role": "agent", "actor_id": "agent-7"},
+                           headers=admin(api))
+    number = api.debtor(agent="agent-7")
+    promise = BY_NAME["MakePromise"]
+
+    written = api.client.post(promise.url(number), json=promise.body,
+                              headers={"X-API-Key": made.json()["key"]})
+
+    assert made.status_code == 201
+    assert made.json()["role"] == "agent" and made.json()["key"].startswith("clk_")
+    assert written.status_code == 201, written.text
+    last = api.history(number)[-1]
+    assert (last["actor_id"], last["actor_role"]) == ("agent-7", "agent")
+
+
+def test_listing_shows_every_key_without_its_secret(api: ApiWorld) -> None:
+    made = api.client.post("/keys", json={"role": "auditor", "actor_id": "auditor-7"},
+                           headers=admin(api)).json()
+
+    listed = api.client.get("/keys", headers=admin(api))
+
+    assert listed.status_code == 200
+    rows = {row["key_id"]: row for row in listed.json()}
+    assert rows[made["key_id"]] == {
+        "key_id": made["key_id"], "role": "auditor", "actor_id": "auditor-7",
+        "created_at": rows[made["key_id"]]["created_at"], "revoked_at": None,
+    }
+    assert rows[made["key_id"]]["created_at"].endswith("Z")
+    assert made["key"] not in listed.text and "hash" not in listed.text
+
+
+def test_a_revoked_key_stops_working_and_stays_listed(api: ApiWorld) -> None:
+    made = api.client.post("/keys", json={"role": "manager", "actor_id": "manager-7"},
+                           headers=admin(api)).json()
+    hold = BY_NAME["PlaceCreditHold"]
+
+    revoked = api.client.delete(f"/keys/{made['key_id']}", headers=admin(api))
+    refused = api.client.post(hold.url(api.debtor()), json=hold.body,
+                              headers={"X-API-Key": made["key"]})
+
+    assert revoked.status_code == 204
+    assert refused.status_code == 401
+    listed = {r["key_id"]: r for r in api.client.get("/keys", headers=admin(api)).json()}
+    assert listed[made["key_id"]]["revoked_at"] is not None
+
+
+def test_revoking_an_unknown_or_revoked_key_is_404(api: ApiWorld) -> None:
+    key_id, _ = api.app.state.keys.create("service", "erp-2")
+    api.client.delete(f"/keys/{key_id}", headers=admin(api))
+
+    again = api.client.delete(f"/keys/{key_id}", headers=admin(api))
+    unknown = api.client.delete("/keys/ffffffff", headers=admin(api))
+
+    assert (again.status_code, unknown.status_code) == (404, 404)
+    assert problem_type(unknown) == "not-found"
+
+
+@pytest.mark.parametrize("body", [
+    {"role": "superuser", "actor_id": "x"},
+    {"role": "agent"},
+    {"role": "agent", "actor_id": ""},
+    {"role": "agent", "actor_id": "agent 7"},
+    {"role": "agent", "actor_id": "agent-7", "key": "chosen-by-me"},
+], ids=["unknown-role", "no-actor", "empty-actor", "actor-with-space", "own-key"])
+def test_a_key_request_that_does_not_fit_the_schema_is_422(
+    api: ApiWorld, body: dict[str, str]
+) -> None:
+    count = len(api.app.state.keys.listing())
+
+    response = api.client.post("/keys", json=body, headers=admin(api))
+
+    assert response.status_code == 422
+    assert problem_type(response) == "validation-error"
+    assert len(api.app.state.keys.listing()) == count
+
+
+def test_admin_manages_keys_without_a_key_is_401(api: ApiWorld) -> None:
+    assert api.client.get("/keys").status_code == 401
+
+
+def test_the_api_offers_exactly_the_roles_the_key_store_knows() -> None:
+    assert Role.__args__ == ROLES  # type: ignore[attr-defined]
+
+
+# The terminal: `colledger keys ...` on a store of its own.
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> list[str]:
+    return ["--database-url", f"sqlite:///{tmp_path / 'ledger.db'}"]
+
+
+def test_cli_creates_an_agent_key_that_the_store_recognises(
+    store: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main([*store, "keys", "create", "--role", "agent", "--agent", "agent-7",
+                 "--format", "json"])
+
+    made = json.loads(capsys.readouterr().out)
+    caller = store_of(tmp_path).caller(made["key"])
+    assert code == 0
+    assert caller is not None and (caller.role, caller.actor_id) == ("agent", "agent-7")
+
+
+def test_cli_lists_keys_without_secrets_and_revokes_them(
+    store: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main([*store, "keys", "create", "--role", "service", "--actor", "erp", "--format", "json"])
+    made = json.loads(capsys.readouterr().out)
+
+    revoked = main([*store, "keys", "revoke", made["key_id"]])
+    again = main([*store, "keys", "revoke", made["key_id"]])
+    capsys.readouterr()
+    main([*store, "keys", "list", "--format", "json"])
+    listed = capsys.readouterr().out
+
+    assert (revoked, again) == (0, 1)
+    rows = [r for r in json.loads(listed) if r["key_id"] == made["key_id"]]
+    assert rows[0]["actor_id"] == "erp" and rows[0]["revoked_at"] is not None
+    assert made["key"] not in listed
+    assert store_of(tmp_path).caller(made["key"]) is None
+
+
+@pytest.mark.parametrize("args", [
+    ["--role", "agent"],
+    ["--role", "agent", "--agent", "a", "--actor", "b"],
+    ["--role", "root", "--actor", "x"],
+], ids=["nobody", "two-people", "unknown-role"])
+def test_cli_refuses_a_key_for_nobody_or_an_unknown_role(
+    store: list[str], args: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*store, "keys", "create", *args])
+
+    assert exited.value.code == 2
+
+
+def store_of(tmp_path: Path) -> KeyStore:
+    return KeyStore(create_engine(f"sqlite:///{tmp_path / 'ledger.db'}"))
