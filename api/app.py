@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import correlation, problems
+from api import access_log, correlation, problems
 from api.keys import KeyStore
 from api.routers import discovered_routers
 from ledger.projections.read_models import ReadModels
@@ -47,10 +47,5 @@ def create_app(
     problems.install(app)
     for router in discovered_routers():
         app.include_router(router)
-
-    @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict[str, str]:
-        """Liveness: the process answers."""
-        return {"status": "ok"}
-
+    access_log.install(app)
     return app

@@ -16,6 +16,7 @@ from fastapi import HTTPException, Response
 from pydantic import BaseModel
 
 from api.keys import Caller
+from api.metrics import counted_command
 from api.permissions import check_write
 from api.schemas.commands import CommandAccepted
 from ledger.aggregates.errors import AccountNotFound
@@ -51,15 +52,17 @@ def carry_out(
     correlation_id: str,
 ) -> CommandAccepted:
     fields = body if isinstance(body, dict) else body.model_dump()
-    command = command_type(
-        account=account,
-        command_id=f"{caller.actor_id}:{idempotency_key or uuid4()}",
-        correlation_id=correlation_id,
-        expected_version=expected_version(if_match),
-        **fields,
-    )
-    check_write(caller, command, lambda: assigned_agent(service, account))
-    result = service.execute(command, Actor(caller.actor_id, caller.role))
+    with counted_command(command_type.__name__) as tally:
+        command = command_type(
+            account=account,
+            command_id=f"{caller.actor_id}:{idempotency_key or uuid4()}",
+            correlation_id=correlation_id,
+            expected_version=expected_version(if_match),
+            **fields,
+        )
+        check_write(caller, command, lambda: assigned_agent(service, account))
+        result = service.execute(command, Actor(caller.actor_id, caller.role))
+        tally.replayed = result.replayed
     response.headers["ETag"] = etag(result.version)
     if result.position is not None:
         response.headers["X-Ledger-Position"] = str(result.position)

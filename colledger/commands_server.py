@@ -8,6 +8,7 @@ from typing import Any
 import uvicorn
 
 from api.app import create_app
+from api.logging_setup import configure_logging
 from colledger.rendering import console
 from colledger.wiring import service_for, settings_for
 
@@ -26,5 +27,6 @@ def run_serve(args: argparse.Namespace) -> int:
     app = create_app(service_for(args))
     console.print(f"collections ledger on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     console.print(f"event store: {settings.database_url}")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    configure_logging()
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=None, access_log=False)
     return 0

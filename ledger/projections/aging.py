@@ -86,6 +86,11 @@ def _bucket(due_date: Any, as_of: date, edges: Sequence[int]) -> Any:
     return case(*whens, else_=labels[-1])
 
 
+def _grouped_by(grouping: str, key: Any) -> list[Any]:
+    """The key, unless it is a constant: PostgreSQL refuses ``GROUP BY 'all'``."""
+    return [] if grouping in ("currency", "portfolio") else [key]
+
+
 def _group_key(grouping: str, accounts: Any) -> Any:
     return {
         "account": accounts.c.number,
@@ -126,7 +131,7 @@ def aging(
             .outerjoin(disputed, and_(disputed.c.account_id == owed.c.account_id,
                                       disputed.c.invoice_id == owed.c.invoice_id))
         )
-        .group_by(key, owed.c.currency, bucket)
+        .group_by(*_grouped_by(by, key), owed.c.currency, bucket)
     )
     if currency:
         query = query.where(owed.c.currency == currency)
@@ -159,7 +164,7 @@ def _unapplied(
         select(key, c.c.currency, func.sum(c.c.amount_minor).label("credit"))
         .select_from(c.join(accounts, accounts.c.account_id == c.c.account_id))
         .where(c.c.on_date <= as_of, _known(c.c.recorded_at, known_at))
-        .group_by(key, c.c.currency)
+        .group_by(*_grouped_by(by, key), c.c.currency)
         .having(func.sum(c.c.amount_minor) != 0)
     )
     if currency:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from ledger.aggregates.contact_policy import ContactPolicy
 from ledger.application import LedgerApplication
+from ledger.projections.account_directory import AccountPage, account_page
 from ledger.projections.agent_performance import AgentPerformance, agent_performance
 from ledger.projections.aging import DEFAULT_EDGES, AgingRow, aging
 from ledger.projections.kpis import KpiReport, kpis
@@ -19,10 +20,16 @@ from ledger.projections.projection import Tables
 from ledger.projections.rebuild import Progress, rebuild
 from ledger.projections.registry import all_projections, projections_named
 from ledger.projections.runner import ProjectionRunner
+from ledger.projections.statement import Statement, statement
 from ledger.projections.worklist import Worklist, build_worklist, stored_worklist
 from ledger.projections.worklist_table import create_worklist_table
 
 T = TypeVar("T")
+
+
+def utc(known_at: datetime | None) -> datetime | None:
+    """Recorded times are compared in UTC: SQLite compares them as wall-clock text."""
+    return None if known_at is None or known_at.tzinfo is None else known_at.astimezone(UTC)
 
 
 class ReadModels:
@@ -62,6 +69,15 @@ class ReadModels:
         with self.app.datastore.transaction(commit=False) as session:
             return query(session)
 
+    def accounts(
+        self, after: str | None = None, limit: int = 100, *, agent: str | None = None,
+        segment: str | None = None,
+    ) -> AccountPage:
+        return self.read(
+            lambda s: account_page(s, self.tables("open_items"), after, limit, agent=agent,
+                                   segment=segment)
+        )
+
     def aging(
         self,
         as_of: date,
@@ -70,6 +86,7 @@ class ReadModels:
         edges: Sequence[int] = DEFAULT_EDGES,
         currency: str | None = None,
     ) -> list[AgingRow]:
+        known_at = utc(known_at)
         return self.read(
             lambda s: aging(s, self.tables("open_items"), as_of, known_at, by, edges, currency)
         )
@@ -89,6 +106,7 @@ class ReadModels:
         self, start: date, end: date, *, agent: str | None = None, segment: str | None = None,
         known_at: datetime | None = None,
     ) -> list[KpiReport]:
+        known_at = utc(known_at)
         return self.read(
             lambda s: kpis(
                 s, self.tables("open_items"), self.tables("activity"), start, end,
@@ -98,11 +116,22 @@ class ReadModels:
 
     def agent_performance(
         self, start: date, end: date, *, agent: str | None = None,
-        known_at: datetime | None = None,
+        segment: str | None = None, known_at: datetime | None = None,
     ) -> list[AgentPerformance]:
+        known_at = utc(known_at)
         return self.read(
             lambda s: agent_performance(
                 s, self.tables("open_items"), self.tables("activity"), start, end,
-                agent=agent, known_at=known_at, worklist_table=self.worklist_items,
+                agent=agent, segment=segment, known_at=known_at,
+                worklist_table=self.worklist_items,
             )
+        )
+
+    def statement(
+        self, account_number: str, start: date, end: date, known_at: datetime | None = None
+    ) -> list[Statement]:
+        """The account's statement for ``start``..``end``, one per currency."""
+        return self.read(
+            lambda s: statement(s, self.tables("open_items"), account_number, start, end,
+                                known_at)
         )

@@ -1,0 +1,77 @@
+"""Prometheus metrics: request latency, commands by type and outcome, projection lag.
+
+The metrics live in the process's default registry (with the client's process
+metrics), because a process serves one ledger; projection lag is read at scrape
+time, so it is never staler than the scrape that reports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from fastapi import HTTPException
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram
+from prometheus_client import generate_latest as exposition_of
+from pydantic import ValidationError
+
+from ledger.aggregates.errors import InvalidInput, LedgerError
+from ledger.projections.read_models import ReadModels
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+REQUEST_SECONDS = Histogram(
+    "colledger_http_request_duration_seconds",
+    "Time from a request's arrival to its response headers, by route template and status",
+    ["method", "route", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+COMMANDS = Counter(
+    "colledger_commands",
+    "Commands received over HTTP, by command type and outcome",
+    ["command", "outcome"],
+)
+PROJECTION_LAG = Gauge(
+    "colledger_projection_lag_events",
+    "Events logged that a read model has not applied yet",
+    ["projection"],
+)
+
+
+def observe_request(method: str, route: str, status: int, seconds: float) -> None:
+    REQUEST_SECONDS.labels(method, route, str(status)).observe(seconds)
+
+
+@dataclass
+class CommandTally:
+    replayed: bool = False
+
+
+@contextmanager
+def counted_command(command: str) -> Iterator[CommandTally]:
+    """Count the command once, by how it ended: set ``replayed`` on an idempotent repeat."""
+    tally = CommandTally()
+    try:
+        yield tally
+    except Exception as error:
+        COMMANDS.labels(command, outcome_of(error)).inc()
+        raise
+    COMMANDS.labels(command, "replayed" if tally.replayed else "accepted").inc()
+
+
+def outcome_of(error: Exception) -> str:
+    if isinstance(error, HTTPException):
+        return "forbidden" if error.status_code == 403 else "refused"
+    if isinstance(error, (InvalidInput, ValidationError)):
+        return "invalid"
+    if isinstance(error, LedgerError):
+        return "rejected"
+    return "failed"
+
+
+def scrape(models: ReadModels) -> bytes:
+    head = models.app.recorder.max_notification_id() or 0
+    for projection, position in models.runner.positions().items():
+        PROJECTION_LAG.labels(projection).set(head - position)
+    return exposition_of(REGISTRY)

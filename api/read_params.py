@@ -1,0 +1,96 @@
+"""What every read accepts: the dates it is asked about, paging, and read-your-writes.
+
+A write answers with ``X-Ledger-Position``; a read given ``wait_for`` with that
+position first waits until the read models have applied it, so a client sees its
+own write. If they don't get there in time the answer is 503 with ``Retry-After``:
+an honest "not yet" rather than data that silently lacks the write.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import AfterValidator, AwareDatetime, Field
+
+from api.deps import CallerDep, ReadModelsDep
+
+WAIT_TIMEOUT_SECONDS = 5.0
+RETRY_AFTER_SECONDS = 1
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+LAST_POSITION = 2**63 - 1
+LAST_VERSION = 2**31 - 1
+
+
+def _plausible_utc(moment: datetime) -> datetime:
+    """In UTC, because SQLite compares recorded times as UTC wall-clock text; and in a
+    range that keeps date arithmetic on the way (a day before, days past due) valid."""
+    if not EARLIEST.year <= moment.year <= LATEST.year:
+        raise ValueError(f"must be between {EARLIEST.year} and {LATEST.year}")
+    return moment.astimezone(UTC)
+
+
+BusinessDate = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
+RecordedTime = Annotated[AwareDatetime, AfterValidator(_plausible_utc)]
+
+AsOf = Annotated[
+    BusinessDate | None,
+    Query(description="business date (default: today)", examples=["2026-03-31"]),
+]
+KnownAt = Annotated[
+    RecordedTime | None,
+    Query(description="as known at this recorded time (UTC offset required)",
+          examples=["2026-04-05T12:00:00Z"]),
+]
+PeriodStart = Annotated[
+    BusinessDate, Query(alias="from", description="first day", examples=["2026-03-01"])
+]
+PeriodEnd = Annotated[
+    BusinessDate, Query(alias="to", description="last day, inclusive", examples=["2026-03-31"])
+]
+Day = Annotated[BusinessDate | None, Query(description="business day (default: today)")]
+Limit = Annotated[int, Query(ge=1, le=1000, description="items per page")]
+AfterVersion = Annotated[
+    int, Query(ge=0, le=LAST_VERSION, description="the cursor: the last version seen")
+]
+AfterPosition = Annotated[
+    int, Query(ge=0, le=LAST_POSITION, description="the cursor: the last position seen")
+]
+WaitFor = Annotated[
+    int | None,
+    Query(ge=0, le=LAST_POSITION,
+          description="log position (from X-Ledger-Position) to wait for first"),
+]
+
+
+def read_your_writes(
+    request: Request, models: ReadModelsDep, _: CallerDep, wait_for: WaitFor = None
+) -> None:
+    """Authenticated first, so nobody can make the server wait without a key."""
+    timeout = float(getattr(request.app.state, "wait_timeout", WAIT_TIMEOUT_SECONDS))
+    if not models.wait_for(wait_for, timeout):
+        raise HTTPException(
+            503,
+            f"the read models have not reached position {wait_for} within {timeout:g}s; "
+            "retry shortly",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+
+Fresh = Depends(read_your_writes)
+"""Declare on a route reading read models: ``dependencies=[Fresh]``."""
+
+
+def invalid_query(field: str, message: str) -> RequestValidationError:
+    """A 422 shaped like FastAPI's own, for rules a type alone cannot state."""
+    return RequestValidationError(
+        [{"loc": ("query", field), "msg": message, "type": "value_error"}]
+    )
+
+
+def link_next(request: Request, response: Response, **cursor: object) -> None:
+    """``Link: <...>; rel="next"``: the same query, moved on to the next page."""
+    url = request.url.include_query_params(**cursor)
+    response.headers["Link"] = f'<{url}>; rel="next"'

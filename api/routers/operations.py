@@ -1,0 +1,52 @@
+"""Operability: liveness, readiness and Prometheus metrics. No key needed: these are
+for load balancers and scrapers, and they tell nothing about any account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from api import metrics
+from api.deps import ReadModelsDep, ServiceDep
+from api.problems import problem
+from api.schemas.operations import Health, Readiness
+
+MAX_LAG = 1000
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz", response_model=Health, operation_id="Healthz")
+def healthz() -> Health:
+    """Liveness: the process answers."""
+    return Health(status="ok")
+
+
+@router.get("/readyz", response_model=Readiness, operation_id="Readyz",
+            responses={503: {"description": "not ready, with the reason"}})
+def readyz(request: Request, service: ServiceDep, models: ReadModelsDep) -> Any:
+    """Readiness: the store answers and the read models are at most MAX_LAG events behind."""
+    max_lag = int(getattr(request.app.state, "max_projection_lag", MAX_LAG))
+    try:
+        position = service.app.recorder.max_notification_id() or 0
+        lag = models.lag()
+    except Exception as error:  # noqa: BLE001 - any failure to answer means not ready
+        return problem(503, "not-ready", "Not ready", f"the event store does not answer: "
+                       f"{type(error).__name__}", reason="store-unreachable")
+    if lag > max_lag:
+        return problem(503, "not-ready", "Not ready",
+                       f"the read models are {lag} events behind (at most {max_lag})",
+                       reason="projection-lag", lag=lag, max_lag=max_lag)
+    return Readiness(status="ready", position=position, lag=lag, max_lag=max_lag)
+
+
+@router.get("/metrics", operation_id="Metrics", response_class=Response,
+            responses={200: {"content": {metrics.CONTENT_TYPE: {"schema": {"type": "string"}}},
+                             "description": "Prometheus text exposition"}})
+def prometheus_metrics(models: ReadModelsDep) -> Response:
+    """Prometheus metrics: request latency, commands by outcome, projection lag."""
+    return Response(metrics.scrape(models), media_type=metrics.CONTENT_TYPE)
+
+
+ROUTERS = [router]

@@ -1,0 +1,49 @@
+"""The customer's statement of account for a period, per currency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.command_endpoint import assigned_agent
+from api.deps import CallerDep, ReadModelsDep, ServiceDep
+from api.exports import EXPORTABLE, ExportFormat, streamed
+from api.permissions import READERS_OF_HISTORY, check_read
+from api.read_params import Fresh, KnownAt, PeriodEnd, PeriodStart, invalid_query
+from api.schemas.statements import Statement, Statements
+
+router = APIRouter(prefix="/accounts/{account}", tags=["statements"], dependencies=[Fresh],
+                   responses={401: {}, 403: {}, 404: {}, 422: {}, 503: {}})
+
+COLUMNS = ("currency", "on_date", "kind", "document_id", "invoice_id", "description",
+           "debit", "credit", "balance")
+
+
+@router.get("/statement", response_model=Statements, operation_id="GetStatement",
+            responses=EXPORTABLE)
+def get_statement(
+    account: str,
+    service: ServiceDep,
+    models: ReadModelsDep,
+    caller: CallerDep,
+    fmt: ExportFormat,
+    start: PeriodStart,
+    end: PeriodEnd,
+    known_at: KnownAt = None,
+) -> Any:
+    """Opening balance, every movement, closing balance and aging, per currency."""
+    check_read(caller, READERS_OF_HISTORY, account, lambda: assigned_agent(service, account))
+    if end < start:
+        raise invalid_query("to", f"the period cannot end ({end}) before it starts ({start})")
+    statements = models.statement(account, start, end, known_at)
+    if fmt != "json":
+        records = (
+            {"currency": s.currency, **vars(line)} for s in statements for line in s.lines
+        )
+        return streamed(fmt, COLUMNS, records, f"{account}-statement-{start}-{end}")
+    return Statements(account=account, start=start, end=end, known_at=known_at,
+                      statements=[Statement.model_validate(s) for s in statements])
+
+
+ROUTERS = [router]
