@@ -59,7 +59,8 @@ def install(app: FastAPI) -> None:
     def http_error(_: Request, error: HTTPException) -> JSONResponse:
         rule = {401: "unauthenticated", 403: "forbidden", 404: "not-found",
                 405: "method-not-allowed", 406: "not-acceptable",
-                412: "precondition-failed"}.get(error.status_code, "http-error")
+                412: "precondition-failed",
+                503: "service-unavailable"}.get(error.status_code, "http-error")
         response = problem(error.status_code, rule, rule.replace("-", " ").capitalize(),
                            str(error.detail))
         for name, value in (error.headers or {}).items():

@@ -58,6 +58,14 @@ def register(
     kpis.add_argument("--format", choices=FORMATS, default="table")
     kpis.set_defaults(run=run_kpis)
 
+    statement = sub.add_parser("statement", help="statement of account for a period")
+    statement.add_argument("account")
+    statement.add_argument("--from", type=iso_date, required=True, dest="start")
+    statement.add_argument("--to", type=iso_date, required=True, dest="end")
+    statement.add_argument("--known-at", type=utc_time)
+    statement.add_argument("--format", choices=FORMATS, default="table")
+    statement.set_defaults(run=run_statement)
+
 
 def read_models_for(args: argparse.Namespace) -> ReadModels:
     service = service_for(args)
@@ -172,4 +180,28 @@ def run_kpis(args: argparse.Namespace) -> int:
           a["promises_obtained"], a["contacts_made"], a["worklist_items_cleared"]]
          for a in agents],
     ))
+    return 0
+
+
+def run_statement(args: argparse.Namespace) -> int:
+    statements = read_models_for(args).statement(args.account, args.start, args.end, args.known_at)
+    if args.format == "json":
+        emit_json([plain(s) for s in statements])
+        return 0
+    columns = ["on_date", "kind", "document_id", "description", "debit", "credit", "balance"]
+    if args.format == "csv":
+        emit_csv(["currency", *columns],
+                 [{"currency": s.currency, **plain(line)} for s in statements for line in s.lines])
+        return 0
+    for s in statements:
+        console.print(f"[bold]Statement of account {s.account_number}[/bold] {s.name} — "
+                      f"{s.currency}, {s.start} to {s.end}")
+        rows = [[s.start, "", "", "Opening balance", "", "", s.opening_balance]]
+        rows += [[getattr(line, c) for c in columns] for line in s.lines]
+        rows.append([s.end, "", "", "Closing balance", s.total_debits, s.total_credits,
+                     s.closing_balance])
+        console.print(table("", ["Date", "Kind", "Document", "Description", "Debit", "Credit",
+                                 "Balance"], rows))
+        console.print(table(f"Aging as of {s.end}", [*s.aging, "Disputed", "Unapplied credit"],
+                            [[*s.aging.values(), s.disputed, s.unapplied_credit]]))
     return 0
