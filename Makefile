@@ -26,7 +26,7 @@ install: $(INSTALLED)
 run: $(INSTALLED)
 	$(BIN)/colledger init
 	$(BIN)/colledger demo --if-empty --accounts $(DEMO_ACCOUNTS) --months $(DEMO_MONTHS)
-	$(BIN)/colledger serve
+	$(BIN)/colledger serve --demo-keys
 
 lint: $(DEV_INSTALLED)
 	$(BIN)/ruff check ledger api consumers infra colledger tests bench
