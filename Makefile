@@ -7,7 +7,7 @@ DEV_INSTALLED := $(VENV)/.installed-dev
 DEMO_ACCOUNTS ?= 50
 DEMO_MONTHS ?= 12
 
-.PHONY: run test lint format bench install clean
+.PHONY: run test lint format bench install clean openapi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ test: lint
 
 format: $(DEV_INSTALLED)
 	$(BIN)/ruff format ledger api consumers infra colledger tests bench
+
+openapi: $(INSTALLED)
+	$(BIN)/python -m api.openapi_export
 
 bench: $(DEV_INSTALLED)
 	$(BIN)/python -m bench.append

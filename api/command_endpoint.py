@@ -13,7 +13,8 @@ from typing import Any
 from uuid import uuid4
 
 from fastapi import HTTPException, Response
-from pydantic import BaseModel
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 
 from api.keys import Caller
 from api.metrics import counted_command
@@ -53,13 +54,16 @@ def carry_out(
 ) -> CommandAccepted:
     fields = body if isinstance(body, dict) else body.model_dump()
     with counted_command(command_type.__name__) as tally:
-        command = command_type(
-            account=account,
-            command_id=f"{caller.actor_id}:{idempotency_key or uuid4()}",
-            correlation_id=correlation_id,
-            expected_version=expected_version(if_match),
-            **fields,
-        )
+        try:
+            command = command_type(
+                account=account,
+                command_id=f"{caller.actor_id}:{idempotency_key or uuid4()}",
+                correlation_id=correlation_id,
+                expected_version=expected_version(if_match),
+                **fields,
+            )
+        except ValidationError as error:
+            raise invalid_command(error) from None
         check_write(caller, command, lambda: assigned_agent(service, account))
         result = service.execute(command, Actor(caller.actor_id, caller.role))
         tally.replayed = result.replayed
@@ -69,6 +73,23 @@ def carry_out(
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return CommandAccepted(**{**asdict(result), "events": list(result.events)})
+
+
+FROM_HTTP = {"account": ("path", "account"), "command_id": ("header", "Idempotency-Key")}
+
+
+def invalid_command(error: ValidationError) -> RequestValidationError:
+    """A 422, not a 500: the body passes field by field, but the command can still refuse
+    the whole, or what the path and headers added to it."""
+    return RequestValidationError(
+        [{**e, "loc": located(e["loc"])} for e in error.errors(include_url=False)]
+    )
+
+
+def located(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """Where the client put the value: in the path, a header or the body."""
+    head = str(loc[0]) if loc else ""
+    return (*FROM_HTTP[head], *loc[1:]) if head in FROM_HTTP else ("body", *loc)
 
 
 def assigned_agent(service: LedgerService, account: str) -> str | None:

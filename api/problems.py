@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from api.schemas.problems import documented_as_problems
 from ledger.aggregates.errors import InvalidInput, LedgerError, NotFound, VersionMismatch
 
 PROBLEM = "application/problem+json"
@@ -40,6 +41,8 @@ def status_for(error: LedgerError) -> int:
 
 
 def install(app: FastAPI) -> None:
+    document(app)
+
     @app.exception_handler(LedgerError)
     def ledger_error(_: Request, error: LedgerError) -> JSONResponse:
         extra = {"rule_id": error.rule_id} if hasattr(error, "rule_id") else {}
@@ -69,6 +72,19 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     def unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log.error("unhandled error on %s %s", request.method, request.url.path,
+                  exc_info=error)
         return problem(500, "internal-error", "Internal error",
                        "the ledger could not complete the request; nothing was written")
+
+
+def document(app: FastAPI) -> None:
+    """The OpenAPI schema says what the handlers above send: a problem for every error."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = documented_as_problems(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -56,7 +56,7 @@ AfterVersion = Annotated[
     int, Query(ge=0, le=LAST_VERSION, description="the cursor: the last version seen")
 ]
 AfterPosition = Annotated[
-    int, Query(ge=0, le=LAST_POSITION, description="the cursor: the last position seen")
+    int, Query(ge=0, le=LAST_POSITION - 1, description="the cursor: the last position seen")
 ]
 WaitFor = Annotated[
     int | None,
@@ -70,6 +70,8 @@ def read_your_writes(
 ) -> None:
     """Authenticated first, so nobody can make the server wait without a key."""
     timeout = float(getattr(request.app.state, "wait_timeout", WAIT_TIMEOUT_SECONDS))
+    if wait_for is not None and wait_for > (models.app.recorder.max_notification_id() or 0):
+        raise HTTPException(422, f"position {wait_for} has not been written: nothing to wait for")
     if not models.wait_for(wait_for, timeout):
         raise HTTPException(
             503,

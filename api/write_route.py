@@ -9,18 +9,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, Path, Response, status
 from pydantic import BaseModel
 
 from api.command_endpoint import carry_out
 from api.deps import CallerDep, CorrelationDep, ServiceDep
 from api.schemas.commands import CommandAccepted, request_body
+from api.schemas.problems import problem_responses
 from ledger.commands.base import Command
 
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", max_length=100,
            description="Repeat a write safely: same key and body return the original result"),
+]
+AccountNumber = Annotated[
+    str,
+    Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:/\-]+$",
+         description="the account's number", examples=["ACC-00042"]),
 ]
 IfMatch = Annotated[
     str | None,
@@ -34,7 +40,7 @@ def command_route(
     body_model = request_body(command, example)
 
     def endpoint(
-        account: str,
+        account: AccountNumber,
         body: BaseModel,
         response: Response,
         service: ServiceDep,
@@ -54,5 +60,5 @@ def command_route(
         path, endpoint, methods=["POST"], status_code=status.HTTP_201_CREATED,
         response_model=CommandAccepted, summary=summary, name=command.__name__,
         operation_id=command.__name__,
-        responses={401: {}, 403: {}, 404: {}, 409: {}, 412: {}, 422: {}},
+        responses=problem_responses(401, 403, 404, 409, 412, 422),
     )

@@ -387,3 +387,10 @@ def test_waiting_for_a_position_the_read_models_do_not_reach_is_503_with_retry_a
     assert response.headers["retry-after"] == "1"
     assert response.headers["content-type"] == "application/problem+json"
     assert str(world.position()) in response.json()["detail"]
+
+
+def test_waiting_for_a_position_never_written_is_422_at_once(world: World) -> None:
+    response = world.get("/aging", wait_for=world.position() + 1000)
+
+    assert response.status_code == 422
+    assert "has not been written" in response.json()["detail"]
