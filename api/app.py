@@ -42,7 +42,7 @@ def create_app(
     )
     app.state.service = service
     app.state.read_models = models
-    app.state.keys = keys or KeyStore(service.app.datastore.engine)
+    app.state.keys = keys or KeyStore(service.app.datastore)
     correlation.install(app)
     problems.install(app)
     for router in discovered_routers():

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, select, update
-from sqlalchemy.engine import Engine
 
 ROLES = ("agent", "manager", "auditor", "compliance", "service", "admin")
 PREFIX = "clk_"
@@ -44,9 +43,13 @@ def digest(key: str) -> str:
 
 
 class KeyStore:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        metadata.create_all(engine, checkfirst=True)
+    """Reads and writes go through the event store's datastore transactions, so on an
+    in-memory SQLite store (one shared connection) they never interleave with a
+    projection's transaction."""
+
+    def __init__(self, datastore: Any) -> None:
+        self.datastore = datastore
+        metadata.create_all(datastore.engine, checkfirst=True)
 
     def create(self, role: str, actor_id: str) -> tuple[str, str]:
         """Return (key_id, key); the key is not kept and cannot be shown again."""
@@ -54,7 +57,7 @@ class KeyStore:
             raise ValueError(f"role must be one of {ROLES}")
         key_id = secrets.token_hex(4)
         key = f"{PREFIX}{key_id}_{secrets.token_urlsafe(24)}"
-        with self.engine.begin() as connection:
+        with self.datastore.transaction(commit=True) as connection:
             connection.execute(api_keys.insert().values(
                 key_id=key_id, key_hash=digest(key), actor_id=actor_id, role=role,
                 created_at=datetime.now(UTC), revoked_at=None,
@@ -62,7 +65,7 @@ class KeyStore:
         return key_id, key
 
     def caller(self, key: str) -> Caller | None:
-        with self.engine.connect() as connection:
+        with self.datastore.transaction(commit=False) as connection:
             row = connection.execute(
                 select(api_keys).where(api_keys.c.key_hash == digest(key),
                                        api_keys.c.revoked_at.is_(None))
@@ -70,7 +73,7 @@ class KeyStore:
         return None if row is None else Caller(row.key_id, row.actor_id, row.role)
 
     def revoke(self, key_id: str) -> bool:
-        with self.engine.begin() as connection:
+        with self.datastore.transaction(commit=True) as connection:
             done = connection.execute(
                 update(api_keys).where(api_keys.c.key_id == key_id,
                                        api_keys.c.revoked_at.is_(None))
@@ -79,7 +82,7 @@ class KeyStore:
         return bool(done.rowcount)
 
     def listing(self) -> list[dict[str, Any]]:
-        with self.engine.connect() as connection:
+        with self.datastore.transaction(commit=False) as connection:
             rows = connection.execute(select(api_keys).order_by(api_keys.c.created_at))
             return [
                 {"key_id": r.key_id, "actor_id": r.actor_id, "role": r.role,

@@ -35,7 +35,7 @@ def register(sub: Any) -> None:
 
 
 def key_store(args: argparse.Namespace) -> KeyStore:
-    return KeyStore(service_for(args).app.datastore.engine)
+    return KeyStore(service_for(args).app.datastore)
 
 
 def run_create(args: argparse.Namespace) -> int:

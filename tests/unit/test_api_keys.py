@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
 from api.keys import ROLES, KeyStore
 from api.schemas.keys import Role
 from colledger.main import main
+from tests.builders import make_service
 from tests.unit.api_catalogue import BY_NAME
 from tests.unit.api_world import ApiWorld, problem_type
 
@@ -168,4 +168,5 @@ def test_cli_refuses_a_key_for_nobody_or_an_unknown_role(
 
 
 def store_of(tmp_path: Path) -> KeyStore:
-    return KeyStore(create_engine(f"sqlite:///{tmp_path / 'ledger.db'}"))
+    service, _ = make_service(f"sqlite:///{tmp_path / 'ledger.db'}")
+    return KeyStore(service.app.datastore)
