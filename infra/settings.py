@@ -18,3 +18,13 @@ class Settings(BaseSettings):
     contact_policy_enabled: bool = True
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+
+    # Kafka stays off unless a bootstrap address is configured.
+    kafka_bootstrap: str | None = None
+    kafka_client_id: str = "colledger"
+    events_topic: str = "collections.events.v1"
+    erp_invoices_topic: str = "erp.invoices.v1"
+    bank_payments_topic: str = "bank.payments.v1"
+    # Apache Kafka's defaults; tests shrink them because a group join waits on them.
+    kafka_session_timeout_ms: int = 45_000
+    kafka_heartbeat_interval_ms: int = 3_000

@@ -7,10 +7,16 @@ Keep this file generic: fixtures that only one area of the suite needs belong in
 from __future__ import annotations
 
 import os
+import re
+import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
+from infra.kafka_broker import TansuBroker
+from infra.kafka_clients import KafkaSettings, ensure_topics, new_admin
+from infra.kcat_binary import ensure_kcat, options_for, tansu_options
 from infra.postgres_databases import create_database, drop_database, unique_database_name
 from infra.postgres_server import PostgresServer
 
@@ -60,3 +66,100 @@ def postgres_database_factory(
 def postgres_database_url(postgres_database_factory: DatabaseFactory) -> str:
     """SQLAlchemy URL of a new, empty database that only this test uses."""
     return postgres_database_factory()
+
+
+# ---------------------------------------------------------------------------------------
+# Kafka
+#
+# One broker per test session (started lazily, only if a test asks for it): Tansu with
+# memory storage on a free loopback port (infra/kafka_broker.py). Point KAFKA_BOOTSTRAP at
+# an existing broker (e.g. real Apache Kafka) to skip starting one. Tests share the broker,
+# so each creates its own uniquely named topics with kafka_topic_factory.
+
+KAFKA_BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP"
+
+# (session timeout, heartbeat interval) in ms. A consumer-group join waits on the session
+# timeout (on Tansu half of it: 1 s here), so tests use small ones. Apache Kafka refuses
+# sessions below group.min.session.timeout.ms (6 s by default), hence an external broker's.
+TANSU_GROUP_TIMEOUTS = (2_000, 500)
+EXTERNAL_GROUP_TIMEOUTS = (6_000, 1_000)
+
+TopicFactory = Callable[..., str]
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    """``host:port`` of the session's broker, shared by every test that uses it."""
+    external = os.environ.get(KAFKA_BOOTSTRAP_ENV)
+    if external:
+        yield external
+        return
+    with TansuBroker() as broker:
+        yield broker.bootstrap
+
+
+@pytest.fixture(scope="session")
+def kafka_settings(kafka_bootstrap: str) -> KafkaSettings:
+    """Client settings for tests: the session's broker, small timeouts, fast reconnects."""
+    external = bool(os.environ.get(KAFKA_BOOTSTRAP_ENV))
+    session_timeout_ms, heartbeat_interval_ms = (
+        EXTERNAL_GROUP_TIMEOUTS if external else TANSU_GROUP_TIMEOUTS
+    )
+    return KafkaSettings(
+        bootstrap=kafka_bootstrap,
+        client_id="colledger-test",
+        session_timeout_ms=session_timeout_ms,
+        heartbeat_interval_ms=heartbeat_interval_ms,
+        max_poll_interval_ms=30_000,
+        request_timeout_ms=10_000,
+        bootstrap_timeout_ms=10_000,
+        delivery_timeout_ms=20_000,
+        reconnect_backoff_max_ms=500,
+    )
+
+
+@pytest.fixture
+def kafka_topic_factory(
+    kafka_settings: KafkaSettings, request: pytest.FixtureRequest
+) -> Iterator[TopicFactory]:
+    """Call it (``partitions=3``) to create a new topic named after the test; returns its name.
+
+    The topics are deleted afterwards, best effort (an external broker may refuse).
+    """
+    admin = new_admin(kafka_settings)
+    created: list[str] = []
+
+    def new_topic(partitions: int = 3) -> str:
+        slug = re.sub(r"[^a-zA-Z0-9]+", "-", request.node.name).strip("-")[:80]
+        name = f"test.{slug}.{uuid.uuid4().hex[:8]}"
+        ensure_topics(admin, [name], partitions)
+        created.append(name)
+        return name
+
+    yield new_topic
+    try:
+        if created:
+            admin.delete_topics(created)
+    except Exception as error:  # cleanup must not mask the test's outcome
+        print(f"[kafka] could not delete test topics {created}: {error!r}")
+    finally:
+        admin.close()
+
+
+@pytest.fixture(scope="session")
+def kcat() -> Path:
+    """Path of the ``kcat`` client (installed with apt when missing)."""
+    return ensure_kcat()
+
+
+@pytest.fixture(scope="session")
+def kcat_command(kcat: Path, kafka_bootstrap: str) -> list[str]:
+    """``kcat -b <session broker>`` plus what this kcat needs to talk to it; append the rest.
+
+    With Tansu, an old librdkafka must speak Kafka 0.9 request versions (infra/kcat_binary.py
+    says why), so consume from an explicit offset: ``[*kcat_command, "-C", "-t", topic,
+    "-o", "0", "-e"]``; those options are left out when kcat does not need them.
+    """
+    external = bool(os.environ.get(KAFKA_BOOTSTRAP_ENV))
+    options = options_for(kcat, kafka_bootstrap) if external else tansu_options(kcat)
+    return [str(kcat), "-b", kafka_bootstrap, *options]
