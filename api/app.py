@@ -22,7 +22,7 @@ def create_app(
 ) -> FastAPI:
     """With ``follow``, the read models keep up inside this process (the embedded setup)."""
     models = read_models or ReadModels(
-        service.app, contact_policy=service.policies.contact, clock=service.clock
+        service.app, contact_policies=service.policies.contact, clock=service.clock
     )
 
     @asynccontextmanager

@@ -69,7 +69,7 @@ def register(
 
 def read_models_for(args: argparse.Namespace) -> ReadModels:
     service = service_for(args)
-    models = ReadModels(service.app, contact_policy=service.policies.contact, clock=service.clock)
+    models = ReadModels(service.app, contact_policies=service.policies.contact, clock=service.clock)
     models.catch_up()
     return models
 

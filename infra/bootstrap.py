@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from infra.settings import Settings
-from ledger.aggregates.contact_policy import ContactPolicy
+from ledger.aggregates.contact_policy import ContactPolicies, ContactPolicy
 from ledger.aggregates.four_eyes import FourEyesPolicy
 from ledger.application import LedgerApplication
 from ledger.policies import Policies
@@ -33,7 +33,13 @@ def event_store_env(database_url: str) -> dict[str, str]:
 def policies_from(settings: Settings) -> Policies:
     return Policies(
         four_eyes=FourEyesPolicy(default_threshold=settings.four_eyes_threshold),
-        contact=ContactPolicy(enabled=settings.contact_policy_enabled),
+        contact=ContactPolicies(
+            default=ContactPolicy(enabled=settings.contact_policy_enabled),
+            by_portfolio={
+                portfolio: ContactPolicy(**policy.model_dump())
+                for portfolio, policy in settings.contact_policies_by_portfolio.items()
+            },
+        ),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ledger.aggregates.contact_policy import ContactPolicy
+from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.aggregates.dunning_policy import DunningPolicy
 from ledger.aggregates.four_eyes import FourEyesPolicy
 
@@ -12,5 +12,5 @@ from ledger.aggregates.four_eyes import FourEyesPolicy
 @dataclass(frozen=True)
 class Policies:
     four_eyes: FourEyesPolicy = field(default_factory=FourEyesPolicy)
-    contact: ContactPolicy = field(default_factory=ContactPolicy)
+    contact: ContactPolicies = field(default_factory=ContactPolicies)
     dunning: DunningPolicy = field(default_factory=DunningPolicy)

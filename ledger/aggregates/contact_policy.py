@@ -8,8 +8,8 @@ dates and hours are in the account's timezone, daylight saving applied.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,28 @@ class ContactPolicy:
     quiet_days_after_conversation: int = 7
     calls_from: time = time(8, 0)
     calls_until: time = time(21, 0)
+
+
+@dataclass(frozen=True)
+class ContactPolicies:
+    """The contact policy of each portfolio (an account's segment), and the default.
+
+    Portfolios differ in what the law or the client agreement allows (a consumer book
+    calls less often than a trade book), so the policy is looked up per account.
+    """
+
+    default: ContactPolicy = field(default_factory=ContactPolicy)
+    by_portfolio: Mapping[str, ContactPolicy] = field(default_factory=dict)
+
+    def for_portfolio(self, portfolio: str | None) -> ContactPolicy:
+        if portfolio is None:
+            return self.default
+        return self.by_portfolio.get(portfolio, self.default)
+
+    def longest_lookback_days(self) -> int:
+        """How far back any portfolio's call limits look, in local days."""
+        policies = [self.default, *self.by_portfolio.values()]
+        return max(max(p.window_days, p.quiet_days_after_conversation) for p in policies)
 
 
 @dataclass(frozen=True)

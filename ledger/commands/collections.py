@@ -196,13 +196,14 @@ def record_recovery(cmd: RecordRecovery, uow: UnitOfWork) -> None:
 
 
 def record_contact(cmd: RecordContact, uow: UnitOfWork) -> None:
-    uow.account().record_contact(
+    account = uow.account()
+    account.record_contact(
         uow.context(),
         contact_id=cmd.contact_id,
         channel=cmd.channel,
         outcome=cmd.outcome,
         at=cmd.at,
-        policy=uow.policies.contact,
+        policy=uow.policies.contact.for_portfolio(account.segment),
         purpose=cmd.purpose,
         note=cmd.note,
     )

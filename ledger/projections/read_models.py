@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from ledger.aggregates.contact_policy import ContactPolicy
+from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.application import LedgerApplication
 from ledger.projections.account_directory import AccountPage, account_page
 from ledger.projections.agent_performance import AgentPerformance, agent_performance
@@ -37,11 +37,11 @@ class ReadModels:
         self,
         app: LedgerApplication,
         batch_size: int = 1000,
-        contact_policy: ContactPolicy | None = None,
+        contact_policies: ContactPolicies | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.app = app
-        self.contact_policy = contact_policy or ContactPolicy()
+        self.contact_policies = contact_policies or ContactPolicies()
         self.clock = clock
         self.runner = ProjectionRunner(app, all_projections(), batch_size=batch_size)
         self.worklist_items = create_worklist_table(app.datastore.engine)
@@ -98,7 +98,7 @@ class ReadModels:
         with self.app.datastore.transaction(commit=True) as session:
             return build_worklist(
                 session, self.tables("open_items"), self.tables("activity"),
-                self.worklist_items, agent_id, day, policy=self.contact_policy,
+                self.worklist_items, agent_id, day, policies=self.contact_policies,
                 computed_at=self.clock(),
             )
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Table, delete, func, select
 
-from ledger.aggregates.contact_policy import ContactPolicy
+from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.projections.projection import Tables
 from ledger.projections.worklist_facts import as_utc, gather_facts
 from ledger.projections.worklist_scoring import (
@@ -28,7 +28,7 @@ from ledger.projections.worklist_scoring import (
 )
 
 DEFAULT_WEIGHTS = WorklistWeights()
-DEFAULT_CONTACT_POLICY = ContactPolicy()
+DEFAULT_CONTACT_POLICIES = ContactPolicies()
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,11 @@ def build_worklist(
     day: date,
     weights: WorklistWeights = DEFAULT_WEIGHTS,
     *,
-    policy: ContactPolicy = DEFAULT_CONTACT_POLICY,
+    policies: ContactPolicies = DEFAULT_CONTACT_POLICIES,
     computed_at: datetime | None = None,
 ) -> Worklist:
     facts = gather_facts(session, open_items_tables, activity_tables, agent_id, day,
-                         weights, policy)
+                         weights, policies.longest_lookback_days())
     scored: list[tuple[Decimal, str, AccountFacts, dict[str, Decimal]]] = []
     for account in facts:
         if account.to_work():
@@ -77,7 +77,7 @@ def build_worklist(
     items: list[WorklistItem] = []
     excluded: list[WorklistItem] = []
     for score, number, account, parts in scored:
-        kept_off = exclusion(account, day, policy)
+        kept_off = exclusion(account, day, policies.for_portfolio(account.segment))
         into = items if kept_off is None else excluded
         reason, detail = kept_off or (None, "")
         into.append(WorklistItem(len(into) + 1, account.account_id, number, score, parts,

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Table, and_, func, or_, select
 
-from ledger.aggregates.contact_policy import CALL, ContactPolicy
+from ledger.aggregates.contact_policy import CALL
 from ledger.aggregates.state import ContactRecord
 from ledger.projections.aging import _invoice_outstanding, _open_disputes
 from ledger.projections.amounts import from_minor
@@ -23,13 +23,13 @@ from ledger.projections.worklist_scoring import AccountFacts, OwedInvoice, Workl
 
 def gather_facts(
     session: Any, t: Tables, activity: Tables, agent_id: str, day: date,
-    weights: WorklistWeights, policy: ContactPolicy,
+    weights: WorklistWeights, lookback_days: int,
 ) -> list[AccountFacts]:
     """The facts of every account currently assigned to the agent, as of ``day``."""
     a = t["accounts"]
     facts = {
         r.account_id: AccountFacts(
-            r.account_id, r.number, r.currency, r.timezone,
+            r.account_id, r.number, r.segment, r.currency, r.timezone,
             None if r.credit_limit_minor is None else from_minor(r.credit_limit_minor,
                                                                  r.currency),
             bool(r.cease_communication), r.agency_id, bool(r.legal_referral),
@@ -46,7 +46,7 @@ def gather_facts(
                    d.c.opened_on <= day, _open_on(d, day)):
         facts[r.account_id].open_disputes_since.append(r.opened_on)
     _promises_and_instalments(session, activity, a, mine, day, weights, facts)
-    _contacts(session, activity["contacts"], a, mine, day, policy, facts)
+    _contacts(session, activity["contacts"], a, mine, day, lookback_days, facts)
     return [facts[k] for k in sorted(facts)]
 
 
@@ -113,7 +113,7 @@ def _due_if(account: AccountFacts, due_date: date, grace_days: int, day: date) -
 
 
 def _contacts(
-    session: Any, c: Table, a: Table, mine: Any, day: date, policy: ContactPolicy,
+    session: Any, c: Table, a: Table, mine: Any, day: date, lookback_days: int,
     facts: dict[str, AccountFacts],
 ) -> None:
     """The last contact's day, and the calls the contact policy looks back on."""
@@ -121,9 +121,8 @@ def _contacts(
     for r in _rows(session, select(c.c.account_id, last).group_by(c.c.account_id), c, a, mine,
                    c.c.on_date <= day):
         facts[r.account_id].last_contact = r.last
-    span = max(policy.window_days, policy.quiet_days_after_conversation)
     for r in _rows(session, select(c), c, a, mine, c.c.channel == CALL,
-                   c.c.on_date > day - timedelta(days=span), c.c.on_date <= day):
+                   c.c.on_date > day - timedelta(days=lookback_days), c.c.on_date <= day):
         facts[r.account_id].calls.append(ContactRecord(
             r.contact_id, r.channel, r.outcome, as_utc(r.at), r.purpose, r.agent_id))
 

@@ -99,6 +99,7 @@ class AccountFacts:
 
     account_id: str
     number: str
+    segment: str
     currency: str
     timezone: str
     credit_limit: Decimal | None

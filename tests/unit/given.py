@@ -32,6 +32,7 @@ def an_account(
     currency: str = "USD",
     timezone: str = "UTC",
     terms_days: int = 30,
+    segment: str = "standard",
     actor: Actor = MANAGER,
 ) -> CommandResult:
     return service.execute(
@@ -41,6 +42,7 @@ def an_account(
             currency=currency,
             timezone=timezone,
             terms_days=terms_days,
+            segment=segment,
             effective_on=OPENED,
         ),
         actor,

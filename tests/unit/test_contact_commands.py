@@ -17,6 +17,7 @@ import pytest
 
 from ledger.aggregates.errors import ContactRefused, DuplicateId, InvalidCommand
 from ledger.commands.accounts import (
+    OpenAccount,
     PlaceWithAgency,
     RecallFromAgency,
     ReferToLegal,
@@ -323,3 +324,29 @@ def test_disabled_contact_policy_allows_any_contact() -> None:
     assert events_of(service, "ContactAttempted")[0]["payload"]["rules_evaluated"] == [
         "policy-disabled"
     ]
+
+
+# Per-portfolio policy --------------------------------------------------------------
+
+
+def test_a_portfolio_can_have_its_own_stricter_call_limit() -> None:
+    service, _ = make_service(contact_policies_by_portfolio={"consumer": {"max_calls": 3}})
+    for number, segment in (("ACC-CONSUMER", "consumer"), ("ACC-TRADE", "trade")):
+        service.execute(OpenAccount(account=number, name=f"Debtor {number}", currency="USD",
+                                    timezone="UTC", terms_days=30, segment=segment,
+                                    effective_on=date(2026, 1, 1)), MANAGER)
+
+    def call(number: str, minute: int) -> RecordContact:
+        return contact(noon(MONDAY) + timedelta(minutes=minute)).model_copy(
+            update={"account": number})
+
+    for minute in range(3):
+        service.execute(call("ACC-CONSUMER", minute), AGENT)
+    with rejected(service, ContactRefused) as raised:
+        service.execute(call("ACC-CONSUMER", 3), AGENT)
+    assert raised.value.rule_id == "call-frequency"
+    assert "at most 3 in 7 days" in str(raised.value)
+
+    for minute in range(7):
+        service.execute(call("ACC-TRADE", minute), AGENT)
+    assert refusal(service, call("ACC-TRADE", 7)) == "call-frequency"

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import pytest
 from sqlalchemy import Table, func, select
 
+from ledger.aggregates.contact_policy import ContactPolicies, ContactPolicy
 from ledger.commands.accounts import (
     AssignAgent,
     PlaceWithAgency,
@@ -414,3 +415,17 @@ def test_cleared_items_are_those_the_agent_contacted_on_the_worklists_day(desk: 
     assert desk.cleared(DAY, DAY + timedelta(days=2)) == 2
     assert desk.cleared(DAY + timedelta(days=1), DAY + timedelta(days=5)) == 1
     assert desk.cleared(DAY, DAY, agent=OTHER_AGENT.actor_id) == 0
+
+
+def test_each_portfolio_is_held_to_its_own_contact_policy(desk: Desk) -> None:
+    desk.debtor("ACC-CONSUMER", ("500.00", TEN_DAYS_LATE), segment="consumer")
+    desk.debtor("ACC-TRADE", ("500.00", TEN_DAYS_LATE), segment="trade")
+    for number in ("ACC-CONSUMER", "ACC-TRADE"):
+        for days_ago in (1, 2, 3):
+            desk.call(number, DAY - timedelta(days=days_ago))
+    strict = ContactPolicies(by_portfolio={"consumer": ContactPolicy(max_calls=3)})
+
+    worklist = desk.worklist(policies=strict)
+
+    assert ranked(worklist) == ["ACC-TRADE"]
+    assert reasons(worklist) == {"ACC-CONSUMER": "call-frequency"}
