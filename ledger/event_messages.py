@@ -1,0 +1,203 @@
+"""The wire form of a stored event: the envelope downstream consumers read.
+
+Pure functions, no I/O: the relay reads events from the store and sends what
+`event_message` returns; Kafka projection workers turn a message back into the
+same event object with `event_from_message`. The envelope is the canonical
+JSON (ledger.canonical), so amounts are exact strings, and it carries the
+event's hash so a consumer can check the chain without the ledger. Re-publishing
+an event yields a byte-identical message (same event id, same bytes), which is
+what makes at-least-once delivery safe to de-duplicate. See docs/events.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import DomainEvent
+
+from ledger.aggregates.envelope import NOT_PAYLOAD
+from ledger.canonical import event_digest, plain, utc_text
+from ledger.event_decoding import UnreadableEvent, attribute_types, decode_value
+from ledger.event_types import event_classes, type_name, type_version
+
+SCHEMA = "collections.events.v1"
+EVENT_ID_NAMESPACE = UUID("0b6c7e4e-5a0f-4d55-9e1c-7d3f2a9c1e80")
+ENVELOPE_ATTRIBUTES = ("effective_on", "actor_id", "actor_role", "command_id", "correlation_id")
+ENVELOPE_KEYS = frozenset(
+    {
+        "schema", "event_id", "type", "type_version", "account_id", "account_number",
+        "aggregate_id",
+        "aggregate_topic", "version", "position", "effective_on", "recorded_at", "actor",
+        "command_id", "correlation_id", "prev_hash", "hash", "payload",
+    }
+)  # fmt: skip
+
+__all__ = [
+    "SCHEMA",
+    "EventMessage",
+    "UnreadableEvent",
+    "envelope_of",
+    "event_from_message",
+    "event_id_of",
+    "event_message",
+]
+
+
+@dataclass(frozen=True)
+class EventMessage:
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+
+
+def event_id_of(aggregate_id: UUID, version: int) -> UUID:
+    """The same stored event always gets the same id, however often it is published."""
+    return uuid5(EVENT_ID_NAMESPACE, f"{aggregate_id}:{version}")
+
+
+def is_account_event(event: DomainEvent) -> bool:
+    return "effective_on" in attribute_types(type(event)) and "prev_hash" in vars(event)
+
+
+def event_hash(event: DomainEvent) -> str | None:
+    """The event's digest as its successor's ``prev_hash`` names it; None if it is unchained."""
+    digest = getattr(event, "digest", None)
+    if callable(digest):
+        return str(digest())
+    state = vars(event)
+    if "prev_hash" not in state:
+        return None
+    return event_digest(
+        stream_id=event.originator_id,
+        version=event.originator_version,
+        event_type=type(event).__name__,
+        payload={k: v for k, v in state.items() if k not in NOT_PAYLOAD},
+        recorded_at=event.timestamp,
+        prev_hash=state["prev_hash"],
+    )
+
+
+def envelope_of(
+    event: DomainEvent, position: int, *, account_number: str | None = None
+) -> dict[str, Any]:
+    """The JSON-able envelope of ``event``, which is the ``position``-th notification.
+
+    ``account_id`` is the account's id (the aggregate UUID) for account events and
+    None for ledger-level aggregates; ``account_number`` is the human number when
+    the event carries it (``AccountOpened``) or the caller knows it.
+    """
+    state = vars(event)
+    cls = type(event)
+    aggregate_id = event.originator_id
+    number = account_number if account_number is not None else state.get("number")
+    account = is_account_event(event)
+    envelope = {
+        "schema": SCHEMA,
+        "event_id": event_id_of(aggregate_id, event.originator_version),
+        "type": type_name(cls),
+        "type_version": type_version(cls),
+        "account_id": aggregate_id if account else None,
+        "account_number": number if account else None,
+        "aggregate_id": aggregate_id,
+        "aggregate_topic": state.get("originator_topic"),
+        "version": event.originator_version,
+        "position": position,
+        "effective_on": state.get("effective_on"),
+        "recorded_at": utc_text(event.timestamp),
+        "actor": {"id": state.get("actor_id"), "role": state.get("actor_role")},
+        "command_id": state.get("command_id"),
+        "correlation_id": state.get("correlation_id"),
+        "prev_hash": state.get("prev_hash"),
+        "hash": event_hash(event),
+        "payload": {
+            k: v for k, v in state.items() if k not in NOT_PAYLOAD and k not in ENVELOPE_ATTRIBUTES
+        },
+    }
+    result: dict[str, Any] = plain(envelope)
+    return result
+
+
+def event_message(
+    event: DomainEvent, position: int, *, account_number: str | None = None
+) -> EventMessage:
+    envelope = envelope_of(event, position, account_number=account_number)
+    value = json.dumps(envelope, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    headers = [
+        ("event-type", envelope["type"].encode()),
+        ("event-id", envelope["event_id"].encode()),
+        ("event-version", str(envelope["type_version"]).encode()),
+        ("account-version", str(envelope["version"]).encode()),
+        ("schema", SCHEMA.encode()),
+        ("content-type", b"application/json"),
+    ]
+    return EventMessage(
+        key=envelope["aggregate_id"].encode(), value=value.encode(), headers=headers
+    )
+
+
+def event_from_message(value: bytes) -> DomainEvent:
+    """The event the message was made from, equal to the one the store returns."""
+    try:
+        envelope = json.loads(value.decode("utf-8"), parse_float=_refuse_float)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UnreadableEvent(f"not a JSON event envelope: {error}") from None
+    if not isinstance(envelope, dict):
+        raise UnreadableEvent("the envelope must be a JSON object")
+    _check_envelope(envelope)
+    cls = event_classes().get(envelope["type"])
+    if cls is None:
+        raise UnreadableEvent(f"unknown event type {envelope['type']!r}")
+    state = _stored_state(envelope, cls)
+    known = type_version(cls)
+    found = envelope["type_version"]
+    if not isinstance(found, int) or isinstance(found, bool) or not 1 <= found <= known:
+        raise UnreadableEvent(f"{envelope['type']} version {found!r}: this code knows 1..{known}")
+    for step in range(found, known):
+        getattr(cls, f"upcast_v{step}_v{step + 1}")(state)
+    hints = attribute_types(cls)
+    decoded = {
+        k: decode_value(v, hints.get(k, Any), f"{envelope['type']}.{k}") for k, v in state.items()
+    }
+    decoded["originator_id"] = decode_value(envelope["aggregate_id"], UUID, "aggregate_id")
+    decoded["originator_version"] = envelope["version"]
+    event = object.__new__(cls)
+    object.__setattr__(event, "__dict__", decoded)
+    return event
+
+
+def _refuse_float(text: str) -> Any:
+    raise UnreadableEvent(f"floats are never used in events (found {text})")
+
+
+def _check_envelope(envelope: dict[str, Any]) -> None:
+    missing = sorted(ENVELOPE_KEYS - set(envelope))
+    if missing:
+        raise UnreadableEvent(f"envelope lacks {missing}")
+    if envelope["schema"] != SCHEMA:
+        raise UnreadableEvent(f"envelope schema {envelope['schema']!r} is not {SCHEMA}")
+    for key, kind in (("type", str), ("version", int), ("payload", dict), ("actor", dict)):
+        if type(envelope[key]) is not kind:
+            raise UnreadableEvent(f"envelope {key} must be a {kind.__name__}")
+
+
+def _stored_state(envelope: dict[str, Any], cls: type) -> dict[str, Any]:
+    """The attributes as the store holds them, before typing: envelope fields put back."""
+    hints = attribute_types(cls)
+    state: dict[str, Any] = dict(envelope["payload"])
+    actor = envelope["actor"]
+    for name, value in (
+        ("timestamp", envelope["recorded_at"]),
+        ("effective_on", envelope["effective_on"]),
+        ("actor_id", actor.get("id")),
+        ("actor_role", actor.get("role")),
+        ("command_id", envelope["command_id"]),
+        ("correlation_id", envelope["correlation_id"]),
+        ("prev_hash", envelope["prev_hash"]),
+        ("originator_topic", envelope["aggregate_topic"]),
+    ):
+        if value is not None or name in hints and name != "originator_topic":
+            state[name] = value
+    return state

@@ -1,0 +1,60 @@
+"""Every event class the ledger can store, found by walking the ``ledger`` package.
+
+Messages name an event by its class name, never its module path (as the hash
+does), so moving code changes nothing on the wire. Nested classes (an
+aggregate's own ``Created``) are named by their qualified name,
+``Checkpoint.Created``, so two aggregates' ``Created`` never collide. Discovery
+walks subclasses rather than a hand-kept list, so an event added by anyone is
+published, decoded and given a schema without touching this module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+
+from eventsourcing.domain import DomainEvent, Snapshot
+
+import ledger
+
+NEVER_RECORDED_NAMES = frozenset({"LedgerEvent", "Account.Created", "Account.Event"})
+"""Bases, and the library's default creation event of the account (which is created by
+``AccountOpened``): decodable if they ever appear, but given no schema."""
+
+
+def type_name(cls: type) -> str:
+    return cls.__name__ if cls.__qualname__ == cls.__name__ else cls.__qualname__
+
+
+def type_version(cls: type) -> int:
+    version = getattr(cls, "class_version", 1)
+    return version if isinstance(version, int) and version >= 1 else 1
+
+
+@cache
+def event_classes() -> dict[str, type[DomainEvent]]:
+    """Type name -> class, for every domain event class defined under ``ledger``."""
+    for module in pkgutil.walk_packages(ledger.__path__, "ledger."):
+        importlib.import_module(module.name)
+    found: dict[str, type[DomainEvent]] = {}
+    pending: list[type[DomainEvent]] = [DomainEvent]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("ledger.") or issubclass(cls, Snapshot):
+            continue
+        name = type_name(cls)
+        other = found.get(name)
+        if other is not None and other is not cls:
+            raise TypeError(
+                f"two event classes are both called {name!r}: "
+                f"{other.__module__} and {cls.__module__}; rename one"
+            )
+        found[name] = cls
+    return dict(sorted(found.items()))
+
+
+def published_classes() -> dict[str, type[DomainEvent]]:
+    """The event classes that get a schema: every class that can be recorded."""
+    return {n: c for n, c in event_classes().items() if n not in NEVER_RECORDED_NAMES}
