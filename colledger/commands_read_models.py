@@ -12,7 +12,7 @@ from typing import Any
 from rich.progress import Progress
 
 from colledger.rendering import console, emit_csv, emit_json, table
-from colledger.wiring import service_for
+from colledger.wiring import service_for, settings_for
 from ledger.canonical import plain
 from ledger.projections.aging import GROUPINGS, bucket_labels
 from ledger.projections.read_models import ReadModels
@@ -27,6 +27,9 @@ def register(
     project.add_argument("--follow", action="store_true", help="keep following the log")
     project.add_argument("--interval", type=float, default=0.2, help="seconds between polls")
     project.add_argument("--batch-size", type=int, default=1000, help="events per transaction")
+    project.add_argument("--from-kafka", action="store_true",
+                         help="consume the events topic in a consumer group instead of the log")
+    project.add_argument("--group", help="consumer group (--from-kafka; default from settings)")
     project.set_defaults(run=run_project)
 
     rebuild = sub.add_parser("rebuild", help="rebuild read models from the whole log")
@@ -75,6 +78,8 @@ def read_models_for(args: argparse.Namespace) -> ReadModels:
 
 
 def run_project(args: argparse.Namespace) -> int:
+    if args.from_kafka:
+        return run_project_from_kafka(args)
     models = ReadModels(service_for(args).app, batch_size=args.batch_size)
     applied = models.catch_up()
     console.print(f"applied {applied} events; positions {models.runner.positions()}")
@@ -84,6 +89,23 @@ def run_project(args: argparse.Namespace) -> int:
             signal.signal(signum, lambda *_: stop.set())
         console.print("following the event log (Ctrl-C to stop)")
         models.runner.follow(stop, args.interval)
+    return 0
+
+
+def run_project_from_kafka(args: argparse.Namespace) -> int:
+    """Imported here: Kafka clients are loaded only by the commands that use them."""
+    from consumers.projection_worker import WorkerOptions, run_worker
+    from infra.kafka_clients import kafka_settings_from
+
+    settings = settings_for(args)
+    group = args.group or settings.projection_group
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    options = WorkerOptions(topic=settings.events_topic, group=group, batch_size=args.batch_size)
+    console.print(f"projecting {settings.events_topic} in group {group} (Ctrl-C to stop)")
+    stats = run_worker(settings.database_url, kafka_settings_from(settings), options, stop)
+    console.print(f"stopped: {stats}")
     return 0
 
 

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     events_topic: str = "collections.events.v1"
     erp_invoices_topic: str = "erp.invoices.v1"
     bank_payments_topic: str = "bank.payments.v1"
+    # Consumer group of `colledger project --from-kafka` workers (docs/read-models.md).
+    projection_group: str = "colledger-projections"
     # Apache Kafka's defaults; tests shrink them because a group join waits on them.
     kafka_session_timeout_ms: int = 45_000
     kafka_heartbeat_interval_ms: int = 3_000
