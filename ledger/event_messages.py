@@ -139,7 +139,12 @@ def event_message(
 
 
 def event_from_message(value: bytes) -> DomainEvent:
-    """The event the message was made from, equal to the one the store returns."""
+    """The event the message was made from, equal to the one the store returns.
+
+    Payload fields this code does not know are dropped rather than refused: within
+    a type version fields are only ever added, so older code can still read newer
+    messages (see docs/events.md).
+    """
     try:
         envelope = json.loads(value.decode("utf-8"), parse_float=_refuse_float)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -158,6 +163,10 @@ def event_from_message(value: bytes) -> DomainEvent:
     for step in range(found, known):
         getattr(cls, f"upcast_v{step}_v{step + 1}")(state)
     hints = attribute_types(cls)
+    missing = sorted(set(hints) - set(state) - {"originator_id", "originator_version"})
+    if missing:
+        raise UnreadableEvent(f"{envelope['type']} is missing {missing}")
+    state = {k: v for k, v in state.items() if k in hints}
     decoded = {
         k: decode_value(v, hints.get(k, Any), f"{envelope['type']}.{k}") for k, v in state.items()
     }

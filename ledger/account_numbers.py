@@ -1,0 +1,39 @@
+"""The human account number of an account event, for publishing.
+
+Only ``AccountOpened`` carries the number; every later event names its account
+by the UUID derived from it, which cannot be inverted. Whoever publishes events
+(the relay) asks this lookup, which reads an account's first event once and
+remembers the answer, so the envelope's ``account_number`` is filled on every
+account event, also after a restart in the middle of the log.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import DomainEvent
+
+from ledger.application import LedgerApplication
+
+
+class AccountNumbers:
+    def __init__(self, app: LedgerApplication, capacity: int = 100_000) -> None:
+        self.app = app
+        self.capacity = capacity
+        self.known: dict[UUID, str | None] = {}
+
+    def __call__(self, event: DomainEvent) -> str | None:
+        """The number of the account ``event`` belongs to; None for other aggregates."""
+        aggregate_id = event.originator_id
+        if aggregate_id not in self.known:
+            number = vars(event).get("number") if event.originator_version == 1 else None
+            if number is None and event.originator_version > 1:
+                number = self._read(aggregate_id)
+            if len(self.known) >= self.capacity:
+                self.known.clear()
+            self.known[aggregate_id] = number if isinstance(number, str) else None
+        return self.known[aggregate_id]
+
+    def _read(self, aggregate_id: UUID) -> object:
+        first = next(iter(self.app.events.get(aggregate_id, limit=1)), None)
+        return None if first is None else vars(first).get("number")
