@@ -7,7 +7,7 @@ DEV_INSTALLED := $(VENV)/.installed-dev
 DEMO_ACCOUNTS ?= 50
 DEMO_MONTHS ?= 12
 
-.PHONY: run test lint format bench install clean openapi
+.PHONY: run test lint format bench install clean openapi schemas
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ format: $(DEV_INSTALLED)
 
 openapi: $(INSTALLED)
 	$(BIN)/python -m api.openapi_export
+
+schemas: $(INSTALLED)
+	$(BIN)/python -m ledger.event_schemas
 
 bench: $(DEV_INSTALLED)
 	$(BIN)/python -m bench.append

@@ -14,6 +14,7 @@ from uuid import UUID
 from eventsourcing.domain import DomainEvent
 
 from ledger.application import LedgerApplication
+from ledger.event_messages import opened_number
 
 
 class AccountNumbers:
@@ -26,14 +27,14 @@ class AccountNumbers:
         """The number of the account ``event`` belongs to; None for other aggregates."""
         aggregate_id = event.originator_id
         if aggregate_id not in self.known:
-            number = vars(event).get("number") if event.originator_version == 1 else None
-            if number is None and event.originator_version > 1:
+            number = opened_number(event)
+            if number is None and "originator_topic" not in vars(event):
                 number = self._read(aggregate_id)
             if len(self.known) >= self.capacity:
                 self.known.clear()
-            self.known[aggregate_id] = number if isinstance(number, str) else None
+            self.known[aggregate_id] = number
         return self.known[aggregate_id]
 
-    def _read(self, aggregate_id: UUID) -> object:
+    def _read(self, aggregate_id: UUID) -> str | None:
         first = next(iter(self.app.events.get(aggregate_id, limit=1)), None)
-        return None if first is None else vars(first).get("number")
+        return None if first is None else opened_number(first)

@@ -80,6 +80,13 @@ def event_hash(event: DomainEvent) -> str | None:
     )
 
 
+def opened_number(event: object) -> str | None:
+    """The account number an account's creation event carries (later events do not)."""
+    state = vars(event)
+    number = state.get("number") if "originator_topic" in state else None
+    return number if isinstance(number, str) else None
+
+
 def envelope_of(
     event: DomainEvent, position: int, *, account_number: str | None = None
 ) -> dict[str, Any]:
@@ -92,7 +99,7 @@ def envelope_of(
     state = vars(event)
     cls = type(event)
     aggregate_id = event.originator_id
-    number = account_number if account_number is not None else state.get("number")
+    number = account_number if account_number is not None else opened_number(event)
     account = is_account_event(event)
     envelope = {
         "schema": SCHEMA,

@@ -1,0 +1,106 @@
+"""The committed JSON Schemas describe exactly what the ledger publishes."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator, ValidationError
+
+from ledger.event_messages import SCHEMA, envelope_of, event_message
+from ledger.event_schemas import SCHEMAS_ROOT, generated_schemas, schema_path, write_schemas
+from ledger.event_types import published_classes
+from tests.unit.event_samples import demo_log, events_of
+
+
+@cache
+def validator(name: str, version: int) -> Draft202012Validator:
+    schema = json.loads(schema_path(name, version).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def validate(envelope: dict[str, Any]) -> None:
+    validator(envelope["type"], envelope["type_version"]).validate(envelope)
+
+
+def test_committed_schemas_equal_freshly_generated_ones() -> None:
+    stale = [
+        str(path.relative_to(SCHEMAS_ROOT.parent))
+        for path, text in generated_schemas().items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
+    assert stale == [], f"event schemas are out of date: run `make schemas` ({stale})"
+
+
+def test_every_published_event_type_has_a_schema_and_every_schema_is_valid() -> None:
+    files = sorted((SCHEMAS_ROOT / SCHEMA).glob("*.json"))
+    assert {p.name.split(".v")[0] for p in files} >= set(published_classes())
+    assert len(published_classes()) >= 35
+    for path in files:
+        Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_writing_schemas_creates_one_file_per_type_and_version(tmp_path: Path) -> None:
+    written = write_schemas(tmp_path)
+    assert (tmp_path / SCHEMA / "InvoiceIssued.v1.json") in written
+    assert write_schemas(tmp_path) == []
+
+
+def test_every_message_of_a_realistic_history_validates_against_its_schema() -> None:
+    seen = set()
+    for position, event in demo_log().positioned:
+        validate(json.loads(event_message(event, position).value))
+        seen.add(type(event).__name__)
+    assert len(seen) >= 20
+
+
+@settings(max_examples=10, deadline=None)
+@given(data=st.data())
+def test_any_event_of_any_type_validates_against_its_schema(data: st.DataObject) -> None:
+    for cls in published_classes().values():
+        event = data.draw(events_of(cls), label=cls.__name__)
+        validate(json.loads(event_message(event, data.draw(st.integers(1, 2**53))).value))
+
+
+def invoice_envelope() -> dict[str, Any]:
+    position, event = next(
+        (p, e) for p, e in demo_log().positioned if type(e).__name__ == "InvoiceIssued"
+    )
+    return envelope_of(event, position)
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "value"),
+    [
+        (None, "surprise", 1),
+        ("payload", "surprise", 1),
+        ("payload", "amount", 10.5),
+        ("payload", "amount", "1e3"),
+        ("payload", "due_date", "31/12/2025"),
+        (None, "recorded_at", "2025-12-31T10:00:00+01:00"),
+        (None, "type_version", 2),
+        (None, "hash", "XYZ"),
+        (None, "account_id", None),
+        ("actor", "role", None),
+    ],
+)
+def test_schemas_reject_what_the_ledger_never_sends(
+    section: str | None, field: str, value: object
+) -> None:
+    envelope = invoice_envelope()
+    validate(envelope)
+    (envelope if section is None else envelope[section])[field] = value
+    with pytest.raises(ValidationError):
+        validator("InvoiceIssued", 1).validate(envelope)
+
+
+def test_a_missing_payload_field_is_rejected() -> None:
+    envelope = invoice_envelope()
+    del envelope["payload"]["currency"]
+    with pytest.raises(ValidationError, match="'currency' is a required property"):
+        validate(envelope)
