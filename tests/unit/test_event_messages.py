@@ -10,14 +10,12 @@ import hashlib
 import json
 from collections import defaultdict
 from typing import Any
-from uuid import UUID
 
 import pytest
-from eventsourcing.domain import Aggregate, DomainEvent
+from eventsourcing.domain import DomainEvent
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger import event_messages
 from ledger.account_numbers import AccountNumbers
 from ledger.aggregates.account import account_id_for
 from ledger.canonical import GENESIS_HASH
@@ -28,7 +26,7 @@ from ledger.event_messages import (
     event_id_of,
     event_message,
 )
-from ledger.event_types import event_classes, published_classes
+from ledger.event_types import published_classes
 from tests.unit.event_samples import as_stored, demo_log, events_of
 
 
@@ -161,58 +159,6 @@ def test_account_numbers_are_filled_for_every_event_of_an_account() -> None:
     for position, event in reversed(log.positioned):
         envelope = envelope_of(event, position, account_number=numbers(event))
         assert envelope["account_id"] == str(account_id_for(envelope["account_number"]))
-
-
-class Checkpoint(Aggregate):
-    """A ledger-level aggregate of the kind colleagues add: no account, no envelope."""
-
-    def __init__(self, through: int) -> None:
-        self.through = through
-
-    class Sealed(Aggregate.Event):
-        through: int
-        digest_of_log: str
-        sealed: tuple[UUID, ...]
-
-    def seal(self, digest_of_log: str, sealed: tuple[UUID, ...]) -> None:
-        self.trigger_event(
-            self.Sealed, through=self.through, digest_of_log=digest_of_log, sealed=sealed
-        )
-
-
-def test_events_of_other_aggregates_are_published_generically(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    checkpoint = Checkpoint(through=41)
-    checkpoint.seal("ab" * 32, (UUID(int=1), UUID(int=2)))
-    monkeypatch.setattr(
-        event_messages,
-        "event_classes",
-        lambda: {
-            **event_classes(),
-            "Checkpoint.Created": Checkpoint.Created,
-            "Checkpoint.Sealed": Checkpoint.Sealed,
-        },
-    )
-    created, sealed = (as_stored(e) for e in checkpoint.collect_events())
-    for position, event in ((7, created), (8, sealed)):
-        message = event_message(event, position)
-        envelope = json.loads(message.value)
-        assert message.key == str(checkpoint.id).encode()
-        assert envelope["account_id"] is None and envelope["hash"] is None
-        assert envelope["actor"] == {"id": None, "role": None}
-        assert event_from_message(message.value) == event
-    assert json.loads(event_message(sealed, 8).value)["payload"]["sealed"] == [
-        str(UUID(int=1)),
-        str(UUID(int=2)),
-    ]
-
-
-def test_a_type_this_code_does_not_know_is_refused_not_guessed() -> None:
-    checkpoint = Checkpoint(through=1)
-    (created,) = checkpoint.collect_events()
-    with pytest.raises(UnreadableEvent, match="unknown event type 'Checkpoint.Created'"):
-        event_from_message(event_message(created, 1).value)
 
 
 def good_envelope() -> dict[str, Any]:
