@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, ValidationError
 
-from ledger.event_messages import SCHEMA, envelope_of, event_message
+from ledger.event_messages import SCHEMA, envelope_of, event_from_message, event_message
 from ledger.event_schemas import SCHEMAS_ROOT, generated_schemas, schema_path, write_schemas
 from ledger.event_types import published_classes
 from tests.unit.event_samples import demo_log, events_of
@@ -104,3 +104,12 @@ def test_a_missing_payload_field_is_rejected() -> None:
     del envelope["payload"]["currency"]
     with pytest.raises(ValidationError, match="'currency' is a required property"):
         validate(envelope)
+
+
+def test_the_example_message_in_docs_events_md_is_valid_and_readable() -> None:
+    text = (SCHEMAS_ROOT.parent / "docs" / "events.md").read_text(encoding="utf-8")
+    example = json.loads(text.split("```json\n", 1)[1].split("```", 1)[0])
+    validate(example)
+    event = event_from_message(json.dumps(example).encode())
+    assert type(event).__name__ == example["type"] == "PaymentAllocated"
+    assert event.digest() == example["hash"]  # type: ignore[attr-defined]
