@@ -146,6 +146,13 @@ def schema_path(name: str, version: int, root: Path = SCHEMAS_ROOT) -> Path:
     return root / SCHEMA / f"{name}.v{version}.json"
 
 
+def committed_schema(envelope: Mapping[str, Any], root: Path = SCHEMAS_ROOT) -> dict[str, Any]:
+    """The committed schema a message's envelope must satisfy (by its type and version)."""
+    path = schema_path(str(envelope["type"]), int(envelope["type_version"]), root)
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
+
+
 def schema_text(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

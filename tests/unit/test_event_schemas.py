@@ -13,14 +13,19 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, ValidationError
 
 from ledger.event_messages import SCHEMA, envelope_of, event_from_message, event_message
-from ledger.event_schemas import SCHEMAS_ROOT, generated_schemas, schema_path, write_schemas
+from ledger.event_schemas import (
+    SCHEMAS_ROOT,
+    committed_schema,
+    generated_schemas,
+    write_schemas,
+)
 from ledger.event_types import published_classes
 from tests.unit.event_samples import demo_log, events_of
 
 
 @cache
 def validator(name: str, version: int) -> Draft202012Validator:
-    schema = json.loads(schema_path(name, version).read_text(encoding="utf-8"))
+    schema = committed_schema({"type": name, "type_version": version})
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
