@@ -111,6 +111,9 @@ def _decode_scalar(value: Any, hint: type, where: str) -> Any:
         return value
     if isinstance(value, hint) and not (hint is date and isinstance(value, datetime)):
         return value
+    for base in (str, int):
+        if issubclass(hint, base) and type(value) is base:
+            return value  # a str or int subclass (an enum, say): the store returns the plain value
     if dataclasses.is_dataclass(hint):
         return _decode_dataclass(value, hint, where)
     if not isinstance(value, str):

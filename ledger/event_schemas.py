@@ -75,6 +75,8 @@ def value_schema(hint: Any) -> dict[str, Any]:
         return {"type": "object", "additionalProperties": values}
     if isinstance(hint, type) and hint in SCALARS:
         return dict(SCALARS[hint])
+    if isinstance(hint, type) and issubclass(hint, (str, int)) and hint is not bool:
+        return dict(SCALARS[str if issubclass(hint, str) else int])
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return object_schema(
             {f.name: attribute_types(hint).get(f.name, Any) for f in dataclasses.fields(hint)}

@@ -9,6 +9,7 @@ registered by hand the way discovery registers everything under ``ledger``.
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -169,3 +170,30 @@ def test_the_schema_of_a_new_type_version_is_a_new_document() -> None:
     assert schema["$id"] == "urn:colledger:collections.events.v1:Noted:v2"
     assert schema["properties"]["type_version"] == {"const": 2}
     assert schema["properties"]["payload"]["required"] == ["note", "priority"]
+
+
+class Channel(StrEnum):
+    CALL = "call"
+    LETTER = "letter"
+
+
+class Flagged(Aggregate.Event):
+    channel: Channel
+    level: int
+
+
+def test_enum_fields_come_back_as_the_store_returns_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    registered(monkeypatch, Flagged)
+    event = Flagged(
+        originator_id=UUID(int=9),
+        originator_version=4,
+        timestamp=Flagged.create_timestamp(),
+        channel=Channel.LETTER,
+        level=2,
+    )
+    message = event_message(event, 12)
+    assert json.loads(message.value)["payload"]["channel"] == "letter"
+    assert event_from_message(message.value) == as_stored(event)
+    assert event_schema(Flagged)["properties"]["payload"]["properties"]["channel"] == {
+        "type": "string"
+    }
