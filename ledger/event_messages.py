@@ -29,9 +29,8 @@ ENVELOPE_ATTRIBUTES = ("effective_on", "actor_id", "actor_role", "command_id", "
 ENVELOPE_KEYS = frozenset(
     {
         "schema", "event_id", "type", "type_version", "account_id", "account_number",
-        "aggregate_id",
-        "aggregate_topic", "version", "position", "effective_on", "recorded_at", "actor",
-        "command_id", "correlation_id", "prev_hash", "hash", "payload",
+        "aggregate_id", "aggregate_topic", "version", "position", "effective_on", "recorded_at",
+        "actor", "command_id", "correlation_id", "prev_hash", "hash", "payload",
     }
 )  # fmt: skip
 
@@ -58,8 +57,10 @@ def event_id_of(aggregate_id: UUID, version: int) -> UUID:
     return uuid5(EVENT_ID_NAMESPACE, f"{aggregate_id}:{version}")
 
 
-def is_account_event(event: DomainEvent) -> bool:
-    return "effective_on" in attribute_types(type(event)) and "prev_hash" in vars(event)
+def is_account_class(cls: type) -> bool:
+    """Account events carry the full envelope (business date, actor, chain)."""
+    hints = attribute_types(cls)
+    return "effective_on" in hints and "prev_hash" in hints
 
 
 def event_hash(event: DomainEvent) -> str | None:
@@ -90,7 +91,7 @@ def opened_number(event: object) -> str | None:
 def envelope_of(
     event: DomainEvent, position: int, *, account_number: str | None = None
 ) -> dict[str, Any]:
-    """The JSON-able envelope of ``event``, which is the ``position``-th notification.
+    """The JSON-able envelope of ``event``, whose id in the notification log is ``position``.
 
     ``account_id`` is the account's id (the aggregate UUID) for account events and
     None for ledger-level aggregates; ``account_number`` is the human number when
@@ -100,7 +101,7 @@ def envelope_of(
     cls = type(event)
     aggregate_id = event.originator_id
     number = account_number if account_number is not None else opened_number(event)
-    account = is_account_event(event)
+    account = is_account_class(cls)
     envelope = {
         "schema": SCHEMA,
         "event_id": event_id_of(aggregate_id, event.originator_version),

@@ -24,7 +24,7 @@ from uuid import UUID
 
 from ledger.aggregates.envelope import NOT_PAYLOAD
 from ledger.event_decoding import attribute_types
-from ledger.event_messages import ENVELOPE_ATTRIBUTES, SCHEMA
+from ledger.event_messages import ENVELOPE_ATTRIBUTES, SCHEMA, is_account_class
 from ledger.event_types import published_classes, type_name, type_version
 
 SCHEMAS_ROOT = Path(__file__).resolve().parent.parent / "schemas"
@@ -96,7 +96,7 @@ def object_schema(fields: dict[str, Any]) -> dict[str, Any]:
 def event_schema(cls: type) -> dict[str, Any]:
     """The envelope of one event class at its current ``class_version``."""
     hints = attribute_types(cls)
-    account = "effective_on" in hints and "prev_hash" in hints
+    account = is_account_class(cls)
     chained = "prev_hash" in hints or callable(getattr(cls, "digest", None))
 
     def envelope_field(name: str, schema: dict[str, Any]) -> dict[str, Any]:
