@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import threading
 from collections.abc import Callable
@@ -94,9 +95,11 @@ def run_project(args: argparse.Namespace) -> int:
 
 def run_project_from_kafka(args: argparse.Namespace) -> int:
     """Imported here: Kafka clients are loaded only by the commands that use them."""
-    from consumers.projection_worker import WorkerOptions, run_worker
+    from consumers.projection_worker import WorkerOptions, WorkerStopped, run_worker
     from infra.kafka_clients import kafka_settings_from
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("kafka").setLevel(logging.WARNING)
     settings = settings_for(args)
     group = args.group or settings.projection_group
     stop = threading.Event()
@@ -104,7 +107,11 @@ def run_project_from_kafka(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stop.set())
     options = WorkerOptions(topic=settings.events_topic, group=group, batch_size=args.batch_size)
     console.print(f"projecting {settings.events_topic} in group {group} (Ctrl-C to stop)")
-    stats = run_worker(settings.database_url, kafka_settings_from(settings), options, stop)
+    try:
+        stats = run_worker(settings.database_url, kafka_settings_from(settings), options, stop)
+    except WorkerStopped as error:
+        console.print(f"[red]projection worker stopped: {type(error).__name__}: {error}")
+        return 3
     console.print(f"stopped: {stats}")
     return 0
 

@@ -33,17 +33,22 @@ from sqlalchemy.orm import Session
 
 from consumers.partition_assignment import ResumeFromStoredOffsets
 from infra.kafka_clients import KafkaSettings, new_consumer
-from ledger.event_messages import event_from_message
+from ledger.event_messages import UnreadableEvent, event_from_message
 from ledger.projections import kafka_tracking
 from ledger.projections.kafka_tracking import PartitionKey, projection_set
-from ledger.projections.partition_batch import Delivered, apply_batch
-from ledger.projections.projection_mode import check_kafka_mode
+from ledger.projections.partition_batch import Delivered, VersionGap, apply_batch
+from ledger.projections.projection_mode import ModeConflict, check_kafka_mode
 from ledger.projections.registry import projections_named
 
 log = logging.getLogger(__name__)
 
 DEFAULT_GROUP = "colledger-projections"  # as infra.settings.Settings.projection_group
 SETUP_LOCK = 0x636F6C6C  # pg_advisory_xact_lock key: workers starting together create tables once
+
+
+# What stops a worker for good: a hole in an aggregate's versions, a message that is not
+# an event envelope, a database whose read models the log runner keeps.
+WorkerStopped = (VersionGap, UnreadableEvent, ModeConflict)
 
 
 def default_worker_id() -> str:

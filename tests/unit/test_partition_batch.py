@@ -25,7 +25,13 @@ from ledger.commands.accounts import OpenAccount
 from ledger.commands.receivables import IssueInvoice, RecordPayment
 from ledger.event_messages import event_message
 from ledger.projections import kafka_tracking, tracking
-from ledger.projections.partition_batch import BatchOutcome, Delivered, VersionGap, apply_batch
+from ledger.projections.partition_batch import (
+    BatchOutcome,
+    Delivered,
+    VersionGap,
+    apply_batch,
+    fresh_events,
+)
 from ledger.projections.projection_mode import ModeConflict
 from ledger.projections.runner import ProjectionRunner
 from ledger.service import LedgerService
@@ -158,3 +164,16 @@ def test_kafka_workers_refuse_read_models_the_log_runner_has_moved(tmp_path: Pat
 
     with pytest.raises(ModeConflict, match="history"):
         worker_for(engine)
+
+
+def test_events_of_other_aggregates_advance_their_version_but_reach_no_projection(
+    store: LedgerService,
+) -> None:
+    events = history(store, accounts=1, invoices=1)
+    trail = [Delivered(offset=0, aggregate_id="ledger-trail", version=v, position=100 + v,
+                       event=object()) for v in (1, 2, 2, 3)]
+
+    fresh, versions = fresh_events([trail[0], *events, *trail[1:]], {})
+
+    assert [p.event for p in fresh] == [d.event for d in events]
+    assert versions == {events[0].aggregate_id: len(events), "ledger-trail": 3}
