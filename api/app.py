@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -19,8 +19,13 @@ def create_app(
     read_models: ReadModels | None = None,
     keys: KeyStore | None = None,
     follow: bool = True,
+    background: Sequence[Callable[[], Callable[[], None]]] = (),
 ) -> FastAPI:
-    """With ``follow``, the read models keep up inside this process (the embedded setup)."""
+    """With ``follow``, the read models keep up inside this process (the embedded setup).
+
+    ``background`` starts other workers for the app's lifetime (the Kafka relay, when
+    configured); each starter returns the function that stops it.
+    """
     models = read_models or ReadModels(
         service.app, contact_policies=service.policies.contact, clock=service.clock
     )
@@ -28,9 +33,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         stop = models.runner.start_background() if follow else None
+        stop_workers = [start() for start in background]
         try:
             yield
         finally:
+            for stop_worker in reversed(stop_workers):
+                stop_worker()
             if stop is not None:
                 stop()
 

@@ -10,6 +10,7 @@ import uvicorn
 
 from api.app import create_app
 from api.logging_setup import configure_logging
+from colledger.commands_relay import background_relay
 from colledger.demo_keys import ensure_demo_keys
 from colledger.rendering import console
 from colledger.wiring import service_for, settings_for
@@ -32,9 +33,13 @@ def run_serve(args: argparse.Namespace) -> int:
     settings = settings_for(args)
     host = args.host or settings.api_host
     port = args.port or settings.api_port
-    app = create_app(service_for(args))
+    service = service_for(args)
+    relay = background_relay(service, settings)
+    app = create_app(service, background=relay)
     console.print(f"collections ledger on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     console.print(f"event store: {settings.database_url}")
+    if relay:
+        console.print(f"relaying events to {settings.events_topic} on {settings.kafka_bootstrap}")
     if args.demo_keys:
         console.print("demo API keys (send as X-API-Key):")
         for role, (actor, key) in ensure_demo_keys(app.state.keys, DEMO_KEYS).items():

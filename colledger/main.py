@@ -16,6 +16,7 @@ from colledger import (
     commands_data,
     commands_keys,
     commands_read_models,
+    commands_relay,
     commands_server,
 )
 from ledger.aggregates.errors import LedgerError
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_accounts.register(sub, iso_date, utc_time)
     commands_read_models.register(sub, iso_date, utc_time)
     commands_keys.register(sub)
+    commands_relay.register(sub)
     return parser
 
 

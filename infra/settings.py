@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     kafka_bootstrap: str | None = None
     kafka_client_id: str = "colledger"
     events_topic: str = "collections.events.v1"
+    # Partitions the relay creates the events topic with (an existing topic is left alone).
+    events_partitions: int = 8
     erp_invoices_topic: str = "erp.invoices.v1"
     bank_payments_topic: str = "bank.payments.v1"
     # Consumer group of `colledger project --from-kafka` workers (docs/read-models.md).

@@ -1,0 +1,194 @@
+"""The relay end to end: HTTP commands in, plain Kafka messages out.
+
+The API runs with the relay as its background worker (as ``colledger serve`` does when
+``COLLEDGER_KAFKA_BOOTSTRAP`` is set); a plain kafka-python consumer and kcat (a client
+nobody here wrote) read what it published.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import jsonschema
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from colledger.commands_relay import background_relay
+from consumers.relay import Relay, RelayOptions
+from infra.kafka_clients import KafkaSettings, new_consumer
+from infra.settings import Settings
+from ledger.canonical import GENESIS_HASH
+from ledger.event_schemas import committed_schema
+from ledger.service import LedgerService
+from tests.builders import make_service
+from tests.integration.relay_checks import (
+    WAIT_SECONDS,
+    assert_in_account_order,
+    by_aggregate,
+    read_topic,
+    store_positions,
+    wait_until,
+)
+from tests.unit.api_world import CALLERS, TODAY
+
+pytestmark = pytest.mark.kafka
+
+ACCOUNTS = ("ACC-E1", "ACC-E2", "ACC-E3")
+
+
+@dataclass
+class Caller:
+    """Posts commands to the API as one of the roles in ``CALLERS``."""
+
+    client: TestClient
+    keys: dict[str, str]
+
+    def post(self, path: str, body: dict[str, Any], caller: str) -> None:
+        response = self.client.post(path, json=body, headers={"X-API-Key": self.keys[caller]})
+        assert response.status_code < 300, response.text
+
+
+@dataclass
+class Served:
+    service: LedgerService
+    relay: Relay
+    api: Caller
+
+
+def api_keys(app: FastAPI) -> dict[str, str]:
+    return {name: app.state.keys.create(role, actor)[1] for name, (role, actor) in CALLERS.items()}
+
+
+def unique_topic(name: str) -> str:
+    return f"test.relay.{name}.{uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def served(tmp_path: Path, kafka_settings: KafkaSettings) -> Iterator[Served]:
+    """The API on a SQLite file, with a relay to a fresh 3-partition topic running beside it."""
+    service, clock = make_service(f"sqlite:///{tmp_path / 'ledger.db'}")
+    clock.set_day(TODAY)
+    relay = Relay(service.app, kafka_settings,
+                  RelayOptions(topic=unique_topic("e2e"), partitions=3, batch_size=7))
+    app = create_app(service, follow=False, background=[relay.start_background])
+    keys = api_keys(app)
+    with TestClient(app) as client:
+        yield Served(service, relay, Caller(client, keys))
+
+
+def run_commands(world: Caller) -> None:
+    """Accounts interleaved, so their events interleave in the log too."""
+    for number in ACCOUNTS:
+        world.post("/accounts", {
+            "account": number, "name": f"Debtor {number}", "currency": "USD", "terms_days": 30,
+            "timezone": "UTC", "contact": {"name": "Dana Whitfield", "email": "ap@example.com"},
+        }, "service")
+    for n in (1, 2):
+        for number in ACCOUNTS:
+            world.post(f"/accounts/{number}/invoices", {
+                "invoice_id": f"INV-{n}", "amount": f"{n * 1000}.50", "currency": "USD",
+                "issue_date": "2026-01-15",
+            }, "service")
+    for number in ACCOUNTS:
+        world.post(f"/accounts/{number}/agent-assignment", {"agent_id": "agent-1"}, "manager")
+        world.post(f"/accounts/{number}/payments", {
+            "payment_id": "PAY-1", "amount": "800.00", "currency": "USD",
+            "received_on": "2026-02-09",
+            "allocations": [{"invoice_id": "INV-1", "amount": "800.00"}],
+        }, "service")
+        world.post(f"/accounts/{number}/promises", {
+            "promise_id": "PTP-1", "amount": "200.50", "currency": "USD", "due_date": "2026-02-20",
+        }, "agent")
+
+
+def test_every_event_written_through_the_api_reaches_kafka_in_account_order(
+    served: Served, kafka_settings: KafkaSettings
+) -> None:
+    run_commands(served.api)
+    positions = store_positions(served.service)
+    wait_until(lambda: served.relay.position() == positions[-1], "the relay caught up")
+
+    messages = read_topic(kafka_settings, served.relay.options.topic, len(positions))
+
+    assert len(messages) == len(positions) == 3 * 7
+    assert sorted(m.envelope["position"] for m in messages) == positions
+    assert {m.partition for m in messages} <= {0, 1, 2}
+    assert_in_account_order(messages)
+    streams = by_aggregate(messages)
+    assert {s[0].envelope["account_number"] for s in streams.values()} == set(ACCOUNTS)
+    for stream in streams.values():
+        assert stream[0].envelope["prev_hash"] == GENESIS_HASH
+        for before, after in zip(stream, stream[1:], strict=False):
+            assert after.envelope["prev_hash"] == before.envelope["hash"]
+        assert {m.envelope["account_number"] for m in stream} == {
+            stream[0].envelope["account_number"]}
+    for message in messages:
+        jsonschema.validate(message.envelope, committed_schema(message.envelope))
+        assert message.headers["event-type"] == message.envelope["type"].encode()
+        assert message.headers["event-id"] == message.envelope["event_id"].encode()
+        assert message.headers["account-version"] == str(message.envelope["version"]).encode()
+    types = [m.envelope["type"] for m in streams[messages[0].envelope["aggregate_id"]]]
+    assert types == ["AccountOpened", "InvoiceIssued", "InvoiceIssued", "AgentAssigned",
+                     "PaymentReceived", "PaymentAllocated", "PromiseToPayMade"]
+    promise = next(m.envelope for m in messages if m.envelope["type"] == "PromiseToPayMade")
+    assert promise["payload"]["amount"] == "200.50"
+    assert promise["actor"] == {"id": "agent-1", "role": "agent"}
+
+
+def test_the_relay_creates_its_topic_with_the_configured_partitions(
+    served: Served, kafka_settings: KafkaSettings
+) -> None:
+    run_commands(served.api)
+    wait_until(lambda: served.relay.position() > 0, "the relay published")
+    consumer = new_consumer(kafka_settings, group_id=None)
+    try:
+        assert consumer.partitions_for_topic(served.relay.options.topic) == {0, 1, 2}
+    finally:
+        consumer.close()
+    assert served.relay.stats.connections == 1
+
+
+def test_the_server_relays_only_when_a_bootstrap_address_is_configured(tmp_path: Path) -> None:
+    service, _ = make_service(f"sqlite:///{tmp_path / 'ledger.db'}")
+    assert background_relay(service, Settings(kafka_bootstrap=None)) == []
+    assert len(background_relay(service, Settings(kafka_bootstrap="kafka:9092"))) == 1
+
+
+def test_kcat_reads_the_events_as_plain_kafka_messages(
+    tmp_path: Path, kafka_settings: KafkaSettings, kcat_command: list[str]
+) -> None:
+    service, clock = make_service(f"sqlite:///{tmp_path / 'ledger.db'}")
+    clock.set_day(TODAY)
+    app = create_app(service, follow=False)
+    keys = api_keys(app)
+    with TestClient(app) as client:
+        run_commands(Caller(client, keys))
+    topic = unique_topic("kcat")
+    relay = Relay(service.app, kafka_settings, RelayOptions(topic=topic, partitions=2))
+    assert relay.catch_up() == len(store_positions(service))
+
+    result = subprocess.run(
+        [*kcat_command, "-C", "-J", "-t", topic, "-o", "0", "-e", "-q"],
+        capture_output=True, text=True, timeout=WAIT_SECONDS,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+    assert len(lines) == len(store_positions(service))
+    for line in lines:
+        envelope = json.loads(line["payload"])
+        assert line["key"] == envelope["aggregate_id"] == envelope["account_id"]
+        headers = dict(zip(line["headers"][::2], line["headers"][1::2], strict=True))
+        assert headers["event-type"] == envelope["type"]
+        assert headers["event-id"] == envelope["event_id"]
+        assert headers["content-type"] == "application/json"
+    opened = [json.loads(line["payload"]) for line in lines]
+    assert {e["account_number"] for e in opened if e["type"] == "AccountOpened"} == set(ACCOUNTS)
