@@ -81,7 +81,9 @@ class LedgerService:
         numbers = []
         for account_id in ids:
             opened = next(iter(self.app.events.get(account_id, limit=1)))
-            numbers.append(opened.number)  # type: ignore[attr-defined]
+            number = getattr(opened, "number", None)  # ledger-level aggregates have none
+            if isinstance(number, str):
+                numbers.append(number)
         return sorted(numbers)
 
 

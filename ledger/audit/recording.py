@@ -1,0 +1,75 @@
+"""Recording a checkpoint: verify first, then vouch for the heads that were verified.
+
+A checkpoint over a store that no longer verifies would bless the tampering, so
+recording refuses unless the whole ledger verifies against the previous
+checkpoint. The event and its heads are written in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from eventsourcing.application import AggregateNotFoundError
+from sqlalchemy import insert
+
+from ledger.aggregates.checkpoints import CHECKPOINTS_ID, LedgerCheckpoints
+from ledger.application import LedgerApplication
+from ledger.audit.checkpoint_store import (
+    Checkpoint,
+    ensure_heads_table,
+    heads_table,
+    latest_checkpoint,
+)
+from ledger.audit.report import VerificationReport
+from ledger.audit.verification import verify_ledger
+
+
+class CheckpointRefused(Exception):
+    """The ledger does not verify, so no checkpoint may vouch for it."""
+
+    def __init__(self, report: VerificationReport) -> None:
+        super().__init__(f"no checkpoint recorded: the ledger does not verify\n{report.summary()}")
+        self.report = report
+
+
+def record_checkpoint(
+    app: LedgerApplication, actor_id: str, clock: Callable[[], datetime]
+) -> Checkpoint:
+    ensure_heads_table(app)
+    report = verify_ledger(app)
+    if not report.ok:
+        raise CheckpointRefused(report)
+    now = clock()
+    try:
+        checkpoints: LedgerCheckpoints = app.repository.get(CHECKPOINTS_ID)
+    except AggregateNotFoundError:
+        checkpoints = LedgerCheckpoints.start(now)
+    checkpoints.record(
+        at=now, position=report.position, accounts=report.accounts, events=report.events,
+        heads_digest=report.head_digest, actor_id=actor_id,
+    )
+    sequence = checkpoints.version - 1
+    rows = [
+        {"sequence": sequence, "account_id": number, "version": report.versions[number],
+         "digest": digest}
+        for number, digest in report.heads.items()
+    ]
+    with app.datastore.transaction(commit=True) as session:
+        app.save(checkpoints)
+        if rows:
+            session.execute(insert(heads_table), rows)
+    checkpoint, _ = latest_checkpoint(app)
+    assert checkpoint is not None and checkpoint.sequence == sequence
+    return checkpoint
+
+
+def checkpoint_due(app: LedgerApplication, every: int) -> bool:
+    """At least ``every`` notifications since the last checkpoint's position."""
+    head = app.recorder.max_notification_id() or 0
+    events = app.recorder.select_events(CHECKPOINTS_ID, desc=True, limit=1)
+    last = 0
+    if events:
+        latest = app.mapper.to_domain_event(events[0])
+        last = int(getattr(latest, "position", 0))
+    return head - last >= every
