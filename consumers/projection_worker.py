@@ -57,6 +57,9 @@ def default_worker_id() -> str:
 
 @dataclass(frozen=True)
 class WorkerOptions:
+    """``projections``: names from the registry (default: all); ``worker_id`` is written
+    beside each partition's offset, so the table says who applied what last."""
+
     topic: str
     group: str = DEFAULT_GROUP
     batch_size: int = 500
@@ -67,6 +70,9 @@ class WorkerOptions:
 
 @dataclass
 class WorkerStats:
+    """What one worker did: transactions committed, events applied and skipped as
+    duplicates, batches lost to another owner of the partition."""
+
     batches: int = 0
     applied: int = 0
     duplicates: int = 0
@@ -186,7 +192,12 @@ def run_worker(
     stop: threading.Event | None = None,
     stop_when_caught_up: bool = False,
 ) -> WorkerStats:
-    """Run one projection worker in this process until stopped (or caught up)."""
+    """Run one projection worker in this process until ``stop`` is set.
+
+    With ``stop_when_caught_up`` it returns as soon as every partition assigned to it has
+    been applied up to the high-water mark: meant for a lone worker (benchmarks, tests,
+    a one-off catch-up); in a group it only speaks for its own partitions.
+    """
     engine = create_engine(database_url)
     try:
         return ProjectionWorker(engine, kafka, options).run(stop, stop_when_caught_up)
