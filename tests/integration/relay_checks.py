@@ -36,12 +36,14 @@ class Received:
         return self.envelope["aggregate_id"], self.envelope["version"]
 
 
-def wait_until(condition: Callable[[], bool], what: str, seconds: float = WAIT_SECONDS) -> None:
+def wait_until(
+    condition: Callable[[], bool], what: str, seconds: float = WAIT_SECONDS, interval: float = 0.02
+) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {seconds:g}s waiting until {what}")
-        time.sleep(0.02)
+        time.sleep(interval)
 
 
 def store_positions(service: LedgerService) -> list[int]:
