@@ -14,6 +14,7 @@ from rich.progress import Progress
 
 from colledger.rendering import console, emit_csv, emit_json, table
 from colledger.wiring import service_for, settings_for
+from ledger.audit.checkpoint_schedule import PeriodicCheckpoints
 from ledger.canonical import plain
 from ledger.projections.aging import GROUPINGS, bucket_labels
 from ledger.projections.read_models import ReadModels
@@ -81,7 +82,11 @@ def read_models_for(args: argparse.Namespace) -> ReadModels:
 def run_project(args: argparse.Namespace) -> int:
     if args.from_kafka:
         return run_project_from_kafka(args)
-    models = ReadModels(service_for(args).app, batch_size=args.batch_size)
+    service = service_for(args)
+    models = ReadModels(service.app, batch_size=args.batch_size)
+    models.runner.after_batch = PeriodicCheckpoints(
+        service.app, settings_for(args).checkpoint_every, service.clock
+    )
     applied = models.catch_up()
     console.print(f"applied {applied} events; positions {models.runner.positions()}")
     if args.follow:

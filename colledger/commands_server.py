@@ -14,6 +14,7 @@ from colledger.commands_relay import background_relay
 from colledger.demo_keys import ensure_demo_keys
 from colledger.rendering import console
 from colledger.wiring import service_for, settings_for
+from ledger.audit.checkpoint_schedule import PeriodicCheckpoints
 
 DEMO_KEYS = Path("var") / "demo-keys.json"
 
@@ -36,6 +37,9 @@ def run_serve(args: argparse.Namespace) -> int:
     service = service_for(args)
     relay = background_relay(service, settings)
     app = create_app(service, background=relay)
+    app.state.read_models.runner.after_batch = PeriodicCheckpoints(
+        service.app, settings.checkpoint_every, service.clock
+    )
     console.print(f"collections ledger on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     console.print(f"event store: {settings.database_url}")
     if relay:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from colledger import (
     commands_accounts,
+    commands_audit,
     commands_data,
     commands_keys,
     commands_read_models,
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_read_models.register(sub, iso_date, utc_time)
     commands_keys.register(sub)
     commands_relay.register(sub)
+    commands_audit.register(sub)
     return parser
 
 

@@ -47,6 +47,8 @@ class ProjectionRunner:
         self.projections = list(projections)
         self.batch_size = batch_size
         self.before_commit = before_commit
+        self.after_batch: Callable[[], None] | None = None
+        """Called by `follow` after each batch it applied (periodic checkpoints)."""
         self.live: dict[str, Tables] = {p.name: p.live() for p in self.projections}
         self.setup()
 
@@ -118,6 +120,8 @@ class ProjectionRunner:
         while not stop.is_set():
             try:
                 applied = self.run_once()
+                if applied and self.after_batch is not None:
+                    self.after_batch()
             except Exception:  # noqa: BLE001 - a follower must survive a bad moment
                 log.exception("projection follower failed; retrying")
                 applied = 0
