@@ -48,6 +48,6 @@ class Settings(BaseSettings):
     kafka_session_timeout_ms: int = 45_000
     kafka_heartbeat_interval_ms: int = 3_000
 
-    # A checkpoint (docs/audit.md) every this many notifications, recorded by the log
+    # A checkpoint (docs/audit.md) every this many events, recorded by the log
     # follower (`colledger serve`, `colledger project --follow`); 0 turns it off.
     checkpoint_every: int = 10_000

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from ledger.aggregates.checkpoints import CHECKPOINTS_ID, LedgerCheckpoints
 from ledger.application import LedgerApplication
@@ -65,11 +66,15 @@ def record_checkpoint(
 
 
 def checkpoint_due(app: LedgerApplication, every: int) -> bool:
-    """At least ``every`` notifications since the last checkpoint's position."""
-    head = app.recorder.max_notification_id() or 0
+    """At least ``every`` events (the checkpoints' own aside) since the last checkpoint."""
     events = app.recorder.select_events(CHECKPOINTS_ID, desc=True, limit=1)
     last = 0
     if events:
         latest = app.mapper.to_domain_event(events[0])
         last = int(getattr(latest, "position", 0))
-    return head - last >= every
+    record: Any = app.recorder.events_record_cls  # type: ignore[attr-defined]
+    since = select(func.count()).where(
+        record.id > last, record.originator_id != CHECKPOINTS_ID
+    )
+    with app.datastore.transaction(commit=False) as session:
+        return int(session.execute(since).scalar_one()) >= every
