@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -105,8 +105,8 @@ class Relay:
         )
         if not notifications:
             return 0
-        messages = [self._message(n) for n in notifications]
-        self._send_all(messages)
+        # Encoded as they are sent, so the producer's I/O thread works while we encode.
+        self._send_all(self._message(n) for n in notifications)
         last = int(notifications[-1].id)
         try:
             with self.app.datastore.transaction(commit=True) as session:
@@ -114,15 +114,15 @@ class Relay:
         except tracking.TrackingConflict as conflict:
             log.warning("another relay moved the position first", extra={
                 "relay": self.name, "detail": str(conflict)})
-            return len(messages)
+            return len(notifications)
         self.stats.batches += 1
-        self.stats.published += len(messages)
+        self.stats.published += len(notifications)
         log.info("relay published a batch", extra={
-            "relay": self.name, "topic": self.options.topic, "events": len(messages),
+            "relay": self.name, "topic": self.options.topic, "events": len(notifications),
             "from_position": start, "to_position": last})
         if self.on_advance is not None:
-            self.on_advance(start, last, len(messages))
-        return len(messages)
+            self.on_advance(start, last, len(notifications))
+        return len(notifications)
 
     def catch_up(self) -> int:
         """Publish until the log is exhausted; errors propagate (``colledger relay --once``)."""
@@ -184,7 +184,7 @@ class Relay:
         event = cast(DomainEvent, self.app.mapper.to_domain_event(notification))
         return event_message(event, int(notification.id), account_number=self.numbers(event))
 
-    def _send_all(self, messages: Sequence[EventMessage]) -> None:
+    def _send_all(self, messages: Iterable[EventMessage]) -> None:
         producer = self._connected()
         try:
             futures = [

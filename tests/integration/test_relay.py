@@ -21,10 +21,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from colledger.commands_relay import background_relay
 from consumers.relay import Relay, RelayOptions
 from infra.kafka_clients import KafkaSettings, new_consumer
-from infra.settings import Settings
 from ledger.canonical import GENESIS_HASH
 from ledger.event_schemas import committed_schema
 from ledger.service import LedgerService
@@ -154,12 +152,6 @@ def test_the_relay_creates_its_topic_with_the_configured_partitions(
     finally:
         consumer.close()
     assert served.relay.stats.connections == 1
-
-
-def test_the_server_relays_only_when_a_bootstrap_address_is_configured(tmp_path: Path) -> None:
-    service, _ = make_service(f"sqlite:///{tmp_path / 'ledger.db'}")
-    assert background_relay(service, Settings(kafka_bootstrap=None)) == []
-    assert len(background_relay(service, Settings(kafka_bootstrap="kafka:9092"))) == 1
 
 
 def test_kcat_reads_the_events_as_plain_kafka_messages(
