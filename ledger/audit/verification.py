@@ -38,7 +38,6 @@ def verify_ledger(
     ``against`` is an exported checkpoint document (``colledger checkpoint --export``);
     a malformed or self-inconsistent one raises ValueError.
     """
-    position = app.recorder.max_notification_id() or 0
     breaks: list[Break] = []
     checkpoint: Checkpoint | None
     if against is not None:
@@ -48,6 +47,8 @@ def verify_ledger(
     else:
         checkpoint, checkpoint_breaks = latest_checkpoint(app)
         breaks += checkpoint_breaks
+    # Read after the checkpoint, so a checkpoint recorded meanwhile is never ahead of it.
+    position = app.recorder.max_notification_id() or 0
     recorded = checkpoint.heads if checkpoint is not None else {}
     label = f"checkpoint #{checkpoint.sequence}" if checkpoint is not None else ""
     known = {account_id_for(number): number for number in recorded}
