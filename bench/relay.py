@@ -17,6 +17,9 @@ timed); then, in the same run, against one broker (Tansu started for the run, or
 - **kafka-python consume**: a bare group consumer reads the same messages and does
   nothing with them.
 
+A last line gives the rate of reading, decoding and encoding the log without a broker
+(timed while building the bare producer's messages): the relay's ceiling on this machine.
+
 Both consuming runs pay one consumer-group join (the bench uses the tests' short group
 timeouts, so about a second on Tansu). See bench/README.md for what the numbers mean.
 """
@@ -208,7 +211,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         service = bootstrap(Settings(database_url=f"sqlite:///{Path(directory) / 'ledger.db'}"))
         try:
             fill(service, args)
+            started = time.perf_counter()
             messages = stored_messages(service)
+            encoding = time.perf_counter() - started
             size = megabytes(messages)
             say(f"{len(messages):,} messages, {size * 1e6 / len(messages):,.0f} bytes each "
                 f"on average, {args.partitions} partitions, broker {kafka.bootstrap}")
@@ -228,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             close(service.app)
     print(render(rows))
+    print(f"\nreading, decoding and encoding the log alone (no broker): {encoding:.2f}s, "
+          f"{len(messages) / encoding:,.0f} events/s")
     return 0
 
 
