@@ -56,6 +56,9 @@ def show_account(view: dict[str, Any]) -> None:
     )
     known = f", as known at {view['known_at']}" if view["known_at"] else ""
     console.print(f"as of {view['as_of']}{known}; version {view['version']}; flags: {flags}")
+    if view.get("contact"):
+        console.print("contact: " + ", ".join(
+            f"{k} {v if v is not None else '[erased]'}" for k, v in view["contact"].items()))
     console.print(
         table(
             "Totals",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import distinct, select
 
@@ -20,6 +21,7 @@ from ledger.application import LedgerApplication
 from ledger.canonical import plain
 from ledger.commands.base import Actor, Command, CommandResult
 from ledger.commands.bus import BatchReport, CommandBus
+from ledger.personal_data.vault import PersonalDataVault
 from ledger.policies import Policies
 
 
@@ -62,14 +64,38 @@ class LedgerService:
         except AccountNotFound:
             when = f" as known at {known_at.isoformat()}" if known_at else ""
             raise AccountNotFound(f"account {number!r} not found{when}") from None
-        return account_view(account, as_of or self.clock().date(), known_at)
+        view = account_view(account, as_of or self.clock().date(), known_at)
+        view["contact"] = self.contact(account)
+        return view
+
+    def vault_for(self, account_id: UUID) -> PersonalDataVault:
+        """A vault holding the account's key (if it still exists), for reads."""
+        with self.app.datastore.transaction(commit=False) as session:
+            vault = PersonalDataVault(session)
+            vault.load(account_id)
+        return vault
+
+    def contact(self, account: Account) -> dict[str, str | None] | None:
+        """The account's contact details in clear; each null once erased."""
+        if account.contact is None:
+            return None
+        vault = self.vault_for(account.id)
+        return {
+            name: vault.reveal(account.id, f"AccountOpened.contact.{name}", token)
+            for name, token in account.contact.items()
+        }
 
     def history(self, number: str) -> Iterator[dict[str, Any]]:
-        """Every event of the account with its envelope and hash, oldest first."""
+        """Every event of the account with its envelope and hash, oldest first; personal
+        fields in clear while the account's key exists, null after erasure."""
+        account_id = account_id_for(number)
+        vault = self.vault_for(account_id)
         found = False
-        for event in self.app.account_events(account_id_for(number)):
+        for event in self.app.account_events(account_id):
             found = True
-            yield event_record(event)
+            record = event_record(event)
+            record["payload"] = vault.reveal_payload(account_id, record["type"], record["payload"])
+            yield record
         if not found:
             raise AccountNotFound(f"account {number!r} not found")
 

@@ -19,6 +19,7 @@ from ledger.aggregates import Account, CommandContext, account_id_for
 from ledger.aggregates.errors import AccountAlreadyExists, AccountNotFound, VersionMismatch
 from ledger.application import LedgerApplication
 from ledger.commands.base import Actor, Command
+from ledger.personal_data.vault import PersonalDataVault
 from ledger.policies import Policies
 
 
@@ -96,6 +97,7 @@ class UnitOfWork:
         self.clock = clock
         self.policies = policies
         self.accounts = AccountRepository(app, advisory_lock(session))
+        self.personal_data = PersonalDataVault(session)
         self.command: Command | None = None
         self.recorded_at: datetime | None = None
 

@@ -84,6 +84,11 @@ class AccountState(BaseModel):
     timezone: str
     segment: str
     agent_id: str | None
+    contact: dict[str, str | None] | None = Field(
+        default=None,
+        description="contact details (personal data, stored encrypted); each value null "
+        "once erased (flags.personal_data_erased)",
+    )
     as_of: date
     known_at: datetime | None
     version: int

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from ledger.aggregates import Account
+from ledger.aggregates import Account, account_id_for
 from ledger.commands.base import Amount, Command, Currency, Identifier, Text
 from ledger.unit_of_work import Handler, UnitOfWork
 
@@ -75,7 +75,9 @@ def open_account(cmd: OpenAccount, uow: UnitOfWork) -> None:
         credit_limit=cmd.credit_limit,
         timezone=cmd.timezone,
         segment=cmd.segment,
-        contact=cmd.contact,
+        contact=uow.personal_data.seal_all(
+            account_id_for(cmd.account), "AccountOpened.contact", cmd.contact
+        ),
     )
     uow.accounts.add(account)
 
@@ -117,7 +119,9 @@ def release_credit_hold(cmd: ReleaseCreditHold, uow: UnitOfWork) -> None:
 
 
 def erase_personal_data(cmd: ErasePersonalData, uow: UnitOfWork) -> None:
-    uow.account().erase_personal_data(uow.context(), reason=cmd.reason)
+    account = uow.account()
+    account.erase_personal_data(uow.context(), reason=cmd.reason)
+    uow.personal_data.destroy(account.id)
 
 
 HANDLERS: dict[type[Command], Handler] = {

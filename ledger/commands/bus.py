@@ -25,6 +25,7 @@ from ledger.application import LedgerApplication
 from ledger.commands import command_log
 from ledger.commands.base import Actor, Command, CommandResult
 from ledger.commands.registry import HANDLERS
+from ledger.personal_data import key_table
 from ledger.policies import Policies
 from ledger.unit_of_work import UnitOfWork
 
@@ -71,6 +72,7 @@ class CommandBus:
         self.policies = policies or Policies()
         self.clock = clock
         command_log.create_tables(app.datastore.engine)
+        key_table.create_tables(app.datastore.engine)
 
     def execute(self, command: Command, actor: Actor) -> CommandResult:
         for attempt in range(MAX_ATTEMPTS):
@@ -201,7 +203,9 @@ class CommandBus:
         digests: list[str],
         report: BatchReport,
     ) -> None:
-        recordings = self.app.save(*uow.pending_accounts())
+        pending = uow.pending_accounts()
+        uow.personal_data.save((a.id for a in pending), self.clock())
+        recordings = self.app.save(*pending)
         position_of = {id(r.domain_event): r.notification.id for r in recordings}
         entries = []
         for position, command, events in decided:

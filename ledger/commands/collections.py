@@ -100,12 +100,15 @@ class ProcessDay(Command):
 
 
 def open_dispute(cmd: OpenDispute, uow: UnitOfWork) -> None:
-    uow.account().open_dispute(
+    account = uow.account()
+    account.open_dispute(
         uow.context(),
         dispute_id=cmd.dispute_id,
         invoice_id=cmd.invoice_id,
         amount=cmd.amount,
-        reason=cmd.reason,
+        reason=uow.personal_data.seal(
+            account.id, "DisputeOpened.reason", cmd.reason, erased=account.personal_data_erased
+        ),
     )
 
 
@@ -205,7 +208,9 @@ def record_contact(cmd: RecordContact, uow: UnitOfWork) -> None:
         at=cmd.at,
         policy=uow.policies.contact.for_portfolio(account.segment),
         purpose=cmd.purpose,
-        note=cmd.note,
+        note=uow.personal_data.seal(
+            account.id, "ContactAttempted.note", cmd.note, erased=account.personal_data_erased
+        ),
     )
 
 

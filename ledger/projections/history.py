@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -32,6 +32,7 @@ from sqlalchemy import (
 from ledger.aggregates import account_id_for
 from ledger.aggregates.errors import AccountNotFound, InvalidCommand
 from ledger.canonical import plain
+from ledger.personal_data.vault import PersonalDataVault
 from ledger.projections.batch_writer import BatchWriter
 from ledger.projections.projection import Positioned, Projection, Tables, index
 
@@ -167,7 +168,7 @@ def account_history(
         .order_by(history.c.version)
         .limit(limit + 1)
     ).all()
-    items = [_entry(row) for row in rows[:limit]]
+    items = _revealed(session, [_entry(row) for row in rows[:limit]])
     if not items:
         known = session.execute(
             select(history.c.position).where(history.c.account_id == account_id).limit(1)
@@ -191,4 +192,14 @@ def events_between(
         .order_by(history.c.position)
         .limit(limit)
     ).all()
-    return [_entry(row) for row in rows]
+    return _revealed(session, [_entry(row) for row in rows])
+
+
+def _revealed(session: Any, entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """Rows keep personal fields as the ciphertext the events hold; a read shows them in
+    clear while the account's key exists, and as null once it was destroyed."""
+    vault = PersonalDataVault(session)
+    return [
+        replace(e, payload=vault.reveal_payload(UUID(e.account_id), e.type, e.payload))
+        for e in entries
+    ]

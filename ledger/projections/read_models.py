@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.application import LedgerApplication
+from ledger.personal_data import key_table
 from ledger.projections.account_directory import AccountPage, account_page
 from ledger.projections.agent_performance import AgentPerformance, agent_performance
 from ledger.projections.aging import DEFAULT_EDGES, AgingRow, aging
@@ -45,6 +46,7 @@ class ReadModels:
         self.clock = clock
         self.runner = ProjectionRunner(app, all_projections(), batch_size=batch_size)
         self.worklist_items = create_worklist_table(app.datastore.engine)
+        key_table.create_tables(app.datastore.engine)
 
     def tables(self, projection: str) -> Tables:
         return self.runner.live[projection]

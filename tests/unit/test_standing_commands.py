@@ -75,7 +75,7 @@ def test_opening_an_account_records_its_terms_and_settings(service: LedgerServic
         "Europe/Paris",
         "key-accounts",
     )
-    assert opened.contact == {"email": "ap@globex.example"}
+    assert service.contact(opened) == {"email": "ap@globex.example"}
     assert service.account_numbers() == ["ACC-2"]
 
 
