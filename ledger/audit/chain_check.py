@@ -28,15 +28,17 @@ Head = tuple[int, str]
 
 
 def first_break(
-    account: str, links: Sequence[Link], recorded: Head | None = None, checkpoint: str = ""
+    account: str, links: Sequence[Link], recorded: Head | None = None, checkpoint: str = "",
+    start: Head = (0, GENESIS_HASH),
 ) -> Break | None:
-    """``recorded`` is the (version, digest) that ``checkpoint`` holds for this account."""
+    """``recorded`` is the (version, digest) that ``checkpoint`` holds for this account;
+    ``start`` the already verified head the links continue (the genesis hash by default)."""
     if not links:
         if recorded is None:
             return None
         return Break(account, 1, STREAM_DELETED,
                      f"{checkpoint} recorded {recorded[0]} events; none is stored")
-    previous, expected = GENESIS_HASH, 1
+    previous, expected = start[1], start[0] + 1
     for index, link in enumerate(links):
         if link.version != expected:
             gap = f"v{expected}" if link.version == expected + 1 else \

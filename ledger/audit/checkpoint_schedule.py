@@ -1,9 +1,10 @@
 """Periodic checkpoints, recorded by whichever process follows the log.
 
 Called after each batch the follower applied; records a checkpoint once at least
-``every`` notifications arrived since the last one. Never fatal: a ledger that
-does not verify is logged (and not retried until ``every`` more notifications),
-and a checkpoint another process recorded first simply wins.
+``every`` events arrived since the last one, verifying only those (continuing from
+the last checkpoint's heads), so its cost follows the new events. Never fatal: a
+ledger that does not verify is logged (and not retried until ``every`` more
+notifications), and a checkpoint another process recorded first simply wins.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class PeriodicCheckpoints:
         if head - self.refused_at < self.every:
             return
         try:
-            checkpoint = record_checkpoint(self.app, PERIODIC_ACTOR, self.clock)
+            checkpoint = record_checkpoint(self.app, PERIODIC_ACTOR, self.clock, full=False)
         except CheckpointRefused as refused:
             self.refused_at = head
             log.error("%s", refused)

@@ -1,8 +1,10 @@
 """Recording a checkpoint: verify first, then vouch for the heads that were verified.
 
 A checkpoint over a store that no longer verifies would bless the tampering, so
-recording refuses unless the whole ledger verifies against the previous
-checkpoint. The event and its heads are written in one transaction.
+recording refuses unless the ledger verifies: all of it against the previous
+checkpoint (on demand), or what was appended since the previous checkpoint,
+continuing from its heads (periodically). The event and its heads are written in
+one transaction.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from ledger.audit.checkpoint_store import (
     latest_checkpoint,
 )
 from ledger.audit.report import VerificationReport
-from ledger.audit.verification import verify_ledger
+from ledger.audit.verification import verify_ledger, verify_since
 
 
 class CheckpointRefused(Exception):
@@ -35,10 +37,17 @@ class CheckpointRefused(Exception):
 
 
 def record_checkpoint(
-    app: LedgerApplication, actor_id: str, clock: Callable[[], datetime]
+    app: LedgerApplication, actor_id: str, clock: Callable[[], datetime], *, full: bool = True
 ) -> Checkpoint:
+    """With ``full`` False, only the events since the previous checkpoint are verified
+    (continuing from its heads), so the cost follows the new events; the first
+    checkpoint, or one after a broken checkpoint stream, always verifies everything."""
     ensure_heads_table(app)
-    report = verify_ledger(app)
+    previous, broken = latest_checkpoint(app)
+    if full or previous is None or broken:
+        report = verify_ledger(app)
+    else:
+        report = verify_since(app, previous)
     if not report.ok:
         raise CheckpointRefused(report)
     now = clock()

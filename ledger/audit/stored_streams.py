@@ -43,13 +43,13 @@ class Link:
 
 
 def stored_streams(
-    app: LedgerApplication, up_to: int, stream_id: UUID | None = None
+    app: LedgerApplication, up_to: int, stream_id: UUID | None = None, after: int = 0
 ) -> Iterator[tuple[UUID, list[StoredRow]]]:
-    """Every stream's rows with notification id <= ``up_to``, in version order."""
+    """Every stream's rows with ``after`` < notification id <= ``up_to``, in version order."""
     record: Any = app.recorder.events_record_cls  # type: ignore[attr-defined]
     query = select(
         record.id, record.originator_id, record.originator_version, record.topic, record.state
-    ).where(record.id <= up_to)
+    ).where(record.id <= up_to, record.id > after)
     if stream_id is not None:
         query = query.where(record.originator_id == stream_id)
     query = query.order_by(record.originator_id, record.originator_version)

@@ -23,8 +23,9 @@ from ledger.audit.checkpoint_store import (
 )
 from ledger.audit.report import Break, VerificationReport, heads_digest
 from ledger.audit.stored_streams import is_account_topic, read_link, stored_streams
+from ledger.canonical import GENESIS_HASH
 
-__all__ = ["Break", "VerificationReport", "verify_ledger"]
+__all__ = ["Break", "VerificationReport", "verify_ledger", "verify_since"]
 
 
 def verify_ledger(
@@ -83,6 +84,47 @@ def verify_ledger(
         head_digest=heads_digest(heads),
         position=position,
         checkpoint=checkpoint.summary() if checkpoint is not None else None,
+        heads={number: digest for number, (_, digest) in sorted(heads.items())},
+        breaks=tuple(sorted(breaks, key=lambda b: (b.account_id, b.version or 0))),
+        versions={number: version for number, (version, _) in sorted(heads.items())},
+    )
+
+
+def verify_since(app: LedgerApplication, checkpoint: Checkpoint) -> VerificationReport:
+    """Verify only what was appended after ``checkpoint``, continuing from its heads.
+
+    What a periodic checkpoint needs: its cost follows the new events, not the
+    whole ledger. It trusts the earlier checkpoint's heads and does not re-read the
+    events before it — ``verify_ledger`` does that.
+    """
+    position = app.recorder.max_notification_id() or 0
+    heads = dict(checkpoint.heads)
+    known = {account_id_for(number): number for number in heads}
+    breaks: list[Break] = []
+    events = checkpoint.events
+    for stream_id, rows in stored_streams(app, position, after=checkpoint.position):
+        if stream_id not in known and not any(is_account_topic(r.topic) for r in rows):
+            continue
+        links = [read_link(app, row) for row in rows]
+        number = next((link.number for link in links if link.number), None)
+        number = number or known.get(stream_id) or str(stream_id)
+        events += len(links)
+        start = heads.get(number, (0, GENESIS_HASH))
+        broken = first_break(number, links, start=start)
+        if broken is not None:
+            breaks.append(broken)
+            heads.pop(number, None)
+            continue
+        last = links[-1]
+        assert last.digest is not None
+        heads[number] = (last.version, last.digest)
+    return VerificationReport(
+        ok=not breaks,
+        accounts=len(heads) + len(breaks),
+        events=events,
+        head_digest=heads_digest(heads),
+        position=position,
+        checkpoint=checkpoint.summary(),
         heads={number: digest for number, (_, digest) in sorted(heads.items())},
         breaks=tuple(sorted(breaks, key=lambda b: (b.account_id, b.version or 0))),
         versions={number: version for number, (version, _) in sorted(heads.items())},

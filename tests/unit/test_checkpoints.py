@@ -15,7 +15,7 @@ from colledger.main import main
 from ledger.audit.chain_check import first_break
 from ledger.audit.checkpoint_schedule import PeriodicCheckpoints
 from ledger.audit.checkpoint_store import checkpoint_from_export, stored_checkpoints
-from ledger.audit.recording import record_checkpoint
+from ledger.audit.recording import CheckpointRefused, record_checkpoint
 from ledger.audit.stored_streams import Link
 from ledger.audit.verification import verify_ledger
 from ledger.canonical import GENESIS_HASH
@@ -142,3 +142,25 @@ def test_cli_verify_exits_non_zero_on_a_break_and_on_a_bad_checkpoint_file(
     assert main(["--database-url", url, "checkpoint"]) == 1
     exported.write_text(exported.read_text().replace('"version": 4', '"version": 5'))
     assert main(["--database-url", url, "verify", "--against", str(exported)]) == 2
+
+
+def test_an_incremental_checkpoint_verifies_what_came_since_the_last_one(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    service, clock = make_service(url)
+    an_account(service, "I-1")
+    invoices(service, "I-1", 3)
+    first = record_checkpoint(service.app, "auditor-1", clock)
+    invoices(service, "I-1", 2, first=3)
+    an_account(service, "I-2")
+    second = record_checkpoint(service.app, "auditor-1", clock, full=False)
+    assert second.heads == {a: (v, d) for a, v, d in (
+        ("I-1", 6, verify_ledger(service.app).heads["I-1"]),
+        ("I-2", 1, verify_ledger(service.app).heads["I-2"]),
+    )}
+    assert (second.events, second.accounts) == (first.events + 3, 2)
+    assert second.digest == verify_ledger(service.app).head_digest
+    invoices(service, "I-2", 3)
+    tamper.change_amount(url, "I-2", 2, "1.00")
+    with pytest.raises(CheckpointRefused, match="I-2 v2 payload-changed"):
+        record_checkpoint(service.app, "auditor-1", clock, full=False)
+    assert len(stored_checkpoints(service.app)) == 2
