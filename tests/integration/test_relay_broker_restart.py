@@ -61,9 +61,13 @@ def old_broker() -> Iterator[TansuBroker]:
         yield broker
 
 
+@pytest.mark.parametrize("writes_during_outage", [True, False], ids=["busy", "idle"])
 def test_a_replaced_broker_gets_every_event_after_the_relays_position(
-    tmp_path: Path, old_broker: TansuBroker
+    tmp_path: Path, old_broker: TansuBroker, writes_during_outage: bool
 ) -> None:
+    """Busy: the relay fails while no broker is there and backs off until the new one is up.
+    Idle: nothing to send during the outage, so the first send after it goes through the old
+    producer to the new broker, which does not know its producer id."""
     service, _ = make_service(f"sqlite:///{tmp_path / 'ledger.db'}")
     settings = quick_settings(old_broker.bootstrap)
     advances: list[tuple[int, int]] = []
@@ -82,12 +86,16 @@ def test_a_replaced_broker_gets_every_event_after_the_relays_position(
         assert len(read_topic(settings, TOPIC, before_outage)) == before_outage
 
         old_broker.stop()
-        invoices(service, accounts, 2)
-        an_account(service, "ACC-B4")
-        wait_until(lambda: relay.stats.failures >= 1, "the relay noticed the outage")
+        if writes_during_outage:
+            invoices(service, accounts, 2)
+            an_account(service, "ACC-B4")
+            wait_until(lambda: relay.stats.failures >= 1, "the relay noticed the outage")
         assert relay.position() == before_outage
 
         with TansuBroker(port=old_broker.port) as new_broker:
+            if not writes_during_outage:
+                invoices(service, accounts, 2)
+                an_account(service, "ACC-B4")
             invoices(service, [*accounts, "ACC-B4"], 3)
             last = store_positions(service)[-1]
             wait_until(lambda: relay.position() == last, "the relay caught up on the new broker",
@@ -107,8 +115,12 @@ def test_a_replaced_broker_gets_every_event_after_the_relays_position(
     assert_in_account_order(unique, first_version=None)
     assert {m.envelope["version"] for m in unique if m.envelope["account_number"] == "ACC-B4"} == {
         1, 2}
-    assert partitions == set(range(PARTITIONS)), "the relay re-created its topic"
-    assert relay.stats.connections >= 2
+    if writes_during_outage:
+        assert partitions == set(range(PARTITIONS)), "the relay re-created its topic"
+    # Idle, the old producer's metadata request reaches the new broker first, and Tansu
+    # auto-creates the topic (4 partitions) although the producer asks it not to; Apache
+    # Kafka honours the request, so there the relay creates the topic.
+    assert relay.stats.connections >= 2 and relay.stats.failures >= 1
     assert advances[0][0] == 0 and advances[-1][1] == last
     for (_, reached), (start, _) in zip(advances, advances[1:], strict=False):
         assert start == reached, f"the position jumped: {advances}"
