@@ -69,10 +69,16 @@ def unique_topic(name: str) -> str:
     return f"test.relay.{name}.{uuid4().hex[:8]}"
 
 
-@pytest.fixture
-def served(tmp_path: Path, kafka_settings: KafkaSettings) -> Iterator[Served]:
-    """The API on a SQLite file, with a relay to a fresh 3-partition topic running beside it."""
-    service, clock = make_service(f"sqlite:///{tmp_path / 'ledger.db'}")
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def served(
+    request: pytest.FixtureRequest, tmp_path: Path, kafka_settings: KafkaSettings
+) -> Iterator[Served]:
+    """The API on a store, with a relay to a fresh 3-partition topic running beside it."""
+    if request.param == "postgres":
+        database_url = request.getfixturevalue("postgres_database_url")
+    else:
+        database_url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    service, clock = make_service(database_url)
     clock.set_day(TODAY)
     relay = Relay(service.app, kafka_settings,
                   RelayOptions(topic=unique_topic("e2e"), partitions=3, batch_size=7))
@@ -80,6 +86,8 @@ def served(tmp_path: Path, kafka_settings: KafkaSettings) -> Iterator[Served]:
     keys = api_keys(app)
     with TestClient(app) as client:
         yield Served(service, relay, Caller(client, keys))
+    service.app.close()
+    service.app.datastore.engine.dispose()  # so the test's PostgreSQL database can be dropped
 
 
 def run_commands(world: Caller) -> None:
