@@ -25,7 +25,8 @@ CHECKPOINT_RECORDERS = frozenset({COMPLIANCE, ADMIN})
 router = APIRouter(prefix="/audit", tags=["audit"], responses={401: {}, 403: {}, 422: {}})
 
 
-@router.get("/verify", response_model=VerificationOut, operation_id="VerifyLedger")
+@router.get("/verify", response_model=VerificationOut, operation_id="VerifyLedger",
+            responses={404: {}})
 def verify(
     service: ServiceDep,
     caller: CallerDep,

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ledger.aggregates.account import account_id_for
+from ledger.aggregates.errors import AccountNotFound
 from ledger.application import LedgerApplication
 from ledger.audit.chain_check import first_break
 from ledger.audit.checkpoint_store import (
@@ -37,7 +38,8 @@ def verify_ledger(
     """Verify every account (or one, by account number) up to the current log position.
 
     ``against`` is an exported checkpoint document (``colledger checkpoint --export``);
-    a malformed or self-inconsistent one raises ValueError.
+    a malformed or self-inconsistent one raises ValueError. An account that was never
+    stored nor checkpointed raises AccountNotFound.
     """
     breaks: list[Break] = []
     checkpoint: Checkpoint | None
@@ -77,6 +79,8 @@ def verify_ledger(
             broken = first_break(number, [], head, label)
             assert broken is not None
             breaks.append(broken)
+    if account is not None and not seen and account not in recorded:
+        raise AccountNotFound(f"account {account!r} has no stored events and no checkpoint head")
     return VerificationReport(
         ok=not breaks,
         accounts=len(seen),

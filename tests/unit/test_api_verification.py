@@ -97,3 +97,7 @@ def test_an_edited_event_is_reported_and_refuses_a_checkpoint() -> None:
     assert problem_type(refused) == "ledger-does-not-verify"
     assert f"{second} v2 payload-changed" in refused.json()["detail"]
     assert len(get(api, "/audit/checkpoints", "auditor")[1]) == 1  # type: ignore[arg-type]
+    unknown = api.client.get("/audit/verify?account=NOPE",
+                             headers={"X-API-Key": api.keys["auditor"]})
+    assert unknown.status_code == 404
+    assert problem_type(unknown) == "account-not-found"
