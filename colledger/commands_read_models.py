@@ -84,12 +84,12 @@ def run_project(args: argparse.Namespace) -> int:
         return run_project_from_kafka(args)
     service = service_for(args)
     models = ReadModels(service.app, batch_size=args.batch_size)
-    models.runner.after_batch = PeriodicCheckpoints(
-        service.app, settings_for(args).checkpoint_every, service.clock
-    )
+    periodic = PeriodicCheckpoints(service.app, settings_for(args).checkpoint_every, service.clock)
     applied = models.catch_up()
     console.print(f"applied {applied} events; positions {models.runner.positions()}")
     if args.follow:
+        periodic()
+        models.runner.after_batch = periodic
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
