@@ -14,7 +14,9 @@ from datetime import date, datetime
 from colledger import (
     commands_accounts,
     commands_audit,
+    commands_consume,
     commands_data,
+    commands_erasure,
     commands_keys,
     commands_read_models,
     commands_relay,
@@ -50,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands_keys.register(sub)
     commands_relay.register(sub)
     commands_audit.register(sub)
+    commands_consume.register(sub)
+    commands_erasure.register(sub)
     return parser
 
 

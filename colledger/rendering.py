@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 console = Console()
@@ -58,7 +59,8 @@ def show_account(view: dict[str, Any]) -> None:
     console.print(f"as of {view['as_of']}{known}; version {view['version']}; flags: {flags}")
     if view.get("contact"):
         console.print("contact: " + ", ".join(
-            f"{k} {v if v is not None else '[erased]'}" for k, v in view["contact"].items()))
+            f"{k} {escape(v) if v is not None else escape('[erased]')}"
+            for k, v in view["contact"].items()))
     console.print(
         table(
             "Totals",
