@@ -9,8 +9,9 @@ database) given as ``against``. See docs/audit.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
+from uuid import UUID
 
 from ledger.aggregates.account import account_id_for
 from ledger.aggregates.errors import AccountNotFound
@@ -23,10 +24,31 @@ from ledger.audit.checkpoint_store import (
     latest_checkpoint,
 )
 from ledger.audit.report import Break, VerificationReport, heads_digest
-from ledger.audit.stored_streams import is_account_topic, read_link, stored_streams
+from ledger.audit.stored_streams import (
+    Link,
+    StoredRow,
+    is_account_topic,
+    read_link,
+    stored_streams,
+)
 from ledger.canonical import GENESIS_HASH
 
 __all__ = ["Break", "VerificationReport", "verify_ledger", "verify_since"]
+
+
+def account_stream(
+    app: LedgerApplication, stream_id: UUID, rows: Sequence[StoredRow], known: Mapping[UUID, str]
+) -> tuple[str, list[Link]] | None:
+    """The account number and links of an account's stream; None for ledger-level aggregates.
+
+    The number comes from the account's opening event, else from the checkpoint,
+    else (both gone) the stream id stands in for it.
+    """
+    if stream_id not in known and not any(is_account_topic(r.topic) for r in rows):
+        return None
+    links = [read_link(app, row) for row in rows]
+    number = next((link.number for link in links if link.number), None)
+    return number or known.get(stream_id) or str(stream_id), links
 
 
 def verify_ledger(
@@ -60,11 +82,9 @@ def verify_ledger(
     events = 0
     only = account_id_for(account) if account is not None else None
     for stream_id, rows in stored_streams(app, position, only):
-        if stream_id not in known and not any(is_account_topic(r.topic) for r in rows):
+        if (stream := account_stream(app, stream_id, rows, known)) is None:
             continue
-        links = [read_link(app, row) for row in rows]
-        number = next((link.number for link in links if link.number), None)
-        number = number or known.get(stream_id) or str(stream_id)
+        number, links = stream
         seen.add(number)
         events += len(links)
         broken = first_break(number, links, recorded.get(number), label)
@@ -107,11 +127,9 @@ def verify_since(app: LedgerApplication, checkpoint: Checkpoint) -> Verification
     breaks: list[Break] = []
     events = checkpoint.events
     for stream_id, rows in stored_streams(app, position, after=checkpoint.position):
-        if stream_id not in known and not any(is_account_topic(r.topic) for r in rows):
+        if (stream := account_stream(app, stream_id, rows, known)) is None:
             continue
-        links = [read_link(app, row) for row in rows]
-        number = next((link.number for link in links if link.number), None)
-        number = number or known.get(stream_id) or str(stream_id)
+        number, links = stream
         events += len(links)
         start = heads.get(number, (0, GENESIS_HASH))
         broken = first_break(number, links, start=start)
