@@ -7,8 +7,10 @@ message means: its command, its command id, and why a bad one is refused.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -193,3 +195,17 @@ def test_a_dead_letter_keeps_the_original_headers_and_says_why_and_where_from() 
         ("original-offset", b"41"),
     ]
     assert dead_letter_topic("erp.invoices.v1") == "erp.invoices.v1.dlq"
+
+
+def test_the_documented_examples_are_valid_messages() -> None:
+    """docs/feeds.md shows one message per feed; both must be what the feeds accept."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "feeds.md").read_text()
+    erp, bank = re.findall(r"```json\n(.*?)```", text, flags=re.DOTALL)
+
+    invoice = invoice_command(erp.encode(), ORIGIN)
+    payment = payment_command(bank.encode(), ORIGIN)
+
+    assert (invoice.invoice_id, invoice.amount) == ("INV-2026-0042", Decimal("1200.50"))
+    assert invoice.correlation_id == "erp-export-2026-02-01"
+    assert (payment.payment_id, payment.amount) == ("BNK-20260214-000123", Decimal("500.00"))
+    assert payment.allocations[0].invoice_id == "INV-2026-0042"
