@@ -21,6 +21,7 @@ from colledger import (
     commands_read_models,
     commands_relay,
     commands_server,
+    commands_trail,
 )
 from ledger.aggregates.errors import LedgerError
 
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_audit.register(sub)
     commands_consume.register(sub)
     commands_erasure.register(sub)
+    commands_trail.register(sub, iso_date)
     return parser
 
 

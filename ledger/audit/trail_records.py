@@ -1,0 +1,59 @@
+"""One event as a trail row, and its digest recomputed from the row alone.
+
+A row carries the event's full envelope and its payload (personal fields as the
+sealed values the event stores, which is what its hash covers), so anyone holding
+the file can recompute every digest with ``ledger.canonical`` and nothing else:
+the digested payload is the row's ``payload`` plus the five envelope fields
+(docs/canonical-encoding.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from ledger.aggregates.envelope import LedgerEvent
+from ledger.canonical import event_digest
+from ledger.service import event_record
+
+ENVELOPE = ("effective_on", "actor_id", "actor_role", "command_id", "correlation_id")
+FIELDS = ("account", "account_id", "version", "type", *ENVELOPE[:1], "recorded_at",
+          *ENVELOPE[1:], "prev_hash", "hash", "payload")
+"""Every row's keys, in the order the CSV columns take them."""
+
+
+def trail_record(event: LedgerEvent, number: str) -> dict[str, Any]:
+    """The row for ``event`` of account ``number``: JSON types only."""
+    record = event_record(event)
+    return {name: number if name == "account" else record[name] for name in FIELDS}
+
+
+def csv_row(record: Mapping[str, Any]) -> list[str]:
+    """The row as CSV cells; the payload as canonical JSON text."""
+    cells = []
+    for name in FIELDS:
+        value = record[name]
+        if name == "payload":
+            cells.append(json.dumps(value, sort_keys=True, separators=(",", ":")))
+        else:
+            cells.append(str(value))
+    return cells
+
+
+def recomputed_digest(record: Mapping[str, Any]) -> str:
+    """The event's SHA-256 from the row; KeyError/TypeError/ValueError on a malformed row."""
+    payload = dict(record["payload"])
+    for name in ENVELOPE:
+        payload[name] = record[name]
+    recorded_at = datetime.strptime(record["recorded_at"], "%Y-%m-%dT%H:%M:%S.%fZ")
+    return event_digest(
+        stream_id=UUID(record["account_id"]),
+        version=int(record["version"]),
+        event_type=str(record["type"]),
+        payload=payload,
+        recorded_at=recorded_at.replace(tzinfo=UTC),
+        prev_hash=str(record["prev_hash"]),
+    )
