@@ -27,9 +27,10 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
+from pydantic import ValidationError
 
 from consumers.dead_letters import DeadLetter, dead_letter_topic, send_dead_letter
-from consumers.feed_messages import Feed, Rejected
+from consumers.feed_messages import INVALID_MESSAGE, Feed, Rejected
 from infra.kafka_clients import KafkaSettings, ensure_topics, new_admin, new_consumer, new_producer
 from ledger.aggregates.errors import ConcurrencyConflict, LedgerError
 from ledger.service import LedgerService
@@ -158,6 +159,9 @@ class FeedConsumer:
             result = self.service.execute(command, self.feed.actor)
         except Rejected as rejected:
             self.dead_letter(producer, record, DeadLetter(rejected.error_type, rejected.message))
+            return
+        except ValidationError as error:  # a command refusing what the message format let by
+            self.dead_letter(producer, record, DeadLetter(INVALID_MESSAGE, str(error)))
             return
         except ConcurrencyConflict:
             raise  # the account was busy: worth trying again, not the message's fault

@@ -98,10 +98,18 @@ class FeedWorld:
 
 
 @pytest.fixture
+def database_url(tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A SQLite file unless the test asks for PostgreSQL (a fresh database of its own)."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        factory: Any = request.getfixturevalue("postgres_database_factory")
+        return str(factory())
+    return f"sqlite:///{tmp_path / 'ledger.db'}"
+
+
+@pytest.fixture
 def world(
-    tmp_path: Path, kafka_settings: KafkaSettings, kafka_topic_factory: TopicFactory
+    database_url: str, kafka_settings: KafkaSettings, kafka_topic_factory: TopicFactory
 ) -> Iterator[FeedWorld]:
-    database_url = f"sqlite:///{tmp_path / 'ledger.db'}"
     service, clock = make_service(database_url)
     clock.set_day(date(2026, 3, 1))
     topic = kafka_topic_factory(partitions=3)
@@ -146,6 +154,12 @@ def assert_points_back(letters: list[ConsumerRecord], topic: str, sent: dict[byt
         assert headers["error-message"]
 
 
+@pytest.mark.parametrize(
+    "database_url",
+    [pytest.param("sqlite", id="sqlite"),
+     pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)],
+    indirect=True,
+)
 def test_erp_feed_stores_the_valid_invoices_once_and_dead_letters_each_bad_one(
     world: FeedWorld,
 ) -> None:
