@@ -44,6 +44,8 @@ def topic_of(feed: str, settings: Settings) -> str:
 
 
 def run_consume(args: argparse.Namespace) -> int:
+    from kafka.errors import KafkaError
+
     from api.logging_setup import configure_logging
     from colledger.wiring import service_for, settings_for
     from consumers.bank_payments import BANK_PAYMENTS
@@ -81,6 +83,9 @@ def run_consume(args: argparse.Namespace) -> int:
         stats = run_feed(service_for(args), kafka_settings_from(settings), feed, options, stop)
     except FeedStopped as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KafkaError as error:
+        print(f"error: Kafka at {settings.kafka_bootstrap}: {error!r}", file=sys.stderr)
         return 1
     print(
         f"{feed.name}: {stats.stored} stored, {stats.already_stored} already stored, "

@@ -37,6 +37,8 @@ from ledger.service import LedgerService
 
 log = logging.getLogger(__name__)
 
+MAX_PAUSE = 30.0  # seconds between retries, at most
+
 
 @dataclass(frozen=True)
 class FeedOptions:
@@ -108,7 +110,7 @@ class FeedConsumer:
                     if isinstance(failure.cause, KafkaError):
                         producer.close(timeout=0)  # an idempotent producer may stay broken
                         producer = new_producer(self.kafka)
-                    stop.wait(min(self.options.retry_pause * 2 ** (failures - 1), 30.0))
+                    stop.wait(min(self.options.retry_pause * 2 ** (failures - 1), MAX_PAUSE))
                 if self.idle_for(idle_since):
                     break
         finally:
@@ -182,11 +184,11 @@ class FeedConsumer:
 
     def recover(self, consumer: KafkaConsumer, failure: FeedFailure, failures: int) -> None:
         """Go back to the first message not done, or give up after too many failures."""
-        self.stats.retries += 1
         if failures > self.options.max_retries:
             raise FeedStopped(
                 f"{self.feed.name}: gave up after {failures} failures: {failure.cause!r}"
             ) from failure.cause
+        self.stats.retries += 1
         log.error("%s: will retry (%d of %d): %r", self.feed.name, failures,
                   self.options.max_retries, failure.cause)
         rewind(consumer, failure.remaining)
