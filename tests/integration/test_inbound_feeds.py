@@ -11,7 +11,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -39,7 +39,7 @@ from tests.unit.given import an_account, an_invoice
 pytestmark = pytest.mark.kafka
 
 ROOT = Path(__file__).resolve().parents[2]
-TopicFactory = Any
+TopicFactory = Callable[..., str]
 
 
 @dataclass(frozen=True)
