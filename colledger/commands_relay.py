@@ -55,7 +55,17 @@ def background_relay(
     """What the embedded server runs beside the API: the relay when Kafka is configured."""
     if not settings.kafka_bootstrap:
         return []
-    return [lambda: relay_for(service, settings).start_background()]
+
+    def start() -> StopFunction:
+        quiet_kafka_python()
+        return relay_for(service, settings).start_background()
+
+    return [start]
+
+
+def quiet_kafka_python() -> None:
+    """kafka-python logs every connection at INFO; the relay logs what an operator needs."""
+    logging.getLogger("kafka").setLevel(logging.WARNING)
 
 
 def run_relay(args: argparse.Namespace) -> int:
@@ -70,7 +80,7 @@ def run_relay(args: argparse.Namespace) -> int:
         print("error: --batch-size must be at least 1", file=sys.stderr)
         return 2
     configure_logging()
-    logging.getLogger("kafka").setLevel(logging.WARNING)  # its INFO is per connection
+    quiet_kafka_python()
     relay = relay_for(service_for(args), settings, args.batch_size)
     if args.once:
         try:
