@@ -1,4 +1,4 @@
-"""`colledger relay` killed with SIGKILL mid-stream and restarted loses nothing.
+"""`colledger relay` as a process: killed with SIGKILL mid-stream and restarted, it loses nothing.
 
 A demo portfolio is stored in a SQLite file; the relay runs as its own process in small
 batches and is SIGKILLed once it has recorded a position but before it reached the end
@@ -131,3 +131,21 @@ def test_a_relay_killed_mid_stream_and_restarted_publishes_every_event_exactly_o
     resent = len(received) - len(unique)
     assert resent <= BATCH, "only the batch in flight at the kill may come twice"
     print(f"\n[relay] killed at {killed_at}/{positions[-1]}; {resent} events re-sent")
+
+
+def test_colledger_relay_once_publishes_what_is_stored_and_exits(
+    relays: RelayProcesses, kafka_settings: KafkaSettings
+) -> None:
+    service, _ = make_service(relays.database_url)
+    load_demo(service, accounts=3, months=2)
+    positions = store_positions(service)
+    command = [sys.executable, "-m", "colledger.main", "--database-url", relays.database_url,
+               "relay", "--once"]
+
+    result = subprocess.run(command, cwd=ROOT, env=relays.env, capture_output=True, text=True,
+                            timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    received = read_topic(kafka_settings, relays.env["COLLEDGER_EVENTS_TOPIC"], len(positions))
+    assert sorted(m.envelope["position"] for m in received) == positions
+    assert '"message": "relay published a batch"' in result.stderr
