@@ -29,11 +29,12 @@ class TrailExported(Aggregate.Event):
     actor_role: str
     command_id: str
     correlation_id: str
-    query: dict[str, Any]
+    query: dict[str, str]
     position: int
     rows: int
     manifest_sha256: str
-    files: dict[str, Any]
+    files: dict[str, str]
+    """File name -> SHA-256 of every file but the manifest."""
     verified: bool
     override: bool
     previous_digest: str
@@ -63,8 +64,8 @@ class TrailExports(Aggregate):
 
     def record(
         self, *, at: datetime, actor_id: str, actor_role: str, command_id: str,
-        correlation_id: str, query: dict[str, Any], position: int, rows: int,
-        manifest_sha256: str, files: dict[str, Any], verified: bool, override: bool,
+        correlation_id: str, query: dict[str, str], position: int, rows: int,
+        manifest_sha256: str, files: dict[str, str], verified: bool, override: bool,
     ) -> None:
         self.trigger_event(
             TrailExported,

@@ -192,7 +192,7 @@ def _record(
             at=now, actor_id=actor.actor_id, actor_role=actor.role, command_id=command_id,
             correlation_id=correlation_id or command_id, query=query.as_dict(),
             position=report.position, rows=rows, manifest_sha256=manifest_sha256,
-            files={f.name: {"sha256": f.sha256, "bytes": f.bytes, "rows": f.rows} for f in files},
+            files={f.name: f.sha256 for f in files},
             verified=report.ok, override=override,
         )
         try:

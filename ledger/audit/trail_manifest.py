@@ -4,8 +4,9 @@
 the log position exported up to, the verification the export was made against
 (its result, the checkpoint, and the head of every account in the trail), and who
 exported it when, and (only when verification was overridden) the stored
-events that no longer decode and so are not in the files. It cannot hold its own hash; the ledger's ``TrailExported``
-event does, so a trail can be matched with the export that made it.
+events that no longer decode and so are not in the files. It cannot hold its
+own hash; the ledger's ``TrailExported`` event does, so a trail can be matched
+with the export that made it.
 """
 
 from __future__ import annotations

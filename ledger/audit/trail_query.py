@@ -41,7 +41,7 @@ class TrailQuery:
         assert self.start is not None and self.end is not None
         return self.start <= effective_on <= self.end
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, str]:
         if self.account is not None:
             return {"account": self.account}
         assert self.start is not None and self.end is not None
