@@ -77,7 +77,7 @@ def account_view(account: Account, as_of: date, known_at: datetime | None = None
     view = {
         "account": account.number,
         "account_id": account.id,
-        "name": account.name if not account.personal_data_erased else account.name,
+        "name": account.name,
         "currency": account.currency,
         "terms_days": account.terms_days,
         "credit_limit": account.credit_limit,
