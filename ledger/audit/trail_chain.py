@@ -71,7 +71,6 @@ def chain_problems(
             problems.append(ChainProblem(
                 account, version, number,
                 "payload-changed: the digest recomputed from the row differs from its hash"))
-            continue
         if not query.includes(effective_on):
             problems.append(ChainProblem(account, version, number,
                                          f"effective_on {row['effective_on']} is outside "
