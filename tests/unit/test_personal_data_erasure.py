@@ -24,6 +24,7 @@ from ledger.aggregates.errors import AccountStandingConflict, InvalidCommand
 from ledger.audit.verification import verify_ledger
 from ledger.commands.accounts import ErasePersonalData, OpenAccount
 from ledger.commands.collections import MakePromise, OpenDispute, RecordContact
+from ledger.event_messages import event_message
 from ledger.personal_data import cipher, key_table
 from ledger.personal_data.vault import PersonalDataVault
 from ledger.projections.history import account_history
@@ -150,6 +151,16 @@ def test_personal_values_are_ciphertext_in_every_table_snapshots_included(world:
     assert plaintext_hits(service, "ACC-1") == []
     assert plaintext_hits(service, "ACC-2") == []
     assert any(cipher.PREFIX in v for t, v in values if t == "ledger_snapshots")
+
+
+def test_published_event_messages_carry_the_ciphertext_only(world: Any) -> None:
+    service, _ = world
+    said = secrets("ACC-1")
+    messages = [event_message(e, v).value.decode()
+                for v, e in enumerate(service.app.account_events(account_id_for("ACC-1")), 1)]
+    assert any("Debtor ACC-1" in m for m in messages)
+    assert [w for m in messages for w in said.values() if w in m] == []
+    assert sum(m.count(cipher.PREFIX) for m in messages) == 5
 
 
 def test_reads_show_personal_fields_in_clear_while_the_key_exists(world: Any) -> None:
