@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ledger.aggregates.account import account_id_for
 from ledger.audit.trail_query import TrailQuery
 from ledger.audit.trail_records import FIELDS, recomputed_digest
 from ledger.canonical import GENESIS_HASH
@@ -75,6 +76,9 @@ def chain_problems(
             problems.append(ChainProblem(account, version, number,
                                          f"effective_on {row['effective_on']} is outside "
                                          f"the {query.label()}"))
+        if str(account_id_for(account)) != row["account_id"]:
+            problems.append(ChainProblem(account, version, number,
+                                         "account_id is not the id of this account number"))
         if query.account is not None and account != query.account:
             problems.append(ChainProblem(account, version, number,
                                          f"not an event of account {query.account}"))

@@ -21,6 +21,7 @@ from ledger.audit.trail import LedgerDoesNotVerify, export_trail
 from ledger.audit.trail_check import check_trail
 from ledger.audit.trail_query import TrailQuery
 from ledger.audit.verification import verify_ledger
+from ledger.commands.accounts import ErasePersonalData, OpenAccount
 from ledger.commands.base import Actor
 from ledger.commands.receivables import IssueInvoice
 from ledger.projections.read_models import ReadModels
@@ -148,6 +149,41 @@ def test_a_dropped_row_with_the_manifest_made_to_agree_is_a_missing_event(
 
     assert [str(p) for p in result.problems] == [
         "events.ndjson (account T-1 v2): event-missing: v2 is not in the trail"]
+
+
+def test_a_row_relabelled_to_another_account_fails(tmp_path: Path) -> None:
+    service, clock = ledger()
+    export_trail(service.app, TrailQuery(start=date(2026, 1, 9), end=date(2026, 1, 9)),
+                 tmp_path / "t", COMPLIANCE, clock)
+    for name in ("events.ndjson", "events.csv"):
+        path = tmp_path / "t" / name
+        path.write_bytes(path.read_bytes().replace(b"T-2", b"T-1"))
+        refresh_manifest_entry(tmp_path / "t", name)
+
+    result = check_trail(tmp_path / "t")
+
+    assert "events.ndjson (account T-1 v4, row 2): account_id is not the id of this account " \
+        "number" in [str(p) for p in result.problems]
+
+
+def test_personal_data_leaves_only_sealed_and_an_erased_account_still_verifies(
+    tmp_path: Path,
+) -> None:
+    service, clock = make_service()
+    service.execute(OpenAccount(account="P-1", name="Debtor", currency="USD", timezone="UTC",
+                                terms_days=30, segment="standard",
+                                contact={"email": "jane@example.org", "phone": "+15550100"}),
+                    MANAGER)
+    export_trail(service.app, TrailQuery(account="P-1"), tmp_path / "before", COMPLIANCE, clock)
+    service.execute(ErasePersonalData(account="P-1", reason="DSR-1"), COMPLIANCE)
+
+    export_trail(service.app, TrailQuery(account="P-1"), tmp_path / "after", COMPLIANCE, clock)
+
+    for trail in ("before", "after"):
+        assert check_trail(tmp_path / trail).ok
+        for path in (tmp_path / trail).iterdir():
+            assert b"jane@example.org" not in path.read_bytes(), path
+    assert rows(tmp_path / "after")[0] == rows(tmp_path / "before")[0]
 
 
 def test_a_period_trail_holds_exactly_the_events_effective_in_the_period(tmp_path: Path) -> None:
