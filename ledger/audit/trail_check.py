@@ -60,7 +60,8 @@ class TrailCheck:
     def summary(self) -> str:
         head = (f"trail verified: {self.events} events of {self.accounts} accounts"
                 if self.ok else f"TRAIL BROKEN: {len(self.problems)} problem(s)")
-        lines = [f"{head}; manifest sha256 {self.manifest_sha256}"]
+        sha = f"; manifest sha256 {self.manifest_sha256}" if self.manifest_sha256 else ""
+        lines = [head + sha]
         lines += [f"  {p}" for p in self.problems]
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
