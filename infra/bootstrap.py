@@ -35,10 +35,7 @@ def policies_from(settings: Settings) -> Policies:
         four_eyes=FourEyesPolicy(default_threshold=settings.four_eyes_threshold),
         contact=ContactPolicies(
             default=ContactPolicy(enabled=settings.contact_policy_enabled),
-            by_portfolio={
-                portfolio: ContactPolicy(**policy.model_dump())
-                for portfolio, policy in settings.contact_policies_by_portfolio.items()
-            },
+            by_portfolio=settings.contact_policies_by_portfolio,
         ),
     )
 

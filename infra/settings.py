@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import BaseModel
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ledger.aggregates.contact_policy import ContactPolicy
+
 DEFAULT_SQLITE = Path("var") / "ledger.db"
-
-
-class PortfolioContactPolicy(BaseModel):
-    """One portfolio's contact policy; what is left out keeps the default."""
-
-    enabled: bool = True
-    max_calls: int = 7
-    window_days: int = 7
-    quiet_days_after_conversation: int = 7
-    calls_from: time = time(8, 0)
-    calls_until: time = time(21, 0)
 
 
 class Settings(BaseSettings):
@@ -30,7 +19,7 @@ class Settings(BaseSettings):
     four_eyes_threshold: Decimal = Decimal("1000")
     contact_policy_enabled: bool = True
     # JSON, e.g. {"consumer": {"max_calls": 3}}: keyed by the accounts' segment.
-    contact_policies_by_portfolio: dict[str, PortfolioContactPolicy] = {}
+    contact_policies_by_portfolio: dict[str, ContactPolicy] = {}
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
+from ledger.aggregates.account import account_id_for
 from ledger.commands.base import Actor
+from ledger.demo import demo_commands
 from ledger.service import LedgerService
 
 MANAGER = Actor("manager-1", "manager")
@@ -50,3 +53,29 @@ def table_rows(service: LedgerService, tables: dict[str, object]) -> Rows:
             name: sorted((tuple(row) for row in session.execute(select(table))), key=repr)  # type: ignore[arg-type]
             for name, table in tables.items()
         }
+
+
+def load_demo(service: LedgerService, accounts: int, months: int, seed: int) -> None:
+    """The deterministic demo portfolio to mid-2026, 200 commands per transaction."""
+    steps = list(demo_commands(accounts, months, seed, date(2026, 6, 30)))
+    for start in range(0, len(steps), 200):
+        batch = steps[start:start + 200]
+        report = service.execute_batch(
+            [s.command for s in batch], batch[0].actor,
+            recorded_at=[s.recorded_at for s in batch], actors=[s.actor for s in batch],
+        )
+        assert not report.errors
+
+
+def edit_amount(service: LedgerService, number: str, version: int) -> None:
+    """Raw SQL behind the ledger's back, on its own connection (so also for SQLite in
+    memory): the stored event's amount becomes 1.00."""
+    record = service.app.recorder.events_record_cls  # type: ignore[attr-defined]
+    with service.app.datastore.transaction(commit=True) as session:
+        row = session.query(record).filter(
+            record.originator_id == account_id_for(number), record.originator_version == version
+        ).one()
+        state = json.loads(bytes(row.state))
+        state["amount"]["_data_"] = "1.00"
+        session.execute(text("UPDATE ledger_events SET state = :s WHERE id = :id"),
+                        {"s": json.dumps(state).encode(), "id": row.id})

@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +30,12 @@ from sqlalchemy.orm import Session
 
 from consumers.projection_worker import WorkerOptions, run_worker
 from infra.kafka_clients import KafkaSettings, new_producer
-from ledger.demo import demo_commands
 from ledger.event_messages import EventMessage, event_message
 from ledger.projections import kafka_tracking
 from ledger.projections.read_models import ReadModels
 from ledger.projections.registry import all_projections
 from ledger.service import LedgerService
-from tests.builders import make_service
+from tests.builders import load_demo, make_service
 
 pytestmark = pytest.mark.kafka
 
@@ -46,15 +44,9 @@ PROJECTIONS = kafka_tracking.projection_set(p.name for p in all_projections())
 DEADLINE = 60.0
 
 
-def load_demo(service: LedgerService, accounts: int = 20, months: int = 6) -> list[EventMessage]:
-    steps = list(demo_commands(accounts, months, 11, date(2026, 6, 30)))
-    for start in range(0, len(steps), 200):
-        batch = steps[start:start + 200]
-        report = service.execute_batch(
-            [s.command for s in batch], batch[0].actor,
-            recorded_at=[s.recorded_at for s in batch], actors=[s.actor for s in batch],
-        )
-        assert not report.errors
+def published(service: LedgerService, accounts: int = 20, months: int = 6) -> list[EventMessage]:
+    """A demo portfolio loaded into the store, and every stored event as the relay sends it."""
+    load_demo(service, accounts, months, seed=11)
     app = service.app
     notifications = app.recorder.select_notifications(start=1, limit=100_000)
     return [event_message(app.mapper.to_domain_event(n), n.id) for n in notifications]
@@ -171,7 +163,7 @@ def test_two_workers_one_killed_build_the_read_models_a_rebuild_builds(
 ) -> None:
     group, read_models_url = workers
     service, _ = make_service(postgres_database_url)
-    messages = load_demo(service)
+    messages = published(service)
     topic = kafka_topic_factory(partitions=4)
     group.env["COLLEDGER_EVENTS_TOPIC"] = topic
     producer = new_producer(kafka_settings)
@@ -222,7 +214,7 @@ def test_a_worker_in_process_stops_once_caught_up(
     kafka_settings: KafkaSettings, kafka_topic_factory: Callable[..., str], tmp_path: Path,
 ) -> None:
     service, _ = make_service()
-    messages = load_demo(service, accounts=6, months=3)
+    messages = published(service, accounts=6, months=3)
     topic = kafka_topic_factory(partitions=4)
     producer = new_producer(kafka_settings)
     publish(producer, topic, messages + messages[:40])

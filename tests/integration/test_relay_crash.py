@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from uuid import uuid4
 
@@ -24,10 +23,8 @@ import pytest
 
 from consumers.relay import tracking_name
 from infra.kafka_clients import KafkaSettings
-from ledger.demo import demo_commands
 from ledger.projections import tracking
-from ledger.service import LedgerService
-from tests.builders import make_service
+from tests.builders import load_demo, make_service
 from tests.integration.relay_checks import (
     assert_in_account_order,
     deduplicated,
@@ -41,16 +38,6 @@ pytestmark = pytest.mark.kafka
 ROOT = Path(__file__).resolve().parents[2]
 BATCH = 20
 
-
-def load_demo(service: LedgerService, accounts: int = 16, months: int = 6) -> None:
-    steps = list(demo_commands(accounts, months, 5, date(2026, 6, 30)))
-    for start in range(0, len(steps), 200):
-        batch = steps[start:start + 200]
-        report = service.execute_batch(
-            [s.command for s in batch], batch[0].actor,
-            recorded_at=[s.recorded_at for s in batch], actors=[s.actor for s in batch],
-        )
-        assert not report.errors
 
 
 class RelayProcesses:
@@ -98,7 +85,7 @@ def test_a_relay_killed_mid_stream_and_restarted_publishes_every_event_exactly_o
     relays: RelayProcesses, kafka_settings: KafkaSettings
 ) -> None:
     service, _ = make_service(relays.database_url)
-    load_demo(service)
+    load_demo(service, 16, 6, seed=5)
     positions = store_positions(service)
     topic = relays.env["COLLEDGER_EVENTS_TOPIC"]
     assert len(positions) > 20 * BATCH
@@ -137,7 +124,7 @@ def test_colledger_relay_once_publishes_what_is_stored_and_exits(
     relays: RelayProcesses, kafka_settings: KafkaSettings
 ) -> None:
     service, _ = make_service(relays.database_url)
-    load_demo(service, accounts=3, months=2)
+    load_demo(service, 3, 2, seed=5)
     positions = store_positions(service)
     command = [sys.executable, "-m", "colledger.main", "--database-url", relays.database_url,
                "relay", "--once"]

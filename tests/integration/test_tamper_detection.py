@@ -7,12 +7,8 @@ account, the version and the kind, and nothing else. See docs/audit.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-
-import pytest
 
 from ledger.audit.checkpoint_store import Checkpoint
 from ledger.audit.recording import record_checkpoint
@@ -27,13 +23,6 @@ from tests.unit.given import an_account
 ACCOUNTS = ("T-1", "T-2", "T-3")
 INVOICES = 5
 
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.db'}"
-    factory: Callable[[], str] = request.getfixturevalue("postgres_database_factory")
-    return factory()
 
 
 def invoice(number: str, index: int) -> IssueInvoice:
@@ -62,8 +51,8 @@ def named(breaks: tuple[Break, ...]) -> list[tuple[str, int | None, str]]:
     return [(b.account_id, b.version, b.kind) for b in breaks]
 
 
-def test_an_untouched_store_verifies_against_its_checkpoint(database_url: str) -> None:
-    service, checkpoint = build(database_url)
+def test_an_untouched_store_verifies_against_its_checkpoint(store_url: str) -> None:
+    service, checkpoint = build(store_url)
     report = verify_ledger(service.app)
     assert report.ok, report.summary()
     assert (report.accounts, report.events) == (3, 18)
@@ -72,70 +61,70 @@ def test_an_untouched_store_verifies_against_its_checkpoint(database_url: str) -
     assert report.summary().startswith("verified: 3 accounts, 18 events, head digest ")
 
 
-def test_a_changed_amount_is_named_payload_changed(database_url: str) -> None:
-    build(database_url)
-    tamper.change_amount(database_url, "T-1", 3, "1.00")
-    assert named(breaks_after(database_url)) == [("T-1", 3, "payload-changed")]
+def test_a_changed_amount_is_named_payload_changed(store_url: str) -> None:
+    build(store_url)
+    tamper.change_amount(store_url, "T-1", 3, "1.00")
+    assert named(breaks_after(store_url)) == [("T-1", 3, "payload-changed")]
 
 
-def test_an_amount_that_no_longer_decodes_is_named_payload_changed(database_url: str) -> None:
-    build(database_url)
-    tamper.change_amount(database_url, "T-2", 4, "ten dollars")
-    (found,) = breaks_after(database_url)
+def test_an_amount_that_no_longer_decodes_is_named_payload_changed(store_url: str) -> None:
+    build(store_url)
+    tamper.change_amount(store_url, "T-2", 4, "ten dollars")
+    (found,) = breaks_after(store_url)
     assert (found.account_id, found.version, found.kind) == ("T-2", 4, "payload-changed")
     assert "no longer reads" in found.detail
 
 
-def test_a_changed_last_event_is_caught_by_the_checkpoint_head(database_url: str) -> None:
-    build(database_url)
-    tamper.change_amount(database_url, "T-3", 6, "10.01")
-    assert named(breaks_after(database_url)) == [("T-3", 6, "payload-changed")]
+def test_a_changed_last_event_is_caught_by_the_checkpoint_head(store_url: str) -> None:
+    build(store_url)
+    tamper.change_amount(store_url, "T-3", 6, "10.01")
+    assert named(breaks_after(store_url)) == [("T-3", 6, "payload-changed")]
 
 
-def test_an_event_deleted_in_the_middle_is_named_event_missing(database_url: str) -> None:
-    build(database_url)
-    tamper.delete_versions(database_url, "T-2", [3])
-    assert named(breaks_after(database_url)) == [("T-2", 3, "event-missing")]
+def test_an_event_deleted_in_the_middle_is_named_event_missing(store_url: str) -> None:
+    build(store_url)
+    tamper.delete_versions(store_url, "T-2", [3])
+    assert named(breaks_after(store_url)) == [("T-2", 3, "event-missing")]
 
 
-def test_deleted_last_events_are_named_tail_truncated(database_url: str) -> None:
-    build(database_url)
-    tamper.delete_versions(database_url, "T-3", [5, 6])
-    assert named(breaks_after(database_url)) == [("T-3", 5, "tail-truncated")]
+def test_deleted_last_events_are_named_tail_truncated(store_url: str) -> None:
+    build(store_url)
+    tamper.delete_versions(store_url, "T-3", [5, 6])
+    assert named(breaks_after(store_url)) == [("T-3", 5, "tail-truncated")]
 
 
-def test_a_deleted_stream_is_named_stream_deleted(database_url: str) -> None:
-    build(database_url)
-    tamper.delete_versions(database_url, "T-2")
-    assert named(breaks_after(database_url)) == [("T-2", 1, "stream-deleted")]
+def test_a_deleted_stream_is_named_stream_deleted(store_url: str) -> None:
+    build(store_url)
+    tamper.delete_versions(store_url, "T-2")
+    assert named(breaks_after(store_url)) == [("T-2", 1, "stream-deleted")]
 
 
-def test_two_swapped_events_are_named_order_changed(database_url: str) -> None:
-    build(database_url)
-    tamper.swap_states(database_url, "T-1", 3, 4)
-    assert named(breaks_after(database_url)) == [("T-1", 3, "order-changed")]
+def test_two_swapped_events_are_named_order_changed(store_url: str) -> None:
+    build(store_url)
+    tamper.swap_states(store_url, "T-1", 3, 4)
+    assert named(breaks_after(store_url)) == [("T-1", 3, "order-changed")]
 
 
 def test_a_cover_up_of_the_stored_checkpoints_is_caught_by_the_exported_one(
-    database_url: str,
+    store_url: str,
 ) -> None:
-    _, checkpoint = build(database_url)
+    _, checkpoint = build(store_url)
     exported = checkpoint.export()
-    tamper.delete_versions(database_url, "T-3", [5, 6])
-    tamper.delete_checkpoints(database_url)
-    assert breaks_after(database_url) == ()  # nothing left in the database to tell
-    service, _ = make_service(database_url)
+    tamper.delete_versions(store_url, "T-3", [5, 6])
+    tamper.delete_checkpoints(store_url)
+    assert breaks_after(store_url) == ()  # nothing left in the database to tell
+    service, _ = make_service(store_url)
     report = verify_ledger(service.app, against=exported)
     assert sorted(named(report.breaks)) == [
         ("T-3", 5, "tail-truncated"), ("checkpoints", 2, "event-missing"),
     ]
 
 
-def test_edited_snapshots_are_not_evidence_and_do_not_matter(database_url: str) -> None:
-    service, _ = make_service(database_url)
+def test_edited_snapshots_are_not_evidence_and_do_not_matter(store_url: str) -> None:
+    service, _ = make_service(store_url)
     an_account(service, "S-1")
     service.execute_batch([invoice("S-1", i) for i in range(120)], MANAGER)
-    assert tamper.edit_snapshots(database_url, "S-1") == 1
-    report = verify_ledger(make_service(database_url)[0].app)
+    assert tamper.edit_snapshots(store_url, "S-1") == 1
+    report = verify_ledger(make_service(store_url)[0].app)
     assert report.ok, report.summary()
     assert report.events == 121

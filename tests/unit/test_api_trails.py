@@ -12,8 +12,8 @@ import pytest
 
 from ledger.aggregates.trail_exports import TRAIL_EXPORTS_ID, TrailExported
 from ledger.audit.trail_check import check_trail
+from tests.builders import edit_amount
 from tests.unit.api_world import CALLERS, ApiWorld, problem_type
-from tests.unit.test_api_verification import edit_amount
 
 EXPORTERS = {"auditor", "compliance"}
 
@@ -94,7 +94,7 @@ def test_a_period_trail_and_bad_requests(api: ApiWorld) -> None:
 def test_a_ledger_that_does_not_verify_is_refused_unless_overridden() -> None:
     api = ApiWorld()
     number = api.debtor()
-    edit_amount(api, number, 2)
+    edit_amount(api.service, number, 2)
 
     refused = api.post("/audit/trails", {"account": number}, "compliance")
 

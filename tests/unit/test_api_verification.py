@@ -3,12 +3,9 @@ and what they see when the store is intact or edited behind the ledger's back.""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from sqlalchemy import text
 
-from ledger.aggregates.account import account_id_for
+from tests.builders import edit_amount
 from tests.unit.api_world import CALLERS, ApiWorld, problem_type
 
 VERIFIERS = {"auditor", "compliance", "manager", "other manager"}
@@ -20,18 +17,6 @@ def get(api: ApiWorld, path: str, caller: str) -> tuple[int, object]:
     response = api.client.get(path, headers={"X-API-Key": api.keys[caller]})
     return response.status_code, response.json()
 
-
-def edit_amount(api: ApiWorld, number: str, version: int) -> None:
-    """Raw SQL on the ledger's own connection (the store is SQLite in memory)."""
-    record = api.service.app.recorder.events_record_cls  # type: ignore[attr-defined]
-    with api.service.app.datastore.transaction(commit=True) as session:
-        row = session.query(record).filter(
-            record.originator_id == account_id_for(number), record.originator_version == version
-        ).one()
-        state = json.loads(bytes(row.state))
-        state["amount"]["_data_"] = "1.00"
-        session.execute(text("UPDATE ledger_events SET state = :s WHERE id = :id"),
-                        {"s": json.dumps(state).encode(), "id": row.id})
 
 
 @pytest.mark.parametrize("caller", sorted(CALLERS))
@@ -81,7 +66,7 @@ def test_an_edited_event_is_reported_and_refuses_a_checkpoint() -> None:
     first, second = api.debtor(), api.debtor()
     assert api.client.post("/audit/checkpoints",
                            headers={"X-API-Key": api.keys["compliance"]}).status_code == 201
-    edit_amount(api, second, 2)
+    edit_amount(api.service, second, 2)
 
     status, body = get(api, "/audit/verify", "auditor")
     assert status == 200 and isinstance(body, dict)

@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from colledger.main import main
-from ledger.aggregates.account import account_id_for
 from ledger.aggregates.errors import InvalidCommand, InvalidDates
 from ledger.aggregates.trail_exports import TRAIL_EXPORTS_ID, TrailExported
 from ledger.audit.trail import LedgerDoesNotVerify, export_trail
@@ -26,7 +24,7 @@ from ledger.commands.base import Actor
 from ledger.commands.receivables import IssueInvoice
 from ledger.projections.read_models import ReadModels
 from ledger.service import LedgerService
-from tests.builders import MANAGER, SteppingClock, make_service
+from tests.builders import MANAGER, SteppingClock, edit_amount, make_service
 from tests.unit.given import an_account
 
 COMPLIANCE = Actor("compliance-1", "compliance")
@@ -59,17 +57,6 @@ def refresh_manifest_entry(directory: Path, name: str) -> None:
             entry["sha256"], entry["bytes"] = hashlib.sha256(data).hexdigest(), len(data)
     (directory / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
-
-def edit_amount(service: LedgerService, number: str, version: int) -> None:
-    record = service.app.recorder.events_record_cls  # type: ignore[attr-defined]
-    with service.app.datastore.transaction(commit=True) as session:
-        row = session.query(record).filter(
-            record.originator_id == account_id_for(number), record.originator_version == version
-        ).one()
-        state = json.loads(bytes(row.state))
-        state["amount"]["_data_"] = "1.00"
-        session.execute(text("UPDATE ledger_events SET state = :s WHERE id = :id"),
-                        {"s": json.dumps(state).encode(), "id": row.id})
 
 
 def test_an_account_trail_round_trips_and_verifies_offline(tmp_path: Path) -> None:
