@@ -7,7 +7,7 @@ DEV_INSTALLED := $(VENV)/.installed-dev
 DEMO_ACCOUNTS ?= 50
 DEMO_MONTHS ?= 12
 
-.PHONY: run test lint format bench install clean openapi schemas
+.PHONY: run test lint format bench bench-rebuild bench-relay install clean openapi schemas
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ schemas: $(INSTALLED)
 
 bench: $(DEV_INSTALLED)
 	$(BIN)/python -m bench.append
+
+bench-rebuild: $(DEV_INSTALLED)
+	$(BIN)/python -m bench.rebuild
+
+bench-relay: $(DEV_INSTALLED)
+	$(BIN)/python -m bench.relay
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
