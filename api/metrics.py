@@ -17,6 +17,7 @@ from prometheus_client import generate_latest as exposition_of
 from pydantic import ValidationError
 
 from ledger.aggregates.errors import InvalidInput, LedgerError
+from ledger.projections import tracking
 from ledger.projections.read_models import ReadModels
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -36,6 +37,11 @@ PROJECTION_LAG = Gauge(
     "colledger_projection_lag_events",
     "Events logged that a read model has not applied yet",
     ["projection"],
+)
+RELAY_LAG = Gauge(
+    "colledger_relay_lag_events",
+    "Events logged that the relay has not yet had acknowledged by Kafka, by topic",
+    ["topic"],
 )
 
 
@@ -74,4 +80,7 @@ def scrape(models: ReadModels) -> bytes:
     head = models.app.recorder.max_notification_id() or 0
     for projection, position in models.runner.positions().items():
         PROJECTION_LAG.labels(projection).set(head - position)
+    relays = models.read(lambda session: tracking.positions_named(session, tracking.RELAY_PREFIX))
+    for name, position in relays.items():
+        RELAY_LAG.labels(name.removeprefix(tracking.RELAY_PREFIX)).set(head - position)
     return exposition_of(REGISTRY)

@@ -34,7 +34,7 @@ from ledger.projections import tracking
 
 log = logging.getLogger(__name__)
 
-TRACKING_PREFIX = "relay:"
+TRACKING_PREFIX = tracking.RELAY_PREFIX
 TRACKING_NAME_LENGTH = 64  # projection_tracking.projection is a String(64)
 
 # Called after each acknowledged batch with (position before, position after, events sent).

@@ -16,6 +16,8 @@ from sqlalchemy import BigInteger, Column, MetaData, String, Table, select, upda
 
 metadata = MetaData()
 
+RELAY_PREFIX = "relay:"  # a relay's position row is named relay:<topic>
+
 projection_tracking = Table(
     "projection_tracking",
     metadata,
@@ -65,3 +67,13 @@ def reset(session: Any, projection: str, new: int) -> None:
         .where(projection_tracking.c.projection == projection)
         .values(position=new)
     )
+
+
+def positions_named(session: Any, prefix: str) -> dict[str, int]:
+    """Every tracked position whose name starts with ``prefix`` (e.g. the relays')."""
+    rows = session.execute(
+        select(projection_tracking.c.projection, projection_tracking.c.position).where(
+            projection_tracking.c.projection.startswith(prefix, autoescape=True)
+        )
+    )
+    return {name: int(at) for name, at in rows}

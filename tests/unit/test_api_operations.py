@@ -13,6 +13,7 @@ from prometheus_client import REGISTRY
 
 from api.access_log import JsonFormatter
 from api.logging_setup import configure_logging
+from ledger.projections import tracking
 from tests.unit.api_world import ApiWorld, problem_type
 
 INVOICE = {"invoice_id": "INV-3", "amount": "75.00", "currency": "USD",
@@ -168,3 +169,15 @@ def test_served_logging_writes_every_logger_as_json_lines() -> None:
     line = json.loads(lines.getvalue())
     assert (line["logger"], line["level"], line["message"]) == (
         "uvicorn.error", "INFO", "Started server process")
+
+
+def test_metrics_expose_the_relays_lag_from_its_position_row(world: ApiWorld) -> None:
+    world.debtor()
+    app = world.app.state.read_models.app
+    with app.datastore.transaction(commit=True) as session:
+        tracking.ensure(session, "relay:orders.v1")
+        tracking.advance(session, "relay:orders.v1", 0, 1)
+
+    text = world.client.get("/metrics").text
+
+    assert f'colledger_relay_lag_events{{topic="orders.v1"}} {world.position() - 1}.0' in text
