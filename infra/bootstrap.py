@@ -32,7 +32,10 @@ def event_store_env(database_url: str) -> dict[str, str]:
 
 def policies_from(settings: Settings) -> Policies:
     return Policies(
-        four_eyes=FourEyesPolicy(default_threshold=settings.four_eyes_threshold),
+        four_eyes=FourEyesPolicy(settings.four_eyes_threshold, settings.four_eyes_thresholds),
+        settlement_four_eyes=None if settings.settlement_four_eyes_threshold is None
+        else FourEyesPolicy(settings.settlement_four_eyes_threshold,
+                            settings.settlement_four_eyes_thresholds),
         contact=ContactPolicies(
             default=ContactPolicy(enabled=settings.contact_policy_enabled),
             by_portfolio=settings.contact_policies_by_portfolio,

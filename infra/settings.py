@@ -17,6 +17,10 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{DEFAULT_SQLITE}"
     four_eyes_threshold: Decimal = Decimal("1000")
+    # JSON by currency, e.g. {"JPY": "150000"}: a threshold is an amount in its currency.
+    four_eyes_thresholds: dict[str, Decimal] = {}
+    settlement_four_eyes_threshold: Decimal | None = None
+    settlement_four_eyes_thresholds: dict[str, Decimal] = {}
     contact_policy_enabled: bool = True
     # JSON, e.g. {"consumer": {"max_calls": 3}}: keyed by the accounts' segment.
     contact_policies_by_portfolio: dict[str, ContactPolicy] = {}

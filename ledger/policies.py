@@ -12,5 +12,12 @@ from ledger.aggregates.four_eyes import FourEyesPolicy
 @dataclass(frozen=True)
 class Policies:
     four_eyes: FourEyesPolicy = field(default_factory=FourEyesPolicy)
+    """For write-offs."""
+    settlement_four_eyes: FourEyesPolicy | None = None
+    """For settlement discounts; None: the write-off thresholds."""
     contact: ContactPolicies = field(default_factory=ContactPolicies)
     dunning: DunningPolicy = field(default_factory=DunningPolicy)
+
+    @property
+    def settlement_approval(self) -> FourEyesPolicy:
+        return self.settlement_four_eyes or self.four_eyes

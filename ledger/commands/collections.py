@@ -150,7 +150,7 @@ def agree_settlement(cmd: AgreeSettlement, uow: UnitOfWork) -> None:
         amount=cmd.amount,
         currency=cmd.currency,
         due_by=cmd.due_by,
-        policy=uow.policies.four_eyes,
+        policy=uow.policies.settlement_approval,
     )
 
 

@@ -31,9 +31,10 @@ from ledger.commands.collections import (
     DecideSettlement,
     InstalmentLine,
     MakePromise,
+    WriteOff,
 )
 from ledger.service import LedgerService
-from tests.builders import AGENT, MANAGER, OTHER_MANAGER
+from tests.builders import AGENT, MANAGER, OTHER_MANAGER, make_service
 from tests.unit.given import ACCOUNT, a_payment, an_account, an_invoice, rejected
 
 TODAY = date(2026, 2, 2)
@@ -242,6 +243,29 @@ def test_settlement_with_discount_above_the_threshold_waits_for_approval(
 
     assert result.events == ("SettlementRequested",)
     assert status_of_settlement(account) == "pending_approval"
+
+
+def test_settlements_can_have_their_own_threshold_and_one_per_currency() -> None:
+    service, _ = make_service(settlement_four_eyes_threshold="100",
+                              settlement_four_eyes_thresholds={"JPY": "50000"})
+    an_account(service)
+    an_invoice(service, "INV-1", "3000.00")
+    an_account(service, "ACC-Y", currency="JPY")
+    an_invoice(service, "INV-Y", "200000", currency="JPY", account="ACC-Y")
+
+    assert service.execute(settlement("2899.99"), AGENT).events == ("SettlementRequested",)
+    yen = settlement("160000").model_copy(update={"account": "ACC-Y", "currency": "JPY"})
+    assert service.execute(yen, AGENT).events == ("SettlementAgreed",)
+
+
+def test_write_off_thresholds_are_per_currency() -> None:
+    service, _ = make_service(four_eyes_thresholds={"JPY": "150000"})
+    an_account(service)
+    an_invoice(service, "INV-Y", "200000", currency="JPY")
+
+    written_off = WriteOff(account=ACCOUNT, invoice_id="INV-Y", amount=Decimal("150000"),
+                           reason="uneconomic to pursue")
+    assert service.execute(written_off, MANAGER).events == ("InvoiceWrittenOff",)
 
 
 def test_settlement_approved_by_a_different_manager_is_agreed(account: LedgerService) -> None:
