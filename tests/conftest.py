@@ -110,7 +110,9 @@ def kafka_settings(kafka_bootstrap: str) -> KafkaSettings:
         client_id="colledger-test",
         session_timeout_ms=session_timeout_ms,
         heartbeat_interval_ms=heartbeat_interval_ms,
-        max_poll_interval_ms=30_000,
+        # Also the group's rebalance timeout: a member that leaves mid-rebalance holds the
+        # group up to this long on Tansu, so keep it well under the tests' 30 s waits.
+        max_poll_interval_ms=12_000,
         request_timeout_ms=10_000,
         bootstrap_timeout_ms=10_000,
         delivery_timeout_ms=20_000,

@@ -105,9 +105,12 @@ class PollingMember:
                 self.records.extend(record for batch in batches.values() for record in batch)
                 self.consumer.commit()
 
-    def close(self) -> None:
+    def stop_polling(self) -> None:
         self._stop.set()
         self._thread.join(timeout=WAIT_SECONDS)
+
+    def close(self) -> None:
+        self.stop_polling()
         self.consumer.close()
 
 
@@ -186,6 +189,8 @@ def test_group_members_share_partitions_and_resume_after_committed_offsets(
     for member in members:
         assert member.records, "each member owns a partition with records"
         assert {TopicPartition(r.topic, r.partition) for r in member.records} <= member.assignment()
+    for member in members:
+        member.stop_polling()  # both at once: neither is rejoining when the other leaves
     for member in members:
         member.close()
     members.clear()
