@@ -28,13 +28,20 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType, TracebackType
-from typing import Self
 
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
-HOST = "127.0.0.1"
+from infra.loopback_server import (
+    HOST,
+    LoopbackServer,
+    free_port,
+    run_in_foreground,
+    speaker,
+)
+
+_say = speaker("tansu")
+
 CLUSTER_ID = "test"
 STORAGE_ENGINE = "memory://tansu/"
 # Tansu reads these from the environment too; a stray one must not reconfigure our broker.
@@ -50,7 +57,6 @@ TANSU_ENVIRONMENT = (
 PORT_ATTEMPTS = 3
 # Seconds one readiness probe may take before we look at the log and the process again.
 METADATA_ATTEMPT_TIMEOUT = 0.5
-LOG_TAIL_LINES = 40
 
 
 class TansuBrokerError(RuntimeError):
@@ -61,7 +67,7 @@ class PortTaken(TansuBrokerError):
     """Another process holds the port the broker was to listen on."""
 
 
-class TansuBroker:
+class TansuBroker(LoopbackServer):
     """One Tansu broker process with memory storage, listening on 127.0.0.1.
 
     Use it as a context manager (``with TansuBroker() as broker: broker.bootstrap``) or call
@@ -159,25 +165,6 @@ class TansuBroker:
         shutil.rmtree(self._workdir, ignore_errors=True)
         self._workdir = None
 
-    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
-        """The end of the broker log, labelled, for error messages."""
-        tail = self._log_text().splitlines()[-lines:]
-        if not tail:
-            return "(the broker log is empty)"
-        return f"last {len(tail)} lines of {self.log_path}:\n" + "\n".join(tail)
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     def __repr__(self) -> str:
         where = f"port={self._port}" if self._port is not None else "no port yet"
         state = "running" if self.is_running else "stopped"
@@ -189,7 +176,7 @@ class TansuBroker:
     def _start_on_free_port(self, binary: str) -> None:
         """Launch and wait for readiness, retrying if the port we picked was taken."""
         for attempt in range(1, PORT_ATTEMPTS + 1):
-            self._port = self._requested_port or _free_port()
+            self._port = self._requested_port or free_port()
             _say(f"starting {Path(binary).name} on {self.bootstrap}")
             self._process = self._launch(binary)
             try:
@@ -266,11 +253,6 @@ class TansuBroker:
     def _exit_code(self) -> int | None:
         return None if self._process is None else self._process.poll()
 
-    def _log_text(self) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")
-        except (OSError, TansuBrokerError):
-            return ""
 
 
 def tansu_binary() -> str:
@@ -329,16 +311,6 @@ def _accepts_connections(port: int) -> bool:
     return True
 
 
-def _free_port() -> int:
-    """Ask the kernel for a currently unused port on the loopback interface."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _say(message: str) -> None:
-    print(f"[tansu] {message}", file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -347,20 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=None, help="port (default: a free one)")
     args = parser.parse_args(argv)
 
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)  # so `kill` also cleans up
-    try:
-        with TansuBroker(port=args.port) as broker:
-            print(broker.bootstrap, flush=True)
-            _say(f"log: {broker.log_path}; press Ctrl-C to stop")
-            while broker.is_running:
-                time.sleep(1)
-            _say(f"the broker exited unexpectedly\n{broker.log_tail()}")
-            return 1
-    except KeyboardInterrupt:
-        return 0
+    broker = TansuBroker(port=args.port)
+    return run_in_foreground(broker, lambda: broker.bootstrap, _say)
 
 
 if __name__ == "__main__":

@@ -20,26 +20,30 @@ import atexit
 import math
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType, TracebackType
-from typing import Self
 
 import psycopg2
 from sqlalchemy.engine import URL
 
+from infra.loopback_server import (
+    HOST,
+    LoopbackServer,
+    free_port,
+    run_in_foreground,
+    speaker,
+)
 from infra.postgres_account import PostgresAccount, server_account
 from infra.postgres_binaries import PostgresBinaries, ensure_postgres_binaries
 from infra.postgres_databases import create_database
 
+_say = speaker("postgres")
+
 DEFAULT_DATABASE = "colledger_test"
-HOST = "127.0.0.1"
 SUPERUSER = "postgres"
 # Always present in a fresh cluster; used to issue CREATE DATABASE.
 MAINTENANCE_DATABASE = "postgres"
@@ -56,14 +60,13 @@ SERVER_SETTINGS: dict[str, str] = {
 
 # How often start() retries when another process grabbed the free port we picked.
 PORT_ATTEMPTS = 3
-LOG_TAIL_LINES = 40
 
 
 class PostgresServerError(RuntimeError):
     """The server could not be initialised, started or reached; the message says why."""
 
 
-class PostgresServer:
+class PostgresServer(LoopbackServer):
     """One PostgreSQL cluster in a temp directory, listening on 127.0.0.1.
 
     Use it as a context manager (``with PostgresServer() as server: server.url``) or call
@@ -209,25 +212,6 @@ class PostgresServer:
         """Create database ``name`` on this server and return its URL."""
         return create_database(self.url_for(MAINTENANCE_DATABASE), name)
 
-    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
-        """The end of the server log, labelled, for error messages."""
-        tail = self._log_text().splitlines()[-lines:]
-        if not tail:
-            return f"(server log {self.log_path} is empty)"
-        return f"last {len(tail)} lines of {self.log_path}:\n" + "\n".join(tail)
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     def __repr__(self) -> str:
         where = f"port={self._port}" if self._port is not None else "not started"
         return f"PostgresServer(database={self.database!r}, {where})"
@@ -273,7 +257,7 @@ class PostgresServer:
     def _start_on_free_port(self, binaries: PostgresBinaries) -> None:
         """``pg_ctl start -w``, retrying if the port we picked was taken in the meantime."""
         for attempt in range(1, PORT_ATTEMPTS + 1):
-            self._port = self._requested_port or _free_port()
+            self._port = self._requested_port or free_port()
             log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
             _say(f"starting server on {HOST}:{self._port}")
             result = self._run(
@@ -351,11 +335,6 @@ class PostgresServer:
             check=False,
         )
 
-    def _log_text(self) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
 
 
 def _server_environment() -> dict[str, str]:
@@ -374,16 +353,6 @@ def _conf_value(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _free_port() -> int:
-    """Ask the kernel for a currently unused port on the loopback interface."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _say(message: str) -> None:
-    print(f"[postgres] {message}", file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -395,20 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=None, help="port (default: a free one)")
     args = parser.parse_args(argv)
 
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)  # so `kill` also cleans up
-    try:
-        with PostgresServer(args.database, port=args.port) as server:
-            print(server.url, flush=True)
-            _say(f"log: {server.log_path}; press Ctrl-C to stop")
-            while server.is_running:
-                time.sleep(1)
-            _say(f"the server exited unexpectedly\n{server.log_tail()}")
-            return 1
-    except KeyboardInterrupt:
-        return 0
+    server = PostgresServer(args.database, port=args.port)
+    return run_in_foreground(server, lambda: server.url, _say)
 
 
 if __name__ == "__main__":
