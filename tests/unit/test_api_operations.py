@@ -100,6 +100,30 @@ def test_metrics_count_a_write_by_command_and_outcome_and_time_it_by_route(
             'route="/accounts/{account}/invoices",status="201"}') in text
 
 
+def request_series(world: ApiWorld) -> list[str]:
+    """The request histogram's lines in the exposition, one per bucket of each series."""
+    text = world.client.get("/metrics").text
+    return [line for line in text.splitlines()
+            if line.startswith("colledger_http_request_duration_seconds")]
+
+
+def test_made_up_methods_share_one_metrics_label_so_they_cannot_grow_the_exposition(
+    world: ApiWorld,
+) -> None:
+    world.client.request("XWARMUP", "/healthz")
+    request_series(world)  # the scrape's own series exists from here on
+    before = request_series(world)
+
+    statuses = {world.client.request(f"X{n}ABC", "/healthz").status_code for n in range(25)}
+    after = request_series(world)
+
+    assert statuses == {405}
+    assert len(after) == len(before)
+    assert not [line for line in after if 'method="X' in line]
+    assert ('colledger_http_request_duration_seconds_count{method="other",route="/healthz",'
+            'status="405"}') in "\n".join(after)
+
+
 def test_metrics_expose_each_projections_lag(world: ApiWorld) -> None:
     world.debtor()
 
