@@ -72,7 +72,9 @@ def carry_out(
         response.headers["X-Ledger-Position"] = str(result.position)
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
-    return CommandAccepted(**{**asdict(result), "events": list(result.events)})
+    written = asdict(result)
+    del written["replayed"]  # a header's business: the body is the original response's
+    return CommandAccepted(**{**written, "events": list(result.events)})
 
 
 FROM_HTTP = {"account": ("path", "account"), "command_id": ("header", "Idempotency-Key")}

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from api.command_endpoint import carry_out
 from api.deps import CallerDep, CorrelationDep, ServiceDep
-from api.schemas.commands import CommandAccepted, request_body
+from api.schemas.commands import CommandAccepted, accepted_response, request_body
 from api.schemas.problems import problem_responses
 from ledger.commands.base import Command
 
@@ -60,5 +60,5 @@ def command_route(
         path, endpoint, methods=["POST"], status_code=status.HTTP_201_CREATED,
         response_model=CommandAccepted, summary=summary, name=command.__name__,
         operation_id=command.__name__,
-        responses=problem_responses(401, 403, 404, 409, 412, 422),
+        responses={**accepted_response(), **problem_responses(401, 403, 404, 409, 412, 422)},
     )

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field, create_model
 
 from api.command_endpoint import carry_out
 from api.deps import CallerDep, CorrelationDep, ServiceDep
-from api.schemas.commands import CommandAccepted, request_body
+from api.schemas.commands import CommandAccepted, accepted_response, request_body
 from api.schemas.problems import problem_responses
 from api.write_route import IdempotencyKey, command_route
 from ledger.commands import accounts as a
@@ -54,7 +54,8 @@ open_account.__annotations__["body"] = OpenAccountRequest  # generated, like com
 opening.add_api_route(
     "/accounts", open_account, methods=["POST"], status_code=status.HTTP_201_CREATED,
     response_model=CommandAccepted, summary="Open an account", name="OpenAccount",
-    operation_id="OpenAccount", responses=problem_responses(401, 403, 409, 422),
+    operation_id="OpenAccount",
+    responses={**accepted_response(), **problem_responses(401, 403, 409, 422)},
 )
 
 command_route(setup, "/terms", a.ChangeTerms, {

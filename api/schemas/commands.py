@@ -38,7 +38,7 @@ class CommandAccepted(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "command_id": "agent-1:7f0c...", "account": "ACC-00001",
         "account_id": "6f1c7a52-3b7e-4c1e-9a43-2d5b8e0c4f11", "version": 12,
-        "position": 4711, "events": ["PaymentReceived", "PaymentAllocated"], "replayed": False,
+        "position": 4711, "events": ["PaymentReceived", "PaymentAllocated"],
     }]})
 
     command_id: str
@@ -47,4 +47,23 @@ class CommandAccepted(BaseModel):
     version: int
     position: int | None
     events: list[str]
-    replayed: bool
+
+
+WRITE_HEADERS: dict[str, dict[str, Any]] = {
+    "ETag": {"description": 'the account\'s version after the write, e.g. "v12" (for If-Match)',
+             "schema": {"type": "string"}},
+    "X-Ledger-Position": {"description": "the write's log position, to read it with wait_for",
+                          "schema": {"type": "integer"}},
+    "Idempotent-Replayed": {
+        "description": "sent only on a retry with an earlier request's Idempotency-Key: the "
+                       "response is that request's, byte for byte, and nothing was written",
+        "schema": {"type": "string", "enum": ["true"]},
+    },
+}
+
+
+def accepted_response() -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a write's 201: a replay differs from the original in a header only,
+    so a client that compares or caches bodies sees the same answer twice."""
+    return {201: {"description": "The command was carried out (or had been, for a replay)",
+                  "headers": WRITE_HEADERS}}

@@ -115,6 +115,19 @@ def test_write_routes_document_every_error_a_command_can_end_in(schema: dict[str
     assert missing == {}
 
 
+def test_writes_document_their_headers_and_a_body_without_a_replay_marker(
+    schema: dict[str, Any],
+) -> None:
+    writes = [op for m, p, op in operations(schema)
+              if m == "POST" and (p == "/accounts" or p.startswith("/accounts/{account}/"))]
+    undocumented = [op["operationId"] for op in writes
+                    if set(op["responses"]["201"].get("headers", {}))
+                    != {"ETag", "X-Ledger-Position", "Idempotent-Replayed"}]
+    assert len(writes) >= 26
+    assert undocumented == []
+    assert "replayed" not in schema["components"]["schemas"]["CommandAccepted"]["properties"]
+
+
 def test_public_operations_need_no_key(schema: dict[str, Any]) -> None:
     public = {p for m, p, op in operations(schema) if not needs_key(op)}
     assert {"/healthz", "/readyz", "/metrics"} <= public
