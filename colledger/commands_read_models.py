@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
@@ -52,6 +53,11 @@ def register(
     worklist.add_argument("agent")
     worklist.add_argument("--on", type=iso_date, dest="day", help="business day (default: today)")
     worklist.add_argument("--format", choices=FORMATS, default="table")
+    how = worklist.add_mutually_exclusive_group()
+    how.add_argument("--preview", action="store_true",
+                     help="rank the accounts now without storing anything")
+    how.add_argument("--hand-out", action="store_true",
+                     help="rank the accounts and hand the result out: stored, KPIs count it")
     worklist.set_defaults(run=run_worklist)
 
     kpis = sub.add_parser("kpis", help="DSO, CEI, promise-kept rate... for a period")
@@ -156,10 +162,22 @@ def run_aging(args: argparse.Namespace) -> int:
 
 
 def run_worklist(args: argparse.Namespace) -> int:
+    """What was handed out for the day, unless asked to preview or to hand one out: only
+    handing out stores a worklist, since KPIs count what was handed out."""
     day = args.day or date.today()
-    result = read_models_for(args).worklist(args.agent, day)
-    items = list(result.items) if result else []
-    excluded = list(result.excluded) if result else []
+    models = read_models_for(args)
+    if args.hand_out:
+        result = models.hand_out_worklist(args.agent, day)
+    elif args.preview:
+        result = models.worklist(args.agent, day)
+    else:
+        found = models.handed_out_worklist(args.agent, day)
+        if found is None:
+            print(f"no worklist was handed out to {args.agent} for {day}; --hand-out hands "
+                  "one out, --preview ranks without storing", file=sys.stderr)
+            return 1
+        result = found
+    items, excluded = list(result.items), list(result.excluded)
     records = [
         {"rank": i.rank, "account": i.account, "score": i.score, "excluded": i.excluded,
          "reason": i.reason or "", **{f"c_{k}": v for k, v in sorted(i.components.items())}}

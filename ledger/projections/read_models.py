@@ -22,7 +22,12 @@ from ledger.projections.rebuild import Progress, rebuild
 from ledger.projections.registry import all_projections, projections_named
 from ledger.projections.runner import ProjectionRunner
 from ledger.projections.statement import Statement, statement
-from ledger.projections.worklist import Worklist, build_worklist, stored_worklist
+from ledger.projections.worklist import (
+    Worklist,
+    build_worklist,
+    rank_worklist,
+    stored_worklist,
+)
 from ledger.projections.worklist_table import create_worklist_table
 
 T = TypeVar("T")
@@ -93,10 +98,20 @@ class ReadModels:
             lambda s: aging(s, self.tables("open_items"), as_of, known_at, by, edges, currency)
         )
 
-    def worklist(self, agent_id: str, day: date, refresh: bool = True) -> Worklist | None:
-        """Build (and store) the agent's worklist for the day, or read the stored one."""
-        if not refresh:
-            return self.read(lambda s: stored_worklist(s, self.worklist_items, agent_id, day))
+    def worklist(self, agent_id: str, day: date) -> Worklist:
+        """The agent's worklist for the day as it would be handed out now; stores nothing."""
+        return self.read(lambda s: rank_worklist(
+            s, self.tables("open_items"), self.tables("activity"), agent_id, day,
+            policies=self.contact_policies, computed_at=self.clock(),
+        ))
+
+    def handed_out_worklist(self, agent_id: str, day: date) -> Worklist | None:
+        """The worklist handed out to the agent for the day, if one was."""
+        return self.read(lambda s: stored_worklist(s, self.worklist_items, agent_id, day))
+
+    def hand_out_worklist(self, agent_id: str, day: date) -> Worklist:
+        """Rank the agent's accounts and store the result as handed out, for KPIs to count
+        (replacing what was handed out for that day)."""
         with self.app.datastore.transaction(commit=True) as session:
             return build_worklist(
                 session, self.tables("open_items"), self.tables("activity"),

@@ -2,9 +2,11 @@
 
 The facts come from the open-items and activity read models as of the day
 (`worklist_facts`); the scoring and the exclusions are the pure functions of
-`worklist_scoring`. Building a worklist stores it (replacing that agent's and
-day's rows, in the caller's transaction) so what was handed out can be counted
-later: an item is *cleared* when its agent contacted the account that day.
+`worklist_scoring`. Ranking stores nothing, so anyone may look at a ranking
+without changing what is measured. Handing a worklist out (`build_worklist`)
+stores it, replacing that agent's and day's rows in the caller's transaction, so
+what was handed out can be counted later: an item is *cleared* when its agent
+contacted the account that day.
 """
 
 from __future__ import annotations
@@ -66,6 +68,25 @@ def build_worklist(
     policies: ContactPolicies = DEFAULT_CONTACT_POLICIES,
     computed_at: datetime | None = None,
 ) -> Worklist:
+    """Rank the agent's accounts and hand the result out: stored, so KPIs count it."""
+    worklist = rank_worklist(session, open_items_tables, activity_tables, agent_id, day,
+                             weights, policies=policies, computed_at=computed_at)
+    _replace(session, worklist_table, worklist)
+    return worklist
+
+
+def rank_worklist(
+    session: Any,
+    open_items_tables: Tables,
+    activity_tables: Tables,
+    agent_id: str,
+    day: date,
+    weights: WorklistWeights = DEFAULT_WEIGHTS,
+    *,
+    policies: ContactPolicies = DEFAULT_CONTACT_POLICIES,
+    computed_at: datetime | None = None,
+) -> Worklist:
+    """The worklist as it would be handed out now; writes nothing."""
     facts = gather_facts(session, open_items_tables, activity_tables, agent_id, day,
                          weights, policies.longest_lookback_days())
     scored: list[tuple[Decimal, str, AccountFacts, dict[str, Decimal]]] = []
@@ -82,16 +103,14 @@ def build_worklist(
         reason, detail = kept_off or (None, "")
         into.append(WorklistItem(len(into) + 1, account.account_id, number, score, parts,
                                  kept_off is not None, reason, detail))
-    worklist = Worklist(agent_id, day, computed_at or datetime.now(UTC), tuple(items),
-                        tuple(excluded))
-    _replace(session, worklist_table, worklist)
-    return worklist
+    return Worklist(agent_id, day, computed_at or datetime.now(UTC), tuple(items),
+                    tuple(excluded))
 
 
 def stored_worklist(
     session: Any, worklist_table: Table, agent_id: str, day: date
 ) -> Worklist | None:
-    """The worklist as built and stored, or None if none was (or it was empty)."""
+    """The worklist as handed out, or None if none was (or it was empty)."""
     w = worklist_table
     rows = list(session.execute(
         select(w).where(w.c.agent_id == agent_id, w.c.day == day)

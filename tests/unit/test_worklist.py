@@ -9,15 +9,18 @@ breach 25, and each day since the last contact 1, up to 30 (never contacted: 30)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal
 
 import pytest
 from sqlalchemy import Table, func, select
 
+from colledger.main import main
 from ledger.aggregates.contact_policy import ContactPolicies, ContactPolicy
 from ledger.commands.accounts import (
     AssignAgent,
@@ -42,12 +45,13 @@ from ledger.projections.worklist import (
     Worklist,
     build_worklist,
     cleared_items,
+    rank_worklist,
     stored_worklist,
 )
 from ledger.projections.worklist_scoring import COMPONENTS, WorklistWeights
 from ledger.projections.worklist_table import create_worklist_table, worklist_items
 from ledger.service import LedgerService
-from tests.builders import AGENT, MANAGER, SERVICE
+from tests.builders import AGENT, MANAGER, SERVICE, make_service
 from tests.unit.given import a_payment, an_account, an_invoice
 
 DAY = date(2026, 3, 2)
@@ -92,6 +96,12 @@ class Desk:
         with self.service.app.datastore.transaction(commit=True) as session:
             return build_worklist(session, open_items, activity, self.table, agent, day,
                                   **options)
+
+    def ranked_only(self, day: date = DAY) -> Worklist:
+        self.runner.catch_up()
+        open_items, activity = self.runner.live["open_items"], self.runner.live["activity"]
+        with self.service.app.datastore.transaction(commit=True) as session:
+            return rank_worklist(session, open_items, activity, AGENT_ID, day)
 
     def stored(self, day: date = DAY, agent: str = AGENT_ID) -> Worklist | None:
         with self.service.app.datastore.transaction(commit=False) as session:
@@ -370,6 +380,19 @@ def test_the_stored_worklist_reads_back_equal_to_the_built_one(desk: Desk) -> No
     assert desk.stored(agent=OTHER_AGENT.actor_id) is None
 
 
+def test_ranking_alone_stores_nothing_and_equals_what_is_handed_out(desk: Desk) -> None:
+    desk.debtor("ACC-1", ("1234.56", FORTY_DAYS_LATE))
+    desk.debtor("ACC-2", ("1000.00", TEN_DAYS_LATE))
+    desk.debtor("ACC-3", ("1000.00", TEN_DAYS_LATE))
+    desk.run(ReferToLegal(account="ACC-3", reason="claim"))
+
+    preview = desk.ranked_only()
+
+    assert desk.stored_rows() == 0 and desk.stored() is None
+    handed_out = desk.worklist()
+    assert (preview.items, preview.excluded) == (handed_out.items, handed_out.excluded)
+
+
 def test_scores_and_components_are_stored_as_exact_text(desk: Desk) -> None:
     desk.debtor("ACC-1", ("1234.57", FORTY_DAYS_LATE))
     desk.worklist()
@@ -429,3 +452,29 @@ def test_each_portfolio_is_held_to_its_own_contact_policy(desk: Desk) -> None:
 
     assert ranked(worklist) == ["ACC-TRADE"]
     assert reasons(worklist) == {"ACC-CONSUMER": "call-frequency"}
+
+
+# The terminal ------------------------------------------------------------------------
+
+
+def test_cli_shows_what_was_handed_out_and_only_hand_out_stores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    service, _ = make_service(url)
+    desk = Desk(service, ProjectionRunner(service.app, []),
+                create_worklist_table(service.app.datastore.engine))
+    desk.debtor("ACC-1", ("1000.00", TEN_DAYS_LATE))
+    ask = ["--database-url", url, "worklist", AGENT_ID, "--on", str(DAY), "--format", "json"]
+
+    def shown(*flags: str) -> tuple[int, list[str]]:
+        code = main([*ask, *flags])
+        out = capsys.readouterr().out
+        return code, [row["account"] for row in json.loads(out)] if out else []
+
+    assert shown() == (1, [])
+    assert shown("--preview") == (0, ["ACC-1"])
+    assert desk.stored_rows() == 0
+    assert shown("--hand-out") == (0, ["ACC-1"])
+    assert desk.stored_rows() == 1
+    assert shown() == (0, ["ACC-1"])
