@@ -154,9 +154,10 @@ def run_aging(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         emit_csv(["key", "currency", *labels, "total", "disputed", "unapplied_credit"], records)
     else:
-        key = [] if args.by in ("currency", "portfolio") else [args.by.capitalize()]
+        keyed = args.by not in ("currency", "portfolio")  # their key says nothing new
+        key = [args.by.capitalize()] if keyed else []
         columns = [*key, "Currency", *labels, "Total", "Disputed", "Unapplied credit"]
-        cells = [list(r.values())[2 - len(key) :] if not key else list(r.values()) for r in records]
+        cells = [list(r.values())[0 if keyed else 1 :] for r in records]
         console.print(table(f"Aging as of {as_of}", columns, cells))
     return 0
 
