@@ -2,8 +2,9 @@
 
 A client chooses with ``?format=csv|ndjson|json`` or, failing that, the ``Accept``
 header; JSON stays the default. Records are plain (decimal strings, ISO dates),
-so a CSV cell and an NDJSON field hold the same text. Sources page through what
-they read, so neither side holds a whole history in memory.
+so a CSV cell (`ledger.csv_cells`, as the CLI writes it too) and an NDJSON field hold
+the same text. Sources page through what they read, so neither side holds a whole
+history in memory.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from ledger.canonical import plain
+from ledger.csv_cells import row
 
 CSV = "text/csv"
 NDJSON = "application/x-ndjson"
@@ -77,7 +79,7 @@ def csv_lines(columns: Sequence[str], records: Iterable[dict[str, Any]]) -> Iter
     writer.writerow(columns)
     yield line.text
     for record in records:
-        writer.writerow([cell(record.get(column)) for column in columns])
+        writer.writerow(row(columns, record))
         yield line.text
 
 
@@ -85,14 +87,3 @@ def ndjson_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     for record in records:
         yield json.dumps(plain(record), separators=(",", ":"), ensure_ascii=False) + "\n"
 
-
-def cell(value: Any) -> str:
-    """CSV text of a value: nested values as compact JSON, nothing as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    value = plain(value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    return str(value)

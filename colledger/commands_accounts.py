@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
 
-from colledger.rendering import console, emit_csv, emit_json, show_account, show_history
+from api.history_pages import HISTORY_COLUMNS, account_records
+from colledger.commands_read_models import read_models_for
+from colledger.rendering import (
+    console,
+    emit_csv,
+    emit_json,
+    show_account,
+    show_accounts,
+    show_history,
+)
 from colledger.wiring import service_for
+from ledger.canonical import plain
 from ledger.commands.base import SYSTEM
 from ledger.commands.collections import ProcessDay
+from ledger.projections.account_directory import MAX_PAGE
+from ledger.projections.read_models import ReadModels
 
 FORMATS = ("table", "json", "csv")
 
@@ -33,7 +45,10 @@ def register(
     history.add_argument("--format", choices=FORMATS, default="table")
     history.set_defaults(run=run_history)
 
-    listing = account.add_parser("list", help="all account numbers")
+    listing = account.add_parser(
+        "list", help="every account: name, currency, segment, agent, outstanding per currency"
+    )
+    listing.add_argument("--format", choices=FORMATS, default="table")
     listing.set_defaults(run=run_list)
 
     tick = sub.add_parser("tick", help="process time-driven rules for a business day")
@@ -51,22 +66,49 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
+    """CSV is the API's history export, rows and columns (payload included), so that a
+    file saved from either reads the same; it comes from the history read model."""
+    if args.format == "csv":
+        emit_csv(HISTORY_COLUMNS, account_records(read_models_for(args), args.account, 0))
+        return 0
     events = list(service_for(args).history(args.account))
     if args.format == "json":
         emit_json(events)
-    elif args.format == "csv":
-        columns = ["version", "type", "effective_on", "recorded_at", "actor_id", "actor_role",
-                   "command_id", "correlation_id", "prev_hash", "hash"]
-        emit_csv(columns, events)
     else:
         show_history(args.account, events)
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    for number in service_for(args).account_numbers():
-        print(number)
+    records = list(account_list(read_models_for(args), date.today()))
+    if args.format == "json":
+        emit_json(plain(records))
+    elif args.format == "csv":
+        emit_csv(LIST_COLUMNS, records)
+    else:
+        show_accounts(records)
     return 0
+
+
+LIST_COLUMNS = ("number", "name", "currency", "segment", "agent", "outstanding")
+
+
+def account_list(models: ReadModels, as_of: date) -> Iterator[dict[str, Any]]:
+    """Every account by number, with what it owes as of ``as_of`` in each currency
+    (the aging's total per account, so the two never disagree)."""
+    owed: dict[str, dict[str, Any]] = {}
+    for row in models.aging(as_of, by="account"):
+        owed.setdefault(row.key, {})[row.currency] = row.total
+    after = None
+    while True:
+        page = models.accounts(after, MAX_PAGE)
+        for a in page.items:
+            yield {"number": a.number, "name": a.name, "currency": a.currency,
+                   "segment": a.segment, "agent": a.agent_id,
+                   "outstanding": owed.get(a.number, {})}
+        if page.next_cursor is None:
+            return
+        after = page.next_cursor
 
 
 def run_tick(args: argparse.Namespace) -> int:

@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ledger import csv_cells
+
 console = Console()
 
 
@@ -21,10 +23,11 @@ def emit_json(data: Any) -> None:
 
 
 def emit_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
+    """Cells as the API's exports spell them (`ledger.csv_cells`)."""
+    writer = csv.writer(sys.stdout)
+    writer.writerow(columns)
+    for record in rows:
+        writer.writerow(csv_cells.row(columns, record))
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
@@ -88,6 +91,21 @@ def show_account(view: dict[str, Any]) -> None:
         console.print(
             f"open promise {p['promise_id']}: {p['amount']} {p['currency']} by {p['due_date']}"
         )
+
+
+def show_accounts(accounts: list[dict[str, Any]]) -> None:
+    """One line per currency owed in the last column, so amounts still line up."""
+    console.print(
+        table(
+            "Accounts",
+            ["Account", "Name", "Currency", "Segment", "Agent", "Outstanding"],
+            [
+                [a["number"], escape(a["name"]), a["currency"], a["segment"], a["agent"] or "-",
+                 "\n".join(f"{v} {c}" for c, v in sorted(a["outstanding"].items()))]
+                for a in accounts
+            ],
+        )
+    )
 
 
 def show_history(number: str, events: list[dict[str, Any]]) -> None:

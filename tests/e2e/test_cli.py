@@ -41,7 +41,7 @@ def test_help_lists_every_command(colledger) -> None:  # type: ignore[no-untyped
 def test_demo_then_account_views(colledger) -> None:  # type: ignore[no-untyped-def]
     colledger("init")
     colledger("demo", "--accounts", "4", "--months", "3", "--seed", "11", "--end", "2026-06-30")
-    numbers = colledger("account", "list").split()
+    numbers = [a["number"] for a in json.loads(colledger("account", "list", "--format", "json"))]
     assert numbers[:4] == ["ACC-00001", "ACC-00002", "ACC-00003", "ACC-00004"]
 
     view = json.loads(colledger("account", "show", numbers[0], "--as-of", "2026-06-30",
@@ -77,7 +77,7 @@ def test_an_invalid_file_is_refused_with_its_row_number(colledger, tmp_path: Pat
     )
     out = colledger("import", "invoices", str(bad), expect=1)
     assert "row 3" in out and "nothing written" in out
-    assert colledger("account", "list").strip() == ""
+    assert json.loads(colledger("account", "list", "--format", "json")) == []
 
 
 def test_tick_is_idempotent(colledger) -> None:  # type: ignore[no-untyped-def]

@@ -1,14 +1,19 @@
-"""The CLI's read commands in every format, run through ``colledger.main.main`` on a
-SQLite file that a service filled beforehand."""
+"""The CLI's read commands (aging, account list, account history) in every format, run
+through ``colledger.main.main`` on a SQLite file that a service filled beforehand."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from colledger import rendering
 from colledger.main import main
 from ledger.commands.accounts import AssignAgent
@@ -64,3 +69,56 @@ def test_aging_shows_every_grouping_as_a_table(
     assert header[:2] == ([by.capitalize(), "Currency"] if keyed else ["Currency", "current"])
     assert header[-3] == "Total" and all(len(row) == len(header) for row in body)
     assert [(row[0], row[-3]) for row in body] == AGING[by]
+
+
+def test_account_list_shows_name_currency_agent_and_what_is_owed(
+    store: tuple[str, LedgerService], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, _ = store
+
+    assert main(["--database-url", url, "account", "list"]) == 0
+
+    assert table_cells(capsys.readouterr().out) == [
+        ["Account", "Name", "Currency", "Segment", "Agent", "Outstanding"],
+        ["ACC-1", "Debtor ACC-1", "USD", "standard", "agent-1", "800.00 USD"],
+        ["ACC-2", "Debtor ACC-2", "EUR", "trade", "-", "250.00 EUR"],
+    ]
+
+
+def test_account_list_as_json_and_csv_carries_the_same_columns(
+    store: tuple[str, LedgerService], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, _ = store
+
+    assert main(["--database-url", url, "account", "list", "--format", "json"]) == 0
+    as_json = json.loads(capsys.readouterr().out)
+    assert main(["--database-url", url, "account", "list", "--format", "csv"]) == 0
+    as_csv = list(csv.DictReader(io.StringIO(capsys.readouterr().out, newline="")))
+
+    assert as_json[0] == {"number": "ACC-1", "name": "Debtor ACC-1", "currency": "USD",
+                          "segment": "standard", "agent": "agent-1",
+                          "outstanding": {"USD": "800.00"}}
+    assert as_json[1]["agent"] is None
+    assert list(as_csv[0]) == ["number", "name", "currency", "segment", "agent", "outstanding"]
+    assert [set(r) for r in as_csv] == [set(a) for a in as_json]
+    assert [json.loads(r["outstanding"]) for r in as_csv] == [a["outstanding"] for a in as_json]
+
+
+def test_history_as_csv_is_the_apis_history_export_row_for_row(
+    store: tuple[str, LedgerService], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, service = store
+    app = create_app(service, follow=False)
+    key = app.state.keys.create("auditor", "auditor-1")[1]
+    app.state.read_models.catch_up()
+    exported = TestClient(app).get("/accounts/ACC-1/history", params={"format": "csv"},
+                                   headers={"X-API-Key": key})
+
+    assert main(["--database-url", url, "account", "history", "ACC-1", "--format", "csv"]) == 0
+
+    printed = list(csv.reader(io.StringIO(capsys.readouterr().out, newline="")))
+    assert printed == list(csv.reader(io.StringIO(exported.text, newline="")))
+    header, *rows = printed
+    assert header[-1] == "payload" and len(rows) == len(list(service.history("ACC-1")))
+    payloads = {row[header.index("type")]: json.loads(row[-1]) for row in rows}
+    assert payloads["PaymentReceived"]["amount"] == "200.00"
