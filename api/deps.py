@@ -6,6 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
 
+from api import metrics
+from api.auth_throttle import FailedAuthentications
 from api.keys import Caller, KeyStore
 from ledger.projections.read_models import ReadModels
 from ledger.service import LedgerService
@@ -26,12 +28,25 @@ def get_caller(
     x_api_key: Annotated[str | None, Header(description="API key")] = None,
     authorization: Annotated[str | None, Header(description="Bearer API key")] = None,
 ) -> Caller:
+    """401 without a valid key; 429 from an address that sent too many wrong ones."""
+    throttle: FailedAuthentications = request.app.state.failed_authentications
+    address = request.client.host if request.client else "unknown"
+    wait = throttle.retry_after(address)
+    if wait is not None:
+        metrics.FAILED_AUTHENTICATIONS.labels("throttled").inc()
+        raise HTTPException(
+            429, f"too many wrong API keys from this address: no key is checked for {wait}s",
+            headers={"Retry-After": str(wait)},
+        )
     key = x_api_key
     if key is None and authorization and authorization.lower().startswith("bearer "):
         key = authorization[7:].strip()
     keys: KeyStore = request.app.state.keys
     caller = keys.caller(key) if key else None
     if caller is None:
+        if key:
+            throttle.failed(address)
+            metrics.FAILED_AUTHENTICATIONS.labels("wrong_key").inc()
         raise HTTPException(401, "a valid API key is required (X-API-Key or Bearer)",
                             headers={"WWW-Authenticate": "Bearer"})
     request.state.caller = caller

@@ -1,4 +1,5 @@
-"""Prometheus metrics: request latency, commands by type and outcome, projection lag.
+"""Prometheus metrics: request latency, commands by type and outcome, failed authentications,
+projection lag.
 
 The metrics live in the process's default registry (with the client's process
 metrics), because a process serves one ledger; projection lag is read at scrape
@@ -33,6 +34,14 @@ COMMANDS = Counter(
     "Commands received over HTTP, by command type and outcome",
     ["command", "outcome"],
 )
+FAILED_AUTHENTICATIONS = Counter(
+    "colledger_failed_authentications",
+    "Requests refused for a wrong API key (wrong_key), or unchecked because their address "
+    "sent too many (throttled)",
+    ["outcome"],
+)
+for _outcome in ("wrong_key", "throttled"):
+    FAILED_AUTHENTICATIONS.labels(_outcome)  # exposed at 0, so alerts see the series
 PROJECTION_LAG = Gauge(
     "colledger_projection_lag_events",
     "Events logged that a read model has not applied yet",

@@ -62,7 +62,7 @@ def install(app: FastAPI) -> None:
     def http_error(_: Request, error: HTTPException) -> JSONResponse:
         rule = {401: "unauthenticated", 403: "forbidden", 404: "not-found",
                 405: "method-not-allowed", 406: "not-acceptable",
-                412: "precondition-failed",
+                412: "precondition-failed", 429: "too-many-failed-authentications",
                 503: "service-unavailable"}.get(error.status_code, "http-error")
         response = problem(error.status_code, rule, rule.replace("-", " ").capitalize(),
                            str(error.detail))

@@ -9,6 +9,7 @@ from typing import Any
 import uvicorn
 
 from api.app import create_app
+from api.auth_throttle import FailedAuthentications
 from api.logging_setup import configure_logging
 from colledger.commands_relay import background_relay
 from colledger.demo_keys import ensure_demo_keys
@@ -36,7 +37,8 @@ def run_serve(args: argparse.Namespace) -> int:
     port = args.port or settings.api_port
     service = service_for(args)
     relay = background_relay(service, settings)
-    app = create_app(service, background=relay)
+    app = create_app(service, background=relay, failed_authentications=FailedAuthentications(
+        settings.auth_failures_per_minute))
     app.state.read_models.runner.after_batch = PeriodicCheckpoints(
         service.app, settings.checkpoint_every, service.clock
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledger.aggregates.contact_policy import ContactPolicy
@@ -26,6 +27,8 @@ class Settings(BaseSettings):
     contact_policies_by_portfolio: dict[str, ContactPolicy] = {}
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # Wrong API keys one client address may send in a minute before it is answered 429.
+    auth_failures_per_minute: int = Field(default=20, ge=1)
 
     # Kafka stays off unless a bootstrap address is configured.
     kafka_bootstrap: str | None = None

@@ -3,7 +3,9 @@
 Routes declare their error statuses with ``problem_responses(401, 404, ...)``; the
 schema then says, for every error of every route, that the body is a ``Problem`` sent
 as ``application/problem+json`` (``documented_as_problems``), because that is what
-``api.problems`` actually sends, whichever route and whichever error.
+``api.problems`` actually sends, whichever route and whichever error. A route that
+needs a key may also answer 429 (``api.auth_throttle``), so it is documented wherever
+401 is.
 """
 
 from __future__ import annotations
@@ -23,8 +25,14 @@ MEANINGS = {
     409: "A ledger rule refuses this command",
     412: "If-Match names another version of the account than the current one",
     422: "The request is malformed, or the command's input is invalid",
+    429: "Too many wrong API keys from this address: no key is checked until Retry-After",
     503: "The read models have not reached the requested position yet; retry",
 }
+
+THROTTLED = {"description": MEANINGS[429], "headers": {"Retry-After": {
+    "description": "seconds until the address may authenticate again",
+    "schema": {"type": "integer"},
+}}}
 
 
 class ProblemField(BaseModel):
@@ -80,6 +88,8 @@ def documented_as_problems(schema: dict[str, Any]) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             if "requestBody" in operation:  # FastAPI's answer to a body it cannot decode
                 responses.setdefault("400", {"description": MEANINGS[400]})
+            if "401" in responses:  # the key check that answers 401 also throttles
+                responses.setdefault("429", {**THROTTLED})
             for status, response in responses.items():
                 if status[0] in "45":
                     response["content"] = content

@@ -3,7 +3,8 @@
 One world can serve a whole test module: every test works on accounts of its own
 (``debtor()`` opens a fresh one), so tests do not see each other's writes. A debtor
 is in USD, worked by agent-1, and owes INV-1 (1000.00, due 31 January) and INV-2
-(2500.00, due 14 February); today is 10 February 2026.
+(2500.00, due 14 February); today is 10 February 2026. Wrong keys are not throttled
+here, since a module's tests send hundreds between them (the throttle has its own tests).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.auth_throttle import FailedAuthentications
 from ledger.commands.accounts import AssignAgent
 from ledger.commands.base import Actor, Command
 from ledger.commands.receivables import IssueInvoice
@@ -27,6 +29,7 @@ from tests.unit.api_catalogue import Write
 from tests.unit.given import an_account, store_position
 
 TODAY = date(2026, 2, 10)
+UNTHROTTLED = 1_000_000
 
 CALLERS: dict[str, tuple[str, str]] = {
     "agent": ("agent", "agent-1"),
@@ -45,7 +48,8 @@ class ApiWorld:
     def __init__(self) -> None:
         self.service, self.clock = make_service()
         self.clock.set_day(TODAY)
-        self.app = create_app(self.service, follow=False)
+        self.app = create_app(self.service, follow=False,
+                              failed_authentications=FailedAuthentications(limit=UNTHROTTLED))
         self.client = TestClient(self.app)
         self.keys = {
             name: self.app.state.keys.create(role, actor_id)[1]

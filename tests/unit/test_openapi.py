@@ -106,6 +106,18 @@ def test_routes_that_need_a_key_document_401_403_and_422(schema: dict[str, Any])
     assert missing == []
 
 
+def test_routes_that_need_a_key_document_the_429_for_a_throttled_address(
+    schema: dict[str, Any],
+) -> None:
+    keyed = [(m, p, op) for m, p, op in operations(schema) if needs_key(op)]
+    missing = [f"{m} {p}" for m, p, op in keyed
+               if "Retry-After" not in op["responses"].get("429", {}).get("headers", {})]
+    public = [f"{m} {p}" for m, p, op in operations(schema)
+              if not needs_key(op) and "429" in op["responses"]]
+    assert missing == []
+    assert public == []
+
+
 def test_write_routes_document_every_error_a_command_can_end_in(schema: dict[str, Any]) -> None:
     writes = [(p, op) for m, p, op in operations(schema)
               if m == "POST" and p.startswith("/accounts/{account}/")]
