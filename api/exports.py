@@ -1,10 +1,10 @@
 """CSV and NDJSON exports, streamed: long lists leave as they are read.
 
 A client chooses with ``?format=csv|ndjson|json`` or, failing that, the ``Accept``
-header; JSON stays the default. Records are plain (decimal strings, ISO dates),
-so a CSV cell (`ledger.csv_cells`, as the CLI writes it too) and an NDJSON field hold
-the same text. Sources page through what they read, so neither side holds a whole
-history in memory.
+header; JSON stays the default. A CSV cell holds what the NDJSON field holds, except
+that text a spreadsheet would run as a formula starts with an apostrophe
+(`ledger.csv_cells`). Sources page through what they read, so neither side holds a
+whole history in memory.
 """
 
 from __future__ import annotations
@@ -74,8 +74,10 @@ class _Line:
 
 
 def csv_lines(columns: Sequence[str], records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """Rows end in CRLF (RFC 4180), which also makes the writer quote a cell holding a
+    lone carriage return; with LF endings it would leave it bare, breaking the row."""
     line = _Line()
-    writer = csv.writer(line, lineterminator="\n")
+    writer = csv.writer(line, lineterminator="\r\n")
     writer.writerow(columns)
     yield line.text
     for record in records:

@@ -207,9 +207,10 @@ def run_worklist(args: argparse.Namespace) -> int:
 
 def run_kpis(args: argparse.Namespace) -> int:
     models = read_models_for(args)
-    reports = [plain(r) for r in models.kpis(
+    found = models.kpis(
         args.start, args.end, agent=args.agent, segment=args.segment, known_at=args.known_at
-    )]
+    )
+    reports = [plain(r) for r in found]
     agents = [plain(a) for a in models.agent_performance(
         args.start, args.end, agent=args.agent, known_at=args.known_at
     )]
@@ -217,7 +218,7 @@ def run_kpis(args: argparse.Namespace) -> int:
         emit_json({"kpis": reports, "agents": agents})
         return 0
     if args.format == "csv":
-        emit_csv(list(reports[0]) if reports else ["currency"], reports)
+        emit_csv(list(reports[0]) if reports else ["currency"], [vars(r) for r in found])
         return 0
     if not reports:
         console.print(f"no activity between {args.start} and {args.end}")
@@ -244,7 +245,7 @@ def run_statement(args: argparse.Namespace) -> int:
     columns = ["on_date", "kind", "document_id", "description", "debit", "credit", "balance"]
     if args.format == "csv":
         emit_csv(["currency", *columns],
-                 [{"currency": s.currency, **plain(line)} for s in statements for line in s.lines])
+                 [{"currency": s.currency, **vars(line)} for s in statements for line in s.lines])
         return 0
     for s in statements:
         console.print(f"[bold]Statement of account {s.account_number}[/bold] {s.name} — "

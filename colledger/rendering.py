@@ -23,7 +23,8 @@ def emit_json(data: Any) -> None:
 
 
 def emit_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
-    """Cells as the API's exports spell them (`ledger.csv_cells`)."""
+    """Cells as the API's exports spell them (`ledger.csv_cells`): pass amounts as
+    Decimals, not as text, so that negative ones stay numbers."""
     writer = csv.writer(sys.stdout)
     writer.writerow(columns)
     for record in rows:

@@ -195,7 +195,9 @@ def _ndjson_rows(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[Tra
 
 
 def _csv_problems(path: Path, rows: list[dict[str, Any]]) -> list[TrailProblem]:
-    """``events.csv`` must be ``events.ndjson`` as a table, row for row."""
+    """``events.csv`` must be ``events.ndjson`` as a table, row for row: the same cells,
+    with text that a spreadsheet would run as a formula apostrophed (or, in a trail
+    written before that was done, as it is)."""
     if not path.is_file():
         return []
     try:
@@ -206,7 +208,7 @@ def _csv_problems(path: Path, rows: list[dict[str, Any]]) -> list[TrailProblem]:
     if not cells or tuple(cells[0]) != FIELDS:
         return [TrailProblem(EVENTS_CSV, "row 0", "the header is not the trail's columns")]
     for number, (line, row) in enumerate(zip(cells[1:], rows, strict=False), start=1):
-        if line != csv_row(row):
+        if line not in (csv_row(row), csv_row(row, spreadsheet_safe=False)):
             return [TrailProblem(EVENTS_CSV, f"row {number}",
                                  f"differs from row {number} of {EVENTS_NDJSON}")]
     if len(cells) - 1 != len(rows):

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from ledger.aggregates.envelope import LedgerEvent
 from ledger.canonical import event_digest
+from ledger.csv_cells import text_cell
 from ledger.service import event_record
 
 ENVELOPE = ("effective_on", "actor_id", "actor_role", "command_id", "correlation_id")
@@ -31,13 +32,17 @@ def trail_record(event: LedgerEvent, number: str) -> dict[str, Any]:
     return {name: number if name == "account" else record[name] for name in FIELDS}
 
 
-def csv_row(record: Mapping[str, Any]) -> list[str]:
-    """The row as CSV cells; the payload as canonical JSON text."""
+def csv_row(record: Mapping[str, Any], *, spreadsheet_safe: bool = True) -> list[str]:
+    """The row as CSV cells; the payload as canonical JSON text. Text that a spreadsheet
+    would run as a formula starts with an apostrophe (`ledger.csv_cells`); trails
+    written before that have it as it is, which ``spreadsheet_safe=False`` spells."""
     cells = []
     for name in FIELDS:
         value = record[name]
         if name == "payload":
             cells.append(json.dumps(value, sort_keys=True, separators=(",", ":")))
+        elif spreadsheet_safe and isinstance(value, str):
+            cells.append(text_cell(value))
         else:
             cells.append(str(value))
     return cells
