@@ -1,10 +1,12 @@
-"""Verify the stored history: every account's hash chain, and the latest checkpoint.
+"""Verify the stored history: every account's hash chain, the latest checkpoint, the grants.
 
 Reads the stored events themselves (never snapshots or read models), recomputes
 each event's digest, checks ``prev_hash`` links and contiguous versions, and
 compares each account's chain with the head the checkpoint recorded for it. The
 checkpoint is the latest stored one, or an exported one (kept outside the
-database) given as ``against``. See docs/audit.md.
+database) given as ``against``. Verifying the whole ledger also walks the chain
+of access grants (who was given which API key), since a key decides who the
+ledger records as having acted. See docs/audit.md.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ledger.audit.checkpoint_store import (
     compare_with_stored,
     latest_checkpoint,
 )
+from ledger.audit.grant_records import grant_history
 from ledger.audit.report import Break, VerificationReport, heads_digest
 from ledger.audit.stored_streams import (
     Link,
@@ -72,6 +75,8 @@ def verify_ledger(
     else:
         checkpoint, checkpoint_breaks = latest_checkpoint(app)
         breaks += checkpoint_breaks
+    if account is None and (grants_broken := grant_history(app)[1]) is not None:
+        breaks.append(grants_broken)
     # Read after the checkpoint, so a checkpoint recorded meanwhile is never ahead of it.
     position = app.recorder.max_notification_id() or 0
     recorded = checkpoint.heads if checkpoint is not None else {}

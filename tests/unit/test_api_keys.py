@@ -1,7 +1,9 @@
 """API keys: an admin makes, lists and revokes them, over HTTP or from the terminal.
 
 A key is shown once; listings never carry a secret; a revoked key stops working at
-once but stays listed, so the trail can always say whose key wrote what.
+once but stays listed, so the trail can always say whose key wrote what. Every
+key issued or revoked is a grant on the ledger naming who granted it, and an
+actor id keeps the role of its first key.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
-from api.keys import ROLES, KeyStore
+from api.keys import ROLES, KeyStore, digest
 from api.schemas.keys import Role
 from colledger.main import main
+from ledger.aggregates.access_grants import ACCESS_GRANTS_ID
+from ledger.audit.verification import verify_ledger
 from tests.builders import make_service
 from tests.unit.api_catalogue import BY_NAME
 from tests.unit.api_world import ApiWorld, problem_type
@@ -56,6 +61,7 @@ def test_listing_shows_every_key_without_its_secret(api: ApiWorld) -> None:
     assert rows[made["key_id"]] == {
         "key_id": made["key_id"], "role": "auditor", "actor_id": "auditor-7",
         "created_at": rows[made["key_id"]]["created_at"], "revoked_at": None,
+        "granted_by": {"actor_id": "admin-1", "role": "admin"}, "revoked_by": None,
     }
     assert rows[made["key_id"]]["created_at"].endswith("Z")
     assert made["key"] not in listed.text and "hash" not in listed.text
@@ -74,6 +80,7 @@ def test_a_revoked_key_stops_working_and_stays_listed(api: ApiWorld) -> None:
     assert refused.status_code == 401
     listed = {r["key_id"]: r for r in api.client.get("/keys", headers=admin(api)).json()}
     assert listed[made["key_id"]]["revoked_at"] is not None
+    assert listed[made["key_id"]]["revoked_by"] == {"actor_id": "admin-1", "role": "admin"}
 
 
 def test_revoking_an_unknown_or_revoked_key_is_404(api: ApiWorld) -> None:
@@ -104,6 +111,96 @@ def test_a_key_request_that_does_not_fit_the_schema_is_422(
     assert response.status_code == 422
     assert problem_type(response) == "validation-error"
     assert len(api.app.state.keys.listing()) == count
+
+
+def grants(api: ApiWorld) -> list[dict[str, str]]:
+    response = api.client.get("/keys/grants", headers={"X-API-Key": api.keys["auditor"]})
+    assert response.status_code == 200, response.text
+    return list(response.json())
+
+
+@pytest.mark.parametrize(("actor_id", "role"), [
+    ("manager-1", "auditor"), ("agent-1", "manager"), ("erp", "admin"),
+    ("admin-1", "manager"),
+], ids=["manager-as-auditor", "agent-as-manager", "service-as-admin", "admin-as-manager"])
+def test_an_actor_id_keeps_the_role_of_its_first_key(
+    api: ApiWorld, actor_id: str, role: str
+) -> None:
+    keys, history = api.app.state.keys.listing(), grants(api)
+
+    refused = api.client.post("/keys", json={"role": role, "actor_id": actor_id},
+                              headers=admin(api))
+
+    assert refused.status_code == 409, refused.text
+    assert problem_type(refused) == "actor-bound-to-role"
+    assert actor_id in refused.json()["detail"]
+    assert (api.app.state.keys.listing(), grants(api)) == (keys, history)
+
+
+def test_a_second_key_of_the_same_role_is_issued_and_recorded(api: ApiWorld) -> None:
+    made = api.client.post("/keys", json={"role": "manager", "actor_id": "manager-2"},
+                           headers=admin(api))
+
+    assert made.status_code == 201, made.text
+    last = grants(api)[-1]
+    assert (last["event"], last["key_id"], last["holder_id"], last["holder_role"]) == (
+        "ApiKeyIssued", made.json()["key_id"], "manager-2", "manager")
+    assert (last["by_actor_id"], last["by_role"]) == ("admin-1", "admin")
+
+
+def test_issuing_and_revoking_are_recorded_with_who_when_and_the_correlation_id(
+    api: ApiWorld,
+) -> None:
+    before = len(grants(api))
+    made = api.client.post("/keys", json={"role": "compliance", "actor_id": "dpo-1"},
+                           headers={**admin(api), "X-Correlation-Id": "onboard-dpo-1"}).json()
+    api.client.delete(f"/keys/{made['key_id']}",
+                      headers={**admin(api), "X-Correlation-Id": "offboard-dpo-1"})
+
+    issued, revoked = grants(api)[before:]
+
+    assert [(g["event"], g["key_id"], g["holder_id"], g["holder_role"], g["by_actor_id"],
+             g["by_role"], g["correlation_id"]) for g in (issued, revoked)] == [
+        ("ApiKeyIssued", made["key_id"], "dpo-1", "compliance", "admin-1", "admin",
+         "onboard-dpo-1"),
+        ("ApiKeyRevoked", made["key_id"], "dpo-1", "compliance", "admin-1", "admin",
+         "offboard-dpo-1"),
+    ]
+    assert issued["recorded_at"] <= revoked["recorded_at"]
+    stored = b"".join(bytes(e.state) for e in
+                      api.service.app.recorder.select_events(ACCESS_GRANTS_ID))
+    assert made["key"].encode() not in stored and digest(made["key"]).encode() not in stored
+
+
+@pytest.mark.parametrize(("caller", "status"), [
+    ("admin", 200), ("auditor", 200), ("compliance", 200), ("manager", 403), ("agent", 403),
+    ("service", 403),
+])
+def test_the_grants_history_is_for_admins_auditors_and_compliance(
+    api: ApiWorld, caller: str, status: int
+) -> None:
+    response = api.client.get("/keys/grants", headers={"X-API-Key": api.keys[caller]})
+
+    assert response.status_code == status
+
+
+def test_an_edited_grant_breaks_the_chain_and_verification_says_so() -> None:
+    world = ApiWorld()
+    record = world.service.app.recorder.events_record_cls  # type: ignore[attr-defined]
+    with world.service.app.datastore.transaction(commit=True) as session:
+        row = session.query(record).filter(record.originator_id == ACCESS_GRANTS_ID,
+                                           record.originator_version == 3).one()
+        state = json.loads(bytes(row.state))
+        state["holder_role"] = "manager"
+        session.execute(text("UPDATE ledger_events SET state = :s WHERE id = :id"),
+                        {"s": json.dumps(state).encode(), "id": row.id})
+
+    report = verify_ledger(world.service.app)
+
+    assert not report.ok
+    assert [(b.account_id, b.version, b.kind) for b in report.breaks] == [
+        ("access-grants", 3, "payload-changed")]
+    assert len(grants(world)) == 2, "the history stops where the chain breaks"
 
 
 def test_admin_manages_keys_without_a_key_is_401(api: ApiWorld) -> None:
@@ -167,6 +264,42 @@ def test_cli_refuses_a_key_for_nobody_or_an_unknown_role(
     assert exited.value.code == 2
 
 
+def test_cli_needs_an_actor_id_for_every_role_and_says_so(
+    store: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as no_actor:
+        main([*store, "keys", "create", "--role", "manager"])
+    said = capsys.readouterr().err
+    with pytest.raises(SystemExit) as agent_flag:
+        main([*store, "keys", "create", "--role", "manager", "--agent", "manager-2"])
+
+    assert (no_actor.value.code, agent_flag.value.code) == (2, 2)
+    assert "an actor id is required: --actor ID" in said
+    assert "--agent is for agent keys" in capsys.readouterr().err
+
+
+def test_cli_grants_are_recorded_as_the_console_and_bind_the_role(
+    store: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*store, "keys", "create", "--role", "manager", "--actor", "manager-2",
+                 "--format", "json"]) == 0
+    made = json.loads(capsys.readouterr().out)
+
+    refused = main([*store, "keys", "create", "--role", "auditor", "--actor", "manager-2"])
+    error = capsys.readouterr().err
+    main([*store, "keys", "revoke", made["key_id"]])
+    capsys.readouterr()
+    main([*store, "keys", "history", "--format", "json"])
+    history = json.loads(capsys.readouterr().out)
+
+    assert refused == 2 and "[actor-bound-to-role]" in error
+    assert [(g["event"], g["key_id"], g["holder_id"], g["by_role"]) for g in history] == [
+        ("ApiKeyIssued", made["key_id"], "manager-2", "console"),
+        ("ApiKeyRevoked", made["key_id"], "manager-2", "console"),
+    ]
+    assert all(g["by_actor_id"].startswith("cli:") for g in history)
+
+
 def store_of(tmp_path: Path) -> KeyStore:
     service, _ = make_service(f"sqlite:///{tmp_path / 'ledger.db'}")
-    return KeyStore(service.app.datastore)
+    return KeyStore(service.app)
