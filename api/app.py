@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import access_log, correlation, problems
+from api.auth_throttle import FailedAuthentications
 from api.keys import KeyStore
 from api.routers import discovered_routers
 from ledger.projections.read_models import ReadModels
@@ -20,11 +21,13 @@ def create_app(
     keys: KeyStore | None = None,
     follow: bool = True,
     background: Sequence[Callable[[], Callable[[], None]]] = (),
+    failed_authentications: FailedAuthentications | None = None,
 ) -> FastAPI:
     """With ``follow``, the read models keep up inside this process (the embedded setup).
 
     ``background`` starts other workers for the app's lifetime (the Kafka relay, when
     configured); each starter returns the function that stops it.
+    ``failed_authentications`` throttles wrong keys (default: 20 a minute per address).
     """
     models = read_models or ReadModels(
         service.app, contact_policies=service.policies.contact, clock=service.clock
@@ -50,7 +53,10 @@ def create_app(
     )
     app.state.service = service
     app.state.read_models = models
-    app.state.keys = keys or KeyStore(service.app.datastore)
+    app.state.keys = keys or KeyStore(service.app, service.clock)
+    app.state.failed_authentications = (
+        FailedAuthentications() if failed_authentications is None else failed_authentications
+    )
     correlation.install(app)
     problems.install(app)
     for router in discovered_routers():
