@@ -2,7 +2,8 @@
 
 Pure: given the account's standing, its earlier contacts and a proposed attempt,
 either return the rules that were evaluated (so the trail can say why a call
-was allowed) or raise `ContactRefused` naming the rule that forbids it. Local
+was allowed) or raise the refusal of the rule that forbids it (a `ContactRefused`
+of `ledger.aggregates.contact_refusals`, each with its own problem type). Local
 dates and hours are in the account's timezone, daylight saving applied.
 """
 
@@ -13,7 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from ledger.aggregates.errors import ContactRefused
+from ledger.aggregates.contact_refusals import (
+    AccountPlaced,
+    CeaseCommunicationRequested,
+    ConversationCooldown,
+    DisputePause,
+    OutsideCallHours,
+    PermittedNoticeByCall,
+    TooManyCalls,
+)
 from ledger.aggregates.state import ContactRecord
 
 CALL = "call"
@@ -88,21 +97,18 @@ def check_contact(
         return ("policy-disabled",)
     evaluated = ["cease-communication"]
     if standing.cease_communication and attempt.purpose != PERMITTED_NOTICE:
-        raise ContactRefused(
-            "cease-communication",
-            "the debtor asked us to cease communication: only permitted notices may be sent",
+        raise CeaseCommunicationRequested(
+            "the debtor asked us to cease communication: only permitted notices may be sent"
         )
     if attempt.purpose == PERMITTED_NOTICE and attempt.channel == CALL:
-        raise ContactRefused("permitted-notice-channel", "a permitted notice is never a call")
+        raise PermittedNoticeByCall("a permitted notice is never a call")
     if attempt.purpose == "collection":
         evaluated += ["placement", "dispute-pause"]
         if standing.agency_id is not None or standing.legal_referral:
             where = "an agency" if standing.agency_id else "legal"
-            raise ContactRefused("placement", f"the account is with {where}: they collect it")
+            raise AccountPlaced(f"the account is with {where}: they collect it")
         if standing.only_disputed_is_owed:
-            raise ContactRefused(
-                "dispute-pause", "everything owed is under open dispute: collection pauses"
-            )
+            raise DisputePause("everything owed is under open dispute: collection pauses")
     if attempt.channel == CALL:
         evaluated += _check_call(standing.timezone, history, attempt.at, policy)
     return tuple(evaluated)
@@ -113,8 +119,7 @@ def _check_call(
 ) -> list[str]:
     local = at.astimezone(ZoneInfo(timezone))
     if not policy.calls_from <= local.time().replace(tzinfo=None) < policy.calls_until:
-        raise ContactRefused(
-            "call-hours",
+        raise OutsideCallHours(
             f"{local:%H:%M} local time ({timezone}) is outside "
             f"{policy.calls_from:%H:%M}-{policy.calls_until:%H:%M}",
         )
@@ -123,15 +128,13 @@ def _check_call(
     for called_on, call in calls:
         quiet_until = called_on + timedelta(days=policy.quiet_days_after_conversation - 1)
         if call.outcome == CONVERSATION and called_on <= day <= quiet_until:
-            raise ContactRefused(
-                "conversation-cooldown",
+            raise ConversationCooldown(
                 f"a conversation on {called_on} means no further call until after {quiet_until}",
             )
     window_start = day - timedelta(days=policy.window_days - 1)
     in_window = sum(1 for called_on, _ in calls if window_start <= called_on <= day)
     if in_window >= policy.max_calls:
-        raise ContactRefused(
-            "call-frequency",
+        raise TooManyCalls(
             f"{in_window} calls already between {window_start} and {day}: "
             f"at most {policy.max_calls} in {policy.window_days} days",
         )

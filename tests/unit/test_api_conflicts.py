@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from ledger.aggregates.contact_refusals import RefusedByRule
 from ledger.commands import accounts as a
 from ledger.commands import collections as c
 from ledger.commands import receivables as r
@@ -65,7 +66,7 @@ BROKEN_RULES = [
     Broken("RequestWriteOff", "amount-exceeds-outstanding", {"amount": "2500.01"}),
     Broken("DecideWriteOff", "four-eyes-violation", caller="other manager"),
     Broken("RecordRecovery", "recovery-exceeds-written-off", {"amount": "400.01"}),
-    Broken("RecordContact", "contact-refused", {"at": "2026-02-10T21:30:00Z"}),
+    Broken("RecordContact", "contact-refused/call-hours", {"at": "2026-02-10T21:30:00Z"}),
     Broken("RequestCeaseCommunication", "account-standing-conflict", given=(
         a.RequestCeaseCommunication(account=X, reason="letter"),)),
     Broken("PlaceWithAgency", "account-standing-conflict", given=(
@@ -110,5 +111,53 @@ def test_refused_contact_names_the_rule_that_forbids_it(api: ApiWorld) -> None:
                         write.body_for("", at="2026-02-10T06:00:00Z"), "agent")
 
     assert response.status_code == 409
-    assert problem_type(response) == "contact-refused"
-    assert response.json()["rule_id"]
+    assert problem_type(response) == "contact-refused/call-hours"
+    assert response.json()["rule_id"] == "call-hours"
+
+
+def calls(at: str, count: int, outcome: str = "no_answer") -> tuple[Command, ...]:
+    """``count`` calls ten minutes apart from ``at`` (UTC; the debtor's timezone is UTC)."""
+    start = datetime.fromisoformat(at)
+    return tuple(
+        c.RecordContact(account=X, contact_id=f"CT-0{n}", channel="call", outcome=outcome,
+                        at=start + timedelta(minutes=10 * n))
+        for n in range(count)
+    )
+
+
+EMAIL = {"channel": "email", "outcome": "sent"}
+CONTACT_RULES = {
+    "call-hours": ({"at": "2026-02-10T06:00:00Z"}, ()),
+    "conversation-cooldown": ({}, calls("2026-02-09T10:00:00+00:00", 1, "conversation")),
+    "call-frequency": ({}, calls("2026-02-09T10:00:00+00:00", 7)),
+    "cease-communication": (EMAIL, (a.RequestCeaseCommunication(account=X, reason="letter"),)),
+    "permitted-notice-channel": ({"purpose": "permitted_notice"}, ()),
+    "placement": (EMAIL, (a.PlaceWithAgency(account=X, agency_id="AGY-1"),)),
+    "dispute-pause": (EMAIL, tuple(
+        c.OpenDispute(account=X, dispute_id=f"DSP-{i}", invoice_id=invoice,
+                      amount=Decimal(amount), reason="not delivered")
+        for i, (invoice, amount) in enumerate((("INV-1", "1000.00"), ("INV-2", "2500.00")))
+    )),
+}
+"""Per contact-policy rule: what the contact changes from the catalogue's call (made at
+08:30 UTC today), and what the account went through first."""
+
+
+@pytest.mark.parametrize("rule", CONTACT_RULES)
+def test_each_contact_rule_refuses_with_a_problem_type_of_its_own(
+    api: ApiWorld, rule: str
+) -> None:
+    write = BY_NAME["RecordContact"]
+    changes, given = CONTACT_RULES[rule]
+    number = api.debtor(given=given)
+
+    response = api.post(write.url(number), write.body_for(
+        number, **{"at": "2026-02-10T08:30:00Z", "outcome": "no_answer", **changes}), "agent")
+
+    assert response.status_code == 409, response.text
+    assert problem_type(response) == f"contact-refused/{rule}"
+    assert response.json()["rule_id"] == rule
+
+
+def test_every_contact_rule_has_a_case_above() -> None:
+    assert {cls.rule_id for cls in RefusedByRule.__subclasses__()} == set(CONTACT_RULES)
