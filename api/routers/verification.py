@@ -1,7 +1,11 @@
 """Verifying the stored history and recording checkpoints (docs/audit.md).
 
 Verification reads the event store itself, never the read models, so these
-routes do not wait for projections to catch up.
+routes do not wait for projections to catch up. A checkpoint is an audit control
+that changes no account and is refused unless the ledger verifies, so those who
+answer for the record may record one: compliance, auditors (an anchor of their
+own), and the service role, for a scheduler outside the server. Admins manage
+keys and nothing else, so they do not.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import CallerDep, ServiceDep
-from api.permissions import ADMIN, AUDITOR, COMPLIANCE, MANAGER, check_read, forbid
+from api.permissions import AUDITOR, COMPLIANCE, MANAGER, SERVICE, check_read, forbid
 from api.problems import problem
 from api.schemas.verification import CheckpointExport, CheckpointSummary, VerificationOut
 from ledger.audit.checkpoint_store import stored_checkpoints
@@ -20,7 +24,7 @@ from ledger.audit.verification import verify_ledger
 
 VERIFIERS = frozenset({AUDITOR, COMPLIANCE, MANAGER})
 CHECKPOINT_READERS = frozenset({AUDITOR, COMPLIANCE})
-CHECKPOINT_RECORDERS = frozenset({COMPLIANCE, ADMIN})
+CHECKPOINT_RECORDERS = frozenset({COMPLIANCE, AUDITOR, SERVICE})
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses={401: {}, 403: {}, 422: {}})
 

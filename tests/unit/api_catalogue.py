@@ -1,8 +1,11 @@
-"""Every write endpoint of the API, with a body that succeeds on a fresh debtor.
+"""Every write endpoint of the API, with a body that succeeds on a fresh debtor, and how
+to call every other endpoint that needs a key.
 
-Each entry says which command the endpoint carries out, who may successfully call
+Each write says which command the endpoint carries out, who may successfully call
 it in the story, what the account must have been through first (``given``, run by
 manager-2 on a debtor from ``api_world``), and which events the write records.
+The other endpoints (``CALLS``) are keyed by method and route as the README's
+table of who may call what names them.
 """
 
 from __future__ import annotations
@@ -185,3 +188,54 @@ def has_amount(write: Write) -> bool:
 
 def ids(writes: tuple[Write, ...]) -> list[str]:
     return [w.name for w in writes]
+
+
+@dataclass(frozen=True)
+class Call:
+    """A concrete request for an endpoint: ``{mine}`` is an account of agent-1 and ``{me}``
+    agent-1 itself; for another agent's they become ``{theirs}`` and agent-2."""
+
+    method: str
+    url: str
+    body: Any = None
+
+    @property
+    def agents_own(self) -> bool:
+        """Does the request name an agent's own account or worklist?"""
+        return "{mine}" in self.url or "{me}" in self.url
+
+    def request(self, mine: str, theirs: str, other_agent: bool = False) -> tuple[str, Any]:
+        """(url, body) with the placeholders filled, for agent-1's or for agent-2's things."""
+        account, agent = (theirs, "agent-2") if other_agent else (mine, "agent-1")
+
+        def fill(text: str) -> str:
+            return text.format(mine=account, me=agent)
+
+        body = {k: fill(v) for k, v in self.body.items()} if self.body else self.body
+        return fill(self.url), body
+
+
+CALLS: dict[tuple[str, str], Call] = {
+    (c.method, route): c for route, c in (
+        ("/accounts", Call("GET", "/accounts")),
+        ("/accounts/{account}", Call("GET", "/accounts/{mine}")),
+        ("/accounts/{account}/history", Call("GET", "/accounts/{mine}/history")),
+        ("/accounts/{account}/statement",
+         Call("GET", "/accounts/{mine}/statement?from=2026-01-01&to=2026-02-10")),
+        ("/aging", Call("GET", "/aging?as_of=2026-02-10")),
+        ("/kpis", Call("GET", "/kpis?from=2026-01-01&to=2026-02-10")),
+        ("/audit/events", Call("GET", "/audit/events")),
+        ("/worklists/{agent_id}", Call("GET", "/worklists/{me}?on=2026-02-10&preview=true")),
+        ("/worklists/{agent_id}", Call("POST", "/worklists/{me}?on=2026-02-10")),
+        ("/audit/verify", Call("GET", "/audit/verify")),
+        ("/audit/checkpoints", Call("GET", "/audit/checkpoints")),
+        ("/audit/checkpoints/{checkpoint_id}", Call("GET", "/audit/checkpoints/1")),
+        ("/audit/checkpoints", Call("POST", "/audit/checkpoints")),
+        ("/audit/trails", Call("POST", "/audit/trails", {"account": "{mine}"})),
+        ("/keys/grants", Call("GET", "/keys/grants")),
+        ("/keys", Call("POST", "/keys", {"role": "service", "actor_id": "feed-{mine}"})),
+        ("/keys", Call("GET", "/keys")),
+        ("/keys/{key_id}", Call("DELETE", "/keys/00000000")),
+    )
+}
+"""Every endpoint that needs a key and carries no command, by (method, route)."""

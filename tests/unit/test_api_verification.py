@@ -10,7 +10,7 @@ from tests.unit.api_world import CALLERS, ApiWorld, problem_type
 
 VERIFIERS = {"auditor", "compliance", "manager", "other manager"}
 CHECKPOINT_READERS = {"auditor", "compliance"}
-CHECKPOINT_RECORDERS = {"compliance", "admin"}
+CHECKPOINT_RECORDERS = {"compliance", "auditor", "service"}
 
 
 def get(api: ApiWorld, path: str, caller: str) -> tuple[int, object]:
@@ -34,7 +34,9 @@ def test_verify_is_for_auditors_compliance_and_managers(caller: str) -> None:
 
 
 @pytest.mark.parametrize("caller", sorted(CALLERS))
-def test_recording_a_checkpoint_is_for_compliance_and_admins(caller: str) -> None:
+def test_recording_a_checkpoint_is_for_compliance_auditors_and_the_service_role(
+    caller: str,
+) -> None:
     api = ApiWorld()
     number = api.debtor()
     response = api.client.post("/audit/checkpoints", headers={"X-API-Key": api.keys[caller]})
@@ -77,7 +79,7 @@ def test_an_edited_event_is_reported_and_refuses_a_checkpoint() -> None:
     assert body["checkpoint"]["id"] == 1
     assert get(api, f"/audit/verify?account={first}", "auditor")[1]["ok"] is True  # type: ignore[index]
 
-    refused = api.client.post("/audit/checkpoints", headers={"X-API-Key": api.keys["admin"]})
+    refused = api.client.post("/audit/checkpoints", headers={"X-API-Key": api.keys["service"]})
     assert refused.status_code == 409
     assert problem_type(refused) == "ledger-does-not-verify"
     assert f"{second} v2 payload-changed" in refused.json()["detail"]
