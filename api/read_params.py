@@ -8,14 +8,15 @@ an honest "not yet" rather than data that silently lacks the write.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, Field
 
 from api.deps import CallerDep, ReadModelsDep
+from ledger.known_at import recorded_instant
 
 WAIT_TIMEOUT_SECONDS = 5.0
 RETRY_AFTER_SECONDS = 1
@@ -24,16 +25,17 @@ LAST_POSITION = 2**63 - 1
 LAST_VERSION = 2**31 - 1
 
 
-def _plausible_utc(moment: datetime) -> datetime:
-    """In UTC, because SQLite compares recorded times as UTC wall-clock text; and in a
-    range that keeps date arithmetic on the way (a day before, days past due) valid."""
+def _plausible_instant(moment: datetime) -> datetime:
+    """In a range that keeps date arithmetic on the way (a day before, days past due) valid,
+    and in UTC. Without a UTC offset it is the ledger's own rule that refuses it, raised
+    past pydantic on purpose: the answer is that rule's problem, as from any read."""
     if not EARLIEST.year <= moment.year <= LATEST.year:
         raise ValueError(f"must be between {EARLIEST.year} and {LATEST.year}")
-    return moment.astimezone(UTC)
+    return recorded_instant(moment)
 
 
 BusinessDate = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
-RecordedTime = Annotated[AwareDatetime, AfterValidator(_plausible_utc)]
+RecordedTime = Annotated[datetime, AfterValidator(_plausible_instant)]
 
 AsOf = Annotated[
     BusinessDate | None,

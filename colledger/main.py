@@ -30,11 +30,10 @@ def iso_date(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def utc_time(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise argparse.ArgumentTypeError("give a timezone, e.g. 2026-04-05T12:00:00Z")
-    return moment
+def recorded_time(text: str) -> datetime:
+    """ISO 8601; one without a UTC offset is left for the ledger to refuse, so the command
+    line names the same rule (``known-at-without-offset``) as the API."""
+    return datetime.fromisoformat(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands_server.register(sub)
     commands_data.register(sub, iso_date)
-    commands_accounts.register(sub, iso_date, utc_time)
-    commands_read_models.register(sub, iso_date, utc_time)
+    commands_accounts.register(sub, iso_date, recorded_time)
+    commands_read_models.register(sub, iso_date, recorded_time)
     commands_keys.register(sub)
     commands_relay.register(sub)
     commands_audit.register(sub)

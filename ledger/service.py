@@ -21,6 +21,7 @@ from ledger.application import LedgerApplication
 from ledger.canonical import plain
 from ledger.commands.base import Actor, Command, CommandResult
 from ledger.commands.bus import BatchReport, CommandBus
+from ledger.known_at import known_at_utc
 from ledger.personal_data.vault import PersonalDataVault
 from ledger.policies import Policies
 
@@ -59,6 +60,7 @@ class LedgerService:
     def account_as_of(
         self, number: str, as_of: date | None = None, known_at: datetime | None = None
     ) -> dict[str, Any]:
+        known_at = known_at_utc(known_at)
         try:
             account = self.app.account_known_at(account_id_for(number), known_at)
         except AccountNotFound:

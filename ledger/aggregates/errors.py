@@ -47,6 +47,10 @@ class InvalidDates(InvalidInput):
     pass
 
 
+class KnownAtWithoutOffset(InvalidDates):
+    pass
+
+
 class InvalidCommand(InvalidInput):
     pass
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.application import LedgerApplication
+from ledger.known_at import known_at_utc
 from ledger.personal_data import key_table
 from ledger.projections.account_directory import AccountPage, account_page
 from ledger.projections.agent_performance import AgentPerformance, agent_performance
@@ -31,11 +32,6 @@ from ledger.projections.worklist import (
 from ledger.projections.worklist_table import create_worklist_table
 
 T = TypeVar("T")
-
-
-def utc(known_at: datetime | None) -> datetime | None:
-    """Recorded times are compared in UTC: SQLite compares them as wall-clock text."""
-    return None if known_at is None or known_at.tzinfo is None else known_at.astimezone(UTC)
 
 
 class ReadModels:
@@ -93,7 +89,7 @@ class ReadModels:
         edges: Sequence[int] = DEFAULT_EDGES,
         currency: str | None = None,
     ) -> list[AgingRow]:
-        known_at = utc(known_at)
+        known_at = known_at_utc(known_at)
         return self.read(
             lambda s: aging(s, self.tables("open_items"), as_of, known_at, by, edges, currency)
         )
@@ -123,7 +119,7 @@ class ReadModels:
         self, start: date, end: date, *, agent: str | None = None, segment: str | None = None,
         known_at: datetime | None = None,
     ) -> list[KpiReport]:
-        known_at = utc(known_at)
+        known_at = known_at_utc(known_at)
         return self.read(
             lambda s: kpis(
                 s, self.tables("open_items"), self.tables("activity"), start, end,
@@ -135,7 +131,7 @@ class ReadModels:
         self, start: date, end: date, *, agent: str | None = None,
         segment: str | None = None, known_at: datetime | None = None,
     ) -> list[AgentPerformance]:
-        known_at = utc(known_at)
+        known_at = known_at_utc(known_at)
         return self.read(
             lambda s: agent_performance(
                 s, self.tables("open_items"), self.tables("activity"), start, end,

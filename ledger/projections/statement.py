@@ -12,13 +12,14 @@ went missing, and it is enforced on every statement produced.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, func, literal, select
 
 from ledger.aggregates.errors import AccountNotFound, InvalidDates
+from ledger.known_at import known_at_utc
 from ledger.projections.aging import DEFAULT_EDGES, AgingRow, aging, bucket_labels
 from ledger.projections.amounts import from_minor
 from ledger.projections.projection import Tables
@@ -83,15 +84,6 @@ def _known(column: Any, known_at: datetime | None) -> Any:
     return literal(True) if known_at is None else column <= known_at
 
 
-def _utc(known_at: datetime | None) -> datetime | None:
-    """Recorded times are stored as UTC wall-clock on SQLite: compare in UTC only."""
-    if known_at is None:
-        return None
-    if known_at.tzinfo is None:
-        raise InvalidDates("known_at must be timezone-aware")
-    return known_at.astimezone(UTC)
-
-
 def statement(
     session: Any,
     t: Tables,
@@ -104,7 +96,7 @@ def statement(
     (the account's own currency when it has none yet), ordered by currency."""
     if start > end:
         raise InvalidDates(f"statement period starts on {start}, after its end {end}")
-    known_at = _utc(known_at)
+    known_at = known_at_utc(known_at)
     accounts = t["accounts"]
     account = session.execute(
         select(accounts.c.account_id, accounts.c.number, accounts.c.name, accounts.c.currency)

@@ -124,7 +124,6 @@ def test_an_unknown_account_is_404(world: World, path: str) -> None:
 
 @pytest.mark.parametrize(("path", "field"), [
     ("/accounts/ACC-0001?as_of=notadate", "query.as_of"),
-    ("/accounts/ACC-0001?known_at=2026-02-10T12:00:00", "query.known_at"),
     ("/aging?by=customer", "query.by"),
     ("/aging?edges=60,30", "query.edges"),
     ("/aging?edges=thirty", "query.edges"),
