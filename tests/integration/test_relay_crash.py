@@ -1,11 +1,11 @@
 """`colledger relay` as a process: killed with SIGKILL mid-stream and restarted, it loses nothing.
 
 A demo portfolio is stored in a SQLite file; the relay runs as its own process in small
-batches and is SIGKILLed once it has recorded a position but before it reached the end
-(so a batch may have been sent without its position being saved). The restarted relay
-publishes from its stored position; a consumer that de-duplicates on (account id,
-version), as docs/events.md prescribes, sees every stored event exactly once, in order.
-The restarted relay then stops cleanly on SIGTERM.
+batches and SIGKILLs itself a third of the way in, after the broker acknowledged a whole
+batch and before its position was saved (`relay_killed_after_ack`). The restarted relay
+publishes from its stored position, so exactly that batch arrives twice; a consumer that
+de-duplicates on (account id, version), as docs/events.md prescribes, sees every stored
+event exactly once, in order. The restarted relay then stops cleanly on SIGTERM.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
@@ -47,9 +46,13 @@ class RelayProcesses:
         self.database_url, self.env, self.logs = database_url, env, logs
         self.started: list[subprocess.Popen[bytes]] = []
 
-    def start(self) -> subprocess.Popen[bytes]:
+    def start(self, killed_from: int | None = None) -> subprocess.Popen[bytes]:
+        """With ``killed_from``, the relay kills itself before saving the first position
+        it would move on from at or after ``killed_from``."""
         log = self.logs / f"relay-{len(self.started)}.log"
-        command = [sys.executable, "-m", "colledger.main", "--database-url", self.database_url,
+        program = ["colledger.main"] if killed_from is None else [
+            "tests.integration.relay_killed_after_ack", str(killed_from)]
+        command = [sys.executable, "-m", *program, "--database-url", self.database_url,
                    "relay", "--batch-size", str(BATCH)]
         with log.open("wb") as output:
             process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=output,
@@ -81,7 +84,7 @@ def relays(tmp_path: Path, kafka_bootstrap: str) -> Iterator[RelayProcesses]:
     processes.kill_all()
 
 
-def test_a_relay_killed_mid_stream_and_restarted_publishes_every_event_exactly_once_deduplicated(
+def test_a_relay_killed_after_the_ack_re_sends_that_batch_and_then_every_event_once(
     relays: RelayProcesses, kafka_settings: KafkaSettings
 ) -> None:
     service, _ = make_service(relays.database_url)
@@ -95,29 +98,25 @@ def test_a_relay_killed_mid_stream_and_restarted_publishes_every_event_exactly_o
         with service.app.datastore.transaction(commit=False) as session:
             return tracking.position(session, tracking_name(topic))
 
-    first = relays.start()
-    mid_stream = positions[len(positions) // 3]
-    wait_until(lambda: first.poll() is not None or relay_position() >= mid_stream,
-               "the first relay got a third of the way", interval=0.002)
-    time.sleep(0.014)  # most of a batch: likely sent, not yet recorded (not relied on)
-    first.send_signal(signal.SIGKILL)
-    first.wait()
+    first = relays.start(killed_from=positions[len(positions) // 3])
+    assert first.wait(timeout=60) == -signal.SIGKILL, relays.log_of(first)
     killed_at = relay_position()
-    assert 0 < killed_at < positions[-1], f"killed at {killed_at}: {relays.log_of(first)}"
+    in_flight = positions[positions.index(killed_at) + 1:][:BATCH]
+    assert positions[len(positions) // 3] <= killed_at < positions[-BATCH], killed_at
 
     second = relays.start()
     wait_until(lambda: relay_position() == positions[-1], "the restarted relay caught up")
     second.send_signal(signal.SIGTERM)
     assert second.wait(timeout=30) == 0, relays.log_of(second)
 
-    received = read_topic(kafka_settings, topic, len(positions))
+    received = read_topic(kafka_settings, topic, len(positions))  # and all there is
     unique = deduplicated(received)
     assert sorted(m.envelope["position"] for m in unique) == positions
-    assert len(unique) == len(positions)
     assert_in_account_order(unique)
-    resent = len(received) - len(unique)
-    assert resent <= BATCH, "only the batch in flight at the kill may come twice"
-    print(f"\n[relay] killed at {killed_at}/{positions[-1]}; {resent} events re-sent")
+    resent = sorted(m.envelope["position"] for m in received if m not in unique)
+    assert resent == in_flight, "exactly the acknowledged batch whose position was not saved"
+    assert len(received) == len(positions) + BATCH
+    print(f"\n[relay] killed at {killed_at}/{positions[-1]}; {len(resent)} events re-sent")
 
 
 def test_colledger_relay_once_publishes_what_is_stored_and_exits(
