@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from consumers.partition_assignment import ResumeFromStoredOffsets
 from infra.kafka_clients import KafkaSettings, new_consumer
 from ledger.event_messages import UnreadableEvent, event_from_message
-from ledger.projections import kafka_tracking
+from ledger.projections import kafka_tracking, quarantine
 from ledger.projections.kafka_tracking import PartitionKey, projection_set
 from ledger.projections.partition_batch import Delivered, VersionGap, apply_batch
 from ledger.projections.projection_mode import ModeConflict, check_kafka_mode
@@ -71,12 +71,13 @@ class WorkerOptions:
 @dataclass
 class WorkerStats:
     """What one worker did: transactions committed, events applied and skipped as
-    duplicates, batches lost to another owner of the partition."""
+    duplicates, batches lost to another owner of the partition, accounts quarantined."""
 
     batches: int = 0
     applied: int = 0
     duplicates: int = 0
     conflicts: int = 0
+    quarantined: int = 0
 
 
 def decode(value: bytes, offset: int) -> Delivered:
@@ -105,6 +106,7 @@ class ProjectionWorker:
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK})
             check_kafka_mode(connection, [p.name for p in self.projections])
             kafka_tracking.metadata.create_all(connection, checkfirst=True)
+            quarantine.create(connection)
             for tables in self.tables.values():
                 for table in tables.values():
                     table.create(connection, checkfirst=True)
@@ -162,6 +164,9 @@ class ProjectionWorker:
         self.stats.batches += 1
         self.stats.applied += outcome.applied
         self.stats.duplicates += outcome.duplicates
+        self.stats.quarantined += len(outcome.quarantined)
+        for found in outcome.quarantined:
+            log.warning(found.log_line())
         commit_hint(consumer, partition, outcome.last_offset)
 
 

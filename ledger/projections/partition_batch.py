@@ -9,7 +9,9 @@ read model built over a hole is silently wrong.
 
 Everything happens in the caller's transaction, in this order: the partition's offset
 compare-and-set (a racing worker blocks there, then fails), the per-aggregate versions,
-the projections' rows. Commit makes all three true together, or none.
+the projections' rows. Commit makes all three true together, or none. An event a
+projection cannot apply quarantines its account (`quarantine`) in that transaction too;
+its version still counts as applied, since skipping it is deliberate.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from ledger.aggregates.envelope import LedgerEvent
-from ledger.projections import kafka_tracking
+from ledger.projections import kafka_tracking, quarantine
+from ledger.projections.isolation import Numbers, apply_guarded
 from ledger.projections.kafka_tracking import PartitionKey
 from ledger.projections.projection import Positioned, Projection, Tables
+from ledger.projections.quarantine import Quarantine
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class BatchOutcome:
     last_offset: int
     applied: int
     duplicates: int
+    quarantined: tuple[Quarantine, ...] = ()
 
 
 class VersionGap(Exception):
@@ -96,8 +103,27 @@ def apply_batch(
         session, key.projections, {item.aggregate_id for item in batch}
     )
     events, versions = fresh_events(batch, applied)
+    book = quarantine.load(session, [p.name for p in projections])
+    number_of = numbers_in_tables(tables)
     for projection in projections:
-        projection.handle(session, tables[projection.name], events)
+        apply_guarded(session, projection, tables[projection.name], events, book, number_of)
+    quarantine.save(session, book)
     kafka_tracking.record_versions(session, key.projections, applied, versions)
     new = sum(versions[a] - applied.get(a, 0) for a in versions)
-    return BatchOutcome(last_offset, new, len(batch) - new)
+    return BatchOutcome(last_offset, new, len(batch) - new, tuple(book.found))
+
+
+def numbers_in_tables(tables: Mapping[str, Tables]) -> Numbers:
+    """Account numbers from the open-items accounts, when this worker keeps them: a
+    read-model database has no event store to ask."""
+    accounts = tables["open_items"]["accounts"] if "open_items" in tables else None
+
+    def number_of(session: Any, account_id: str) -> str | None:
+        if accounts is None:
+            return None
+        found = session.execute(
+            select(accounts.c.number).where(accounts.c.account_id == account_id)
+        ).scalar()
+        return None if found is None else str(found)
+
+    return number_of

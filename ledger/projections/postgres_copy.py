@@ -20,8 +20,13 @@ from typing import Any
 
 from sqlalchemy import Column, Table
 
-ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]").search
+from ledger.projections.text_columns import NUL, REPLACEMENT
+
+# A NUL cannot be stored in PostgreSQL text at all: U+FFFD stands for it (text_columns).
+ESCAPES = str.maketrans(
+    {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", NUL: REPLACEMENT}
+)
+NEEDS_ESCAPE = re.compile(r"[\\\t\n\r\x00]").search
 
 
 class NotCopyable(Exception):

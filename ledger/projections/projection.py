@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from sqlalchemy import Index, MetaData, Table
 
 from ledger.aggregates.envelope import LedgerEvent
+from ledger.projections.text_columns import make_nul_safe
 
 LIVE = ""
 REBUILD = "__rebuild"
@@ -44,8 +45,14 @@ class Projection(ABC):
     def handle(self, session: Any, tables: Tables, events: Sequence[Positioned]) -> None:
         """Apply a batch of events; called inside the transaction that advances tracking."""
 
+    def tables(self, metadata: MetaData, suffix: str, token: str) -> Tables:
+        """The tables as runners use them: `define`'s, with NUL-safe text columns."""
+        defined = self.define(metadata, suffix, token)
+        make_nul_safe(defined.values())
+        return defined
+
     def live(self) -> Tables:
-        return self.define(MetaData(), LIVE, "0")
+        return self.tables(MetaData(), LIVE, "0")
 
 
 def index(table_name: str, token: str, *columns: Any, unique: bool = False) -> Index:

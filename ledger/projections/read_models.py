@@ -1,28 +1,35 @@
 """The read side as the entry points see it: keep up, wait for a position, query.
 
 Queries run in a read transaction of the same datastore the events live in, over
-the live tables the runner maintains.
+the live tables the runner maintains, leaving out the accounts a read model they draw
+from has quarantined (`exclusions`): pass ``excluding`` to leave out exactly the
+accounts a response reports.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
+from uuid import UUID
 
 from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.application import LedgerApplication
 from ledger.known_at import known_at_utc
 from ledger.personal_data import key_table
 from ledger.projections.account_directory import AccountPage, account_page
+from ledger.projections.account_rebuild import AccountRebuilt, rebuild_account
 from ledger.projections.agent_performance import AgentPerformance, agent_performance
 from ledger.projections.aging import DEFAULT_EDGES, AgingRow, aging
+from ledger.projections.exclusions import Exclusions, exclusions
 from ledger.projections.kpis import KpiReport, kpis
 from ledger.projections.projection import Tables
 from ledger.projections.rebuild import Progress, rebuild
 from ledger.projections.registry import all_projections, projections_named
 from ledger.projections.runner import ProjectionRunner
 from ledger.projections.statement import Statement, statement
+from ledger.projections.status import ReadSideStatus, read_side_status
 from ledger.projections.worklist import (
     Worklist,
     build_worklist,
@@ -32,6 +39,8 @@ from ledger.projections.worklist import (
 from ledger.projections.worklist_table import create_worklist_table
 
 T = TypeVar("T")
+COLLECTIONS = ("open_items", "activity")
+"""What worklists and KPIs draw from."""
 
 
 class ReadModels:
@@ -68,9 +77,28 @@ class ReadModels:
     ) -> int:
         return rebuild(self.app, projections_named(names), batch_size, progress)
 
+    def rebuild_account(self, account_id: UUID, names: list[str] | None = None
+                        ) -> list[AccountRebuilt]:
+        """Re-apply one account's events in the live tables; lifts its quarantine if
+        they now apply."""
+        projections = projections_named(names)
+        return rebuild_account(self.app, projections, self.runner.live, account_id)
+
     def read(self, query: Callable[[Any], T]) -> T:
         with self.app.datastore.transaction(commit=False) as session:
             return query(session)
+
+    def excluded(self, *projections: str) -> Exclusions:
+        """The accounts quarantined in any of these projections."""
+        return self.read(lambda s: exclusions(s, projections))
+
+    def status(self) -> ReadSideStatus:
+        head = self.app.recorder.max_notification_id() or 0
+        names = [p.name for p in self.runner.projections]
+        return self.read(lambda s: read_side_status(s, head, names))
+
+    def narrowed(self, excluding: Exclusions, *projections: str) -> list[Tables]:
+        return [excluding.narrow(self.tables(p)) for p in projections]
 
     def accounts(
         self, after: str | None = None, limit: int = 100, *, agent: str | None = None,
@@ -88,18 +116,21 @@ class ReadModels:
         by: str = "account",
         edges: Sequence[int] = DEFAULT_EDGES,
         currency: str | None = None,
+        excluding: Exclusions | None = None,
     ) -> list[AgingRow]:
         known_at = known_at_utc(known_at)
-        return self.read(
-            lambda s: aging(s, self.tables("open_items"), as_of, known_at, by, edges, currency)
-        )
+        [open_items] = self.narrowed(excluding or self.excluded("open_items"), "open_items")
+        return self.read(lambda s: aging(s, open_items, as_of, known_at, by, edges, currency))
 
     def worklist(self, agent_id: str, day: date) -> Worklist:
         """The agent's worklist for the day as it would be handed out now; stores nothing."""
-        return self.read(lambda s: rank_worklist(
-            s, self.tables("open_items"), self.tables("activity"), agent_id, day,
+        excluding = self.excluded(*COLLECTIONS)
+        open_items, activity = self.narrowed(excluding, *COLLECTIONS)
+        worklist = self.read(lambda s: rank_worklist(
+            s, open_items, activity, agent_id, day,
             policies=self.contact_policies, computed_at=self.clock(),
         ))
+        return self._saying_so(worklist, excluding)
 
     def handed_out_worklist(self, agent_id: str, day: date) -> Worklist | None:
         """The worklist handed out to the agent for the day, if one was."""
@@ -108,42 +139,58 @@ class ReadModels:
     def hand_out_worklist(self, agent_id: str, day: date) -> Worklist:
         """Rank the agent's accounts and store the result as handed out, for KPIs to count
         (replacing what was handed out for that day)."""
+        excluding = self.excluded(*COLLECTIONS)
+        open_items, activity = self.narrowed(excluding, *COLLECTIONS)
         with self.app.datastore.transaction(commit=True) as session:
-            return build_worklist(
-                session, self.tables("open_items"), self.tables("activity"),
-                self.worklist_items, agent_id, day, policies=self.contact_policies,
-                computed_at=self.clock(),
+            worklist = build_worklist(
+                session, open_items, activity, self.worklist_items, agent_id, day,
+                policies=self.contact_policies, computed_at=self.clock(),
             )
+        return self._saying_so(worklist, excluding)
+
+    def _saying_so(self, worklist: Worklist, excluding: Exclusions) -> Worklist:
+        """The worklist naming the agent's accounts it left out as quarantined."""
+        if not excluding.accounts:
+            return worklist
+        accounts = self.tables("open_items")["accounts"]
+        mine = self.read(lambda s: excluding.assigned_to(s, accounts, worklist.agent_id))
+        return replace(worklist, quarantined_accounts=tuple(mine.numbers))
 
     def kpis(
         self, start: date, end: date, *, agent: str | None = None, segment: str | None = None,
-        known_at: datetime | None = None,
+        known_at: datetime | None = None, excluding: Exclusions | None = None,
     ) -> list[KpiReport]:
         known_at = known_at_utc(known_at)
+        open_items, activity = self.narrowed(excluding or self.excluded(*COLLECTIONS),
+                                             *COLLECTIONS)
         return self.read(
             lambda s: kpis(
-                s, self.tables("open_items"), self.tables("activity"), start, end,
-                agent=agent, segment=segment, known_at=known_at,
+                s, open_items, activity, start, end, agent=agent, segment=segment,
+                known_at=known_at,
             )
         )
 
     def agent_performance(
         self, start: date, end: date, *, agent: str | None = None,
         segment: str | None = None, known_at: datetime | None = None,
+        excluding: Exclusions | None = None,
     ) -> list[AgentPerformance]:
         known_at = known_at_utc(known_at)
+        open_items, activity = self.narrowed(excluding or self.excluded(*COLLECTIONS),
+                                             *COLLECTIONS)
         return self.read(
             lambda s: agent_performance(
-                s, self.tables("open_items"), self.tables("activity"), start, end,
-                agent=agent, segment=segment, known_at=known_at,
-                worklist_table=self.worklist_items,
+                s, open_items, activity, start, end, agent=agent, segment=segment,
+                known_at=known_at, worklist_table=self.worklist_items,
             )
         )
 
     def statement(
         self, account_number: str, start: date, end: date, known_at: datetime | None = None
     ) -> list[Statement]:
-        """The account's statement for ``start``..``end``, one per currency."""
+        """The account's statement for ``start``..``end``, one per currency; refused
+        (`AccountQuarantined`) while the account is quarantined in the open items."""
+        self.excluded("open_items").check(account_number)
         return self.read(
             lambda s: statement(s, self.tables("open_items"), account_number, start, end,
                                 known_at)

@@ -5,11 +5,13 @@ tables keep serving reads and keep following the log. When the replay has caught
 up, one transaction sets the projections' tracking to the replay's position, drops
 the live tables and renames the fresh ones into their place: readers see the old
 model or the new one, never half of one. The follower then applies whatever
-arrived after the replay's position to the new tables.
+arrived after the replay's position to the new tables. Accounts the replay had to
+quarantine (`quarantine`) replace the live model's quarantines in that same transaction.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -17,16 +19,19 @@ from typing import Any
 from sqlalchemy import MetaData, text
 
 from ledger.application import LedgerApplication
-from ledger.projections import tracking
+from ledger.projections import quarantine, tracking
+from ledger.projections.log_batch import apply_notifications
 from ledger.projections.projection import REBUILD, Projection, Tables
-from ledger.projections.runner import decode
+from ledger.projections.quarantine import QuarantineBook
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 
 
 def _fresh_tables(app: LedgerApplication, projections: Sequence[Projection]) -> dict[str, Tables]:
     token = secrets.token_hex(3)
-    built = {p.name: p.define(MetaData(), REBUILD, token) for p in projections}
+    built = {p.name: p.tables(MetaData(), REBUILD, token) for p in projections}
     engine = app.datastore.engine
     for tables in built.values():
         for table in tables.values():
@@ -42,13 +47,15 @@ def _replay(
     session: Any,
     start: int,
     batch_size: int,
+    book: QuarantineBook,
 ) -> int:
     notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size)
     if not notifications:
         return start
-    events = decode(app, notifications)
-    for projection in projections:
-        projection.handle(session, built[projection.name], events)
+    reported = len(book.found)
+    apply_notifications(session, app, projections, built, notifications, book)
+    for found in book.found[reported:]:
+        log.warning(found.log_line())
     last: int = notifications[-1].id
     return last
 
@@ -61,11 +68,13 @@ def rebuild(
 ) -> int:
     """Rebuild the given projections; return the position they were swapped in at."""
     built = _fresh_tables(app, projections)
+    quarantine.create(app.datastore.engine)
+    book = QuarantineBook()
     head = app.recorder.max_notification_id() or 0
     position = 0
     while True:
         with app.datastore.transaction(commit=True) as session:
-            reached = _replay(app, projections, built, session, position, batch_size)
+            reached = _replay(app, projections, built, session, position, batch_size, book)
         if reached == position:
             break
         position = reached
@@ -76,13 +85,14 @@ def rebuild(
             tracking.ensure(session, projection.name)
             tracking.reset(session, projection.name, position)
         while True:
-            reached = _replay(app, projections, built, session, position, batch_size)
+            reached = _replay(app, projections, built, session, position, batch_size, book)
             if reached == position:
                 break
             position = reached
         for projection in projections:
             tracking.reset(session, projection.name, position)
             _swap(session, projection, built[projection.name])
+        quarantine.replace_all(session, [p.name for p in projections], book.rows())
     return position
 
 

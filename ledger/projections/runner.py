@@ -5,6 +5,8 @@ each batch, one transaction in which every projection's tracking row is
 compared-and-set *before* its rows are written, so a second worker racing for the
 same batch blocks on the tracking row and then rolls back instead of double-applying.
 Notification ids may have gaps: positions are "the last id applied", never counts.
+An event a projection cannot apply quarantines its account (`quarantine`) in that same
+transaction, so the batch and the rest of the log still go through.
 """
 
 from __future__ import annotations
@@ -16,23 +18,15 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ledger.aggregates.envelope import LedgerEvent
 from ledger.application import LedgerApplication
-from ledger.projections import tracking
+from ledger.projections import quarantine, tracking
+from ledger.projections.isolation import describe
+from ledger.projections.log_batch import apply_notifications
 from ledger.projections.projection import Positioned, Projection, Tables
 
 log = logging.getLogger(__name__)
 
 BeforeCommit = Callable[[Any, Sequence[Positioned]], None]
-
-
-def decode(app: LedgerApplication, notifications: Sequence[Any]) -> list[Positioned]:
-    batch = []
-    for notification in notifications:
-        event = app.mapper.to_domain_event(notification)
-        if isinstance(event, LedgerEvent):
-            batch.append(Positioned(notification.id, event))
-    return batch
 
 
 class ProjectionRunner:
@@ -55,6 +49,7 @@ class ProjectionRunner:
     def setup(self) -> None:
         engine = self.app.datastore.engine
         tracking.metadata.create_all(engine, checkfirst=True)
+        quarantine.create(engine)
         for tables in self.live.values():
             for table in tables.values():
                 table.create(engine, checkfirst=True)
@@ -90,12 +85,15 @@ class ProjectionRunner:
             last = notifications[-1].id
             for projection in group:
                 tracking.advance(session, projection.name, start, last)
-            events = decode(self.app, notifications)
-            for projection in group:
-                projection.handle(session, self.live[projection.name], events)
+            book = quarantine.load(session, [p.name for p in group])
+            events = apply_notifications(session, self.app, group, self.live, notifications,
+                                         book)
+            quarantine.save(session, book)
             if self.before_commit is not None:
                 self.before_commit(session, events)
-            return len(notifications)
+        for found in book.found:
+            log.warning(found.log_line())
+        return len(notifications)
 
     def catch_up(self) -> int:
         total = 0
@@ -116,15 +114,21 @@ class ProjectionRunner:
         return True
 
     def follow(self, stop: threading.Event, interval: float = 0.2) -> None:
-        """Keep up until told to stop; errors are logged and retried, never fatal."""
+        """Keep up until told to stop; errors are retried, never fatal, and logged once
+        each (with the traceback) rather than once per poll."""
+        failing = ""
         while not stop.is_set():
             try:
                 applied = self.run_once()
                 if applied and self.after_batch is not None:
                     self.after_batch()
-            except Exception:  # noqa: BLE001 - a follower must survive a bad moment
-                log.exception("projection follower failed; retrying")
+            except Exception as error:  # noqa: BLE001 - a follower must survive a bad moment
+                failing = _log_failure(error, failing)
                 applied = 0
+            else:
+                if failing:
+                    log.info("projection follower recovered from %s", failing)
+                failing = ""
             if not applied:
                 stop.wait(interval)
 
@@ -141,3 +145,10 @@ class ProjectionRunner:
             thread.join(timeout=5)
 
         return stop_following
+
+
+def _log_failure(error: Exception, previous: str) -> str:
+    seen = ": ".join(describe(error))
+    if seen != previous:
+        log.exception("projection follower failed; retrying until it works: %s", seen)
+    return seen

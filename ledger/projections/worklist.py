@@ -47,13 +47,16 @@ class WorklistItem:
 
 @dataclass(frozen=True)
 class Worklist:
-    """``items`` to work, ranked; ``excluded`` ranked the same way, each with its reason."""
+    """``items`` to work, ranked; ``excluded`` ranked the same way, each with its reason;
+    ``quarantined_accounts``: the agent's accounts left out because a read model could not
+    project them (`exclusions`), so their figures are unknown rather than wrong."""
 
     agent_id: str
     day: date
     computed_at: datetime
     items: tuple[WorklistItem, ...]
     excluded: tuple[WorklistItem, ...]
+    quarantined_accounts: tuple[str, ...] = ()
 
 
 def build_worklist(
