@@ -29,7 +29,9 @@ class RecordPage:
 
 
 def account_page(models: ReadModels, number: str, after_version: int, limit: int) -> RecordPage:
-    """Events of the account after ``after_version``, oldest first."""
+    """Events of the account after ``after_version``, oldest first; refused
+    (`AccountQuarantined`) while the history read model has the account quarantined."""
+    models.excluded("history").check(number)
     page = models.read(
         lambda s: account_history(s, models.tables("history"), number, after_version, limit)
     )

@@ -47,6 +47,12 @@ PROJECTION_LAG = Gauge(
     "Events logged that a read model has not applied yet",
     ["projection"],
 )
+QUARANTINED_ACCOUNTS = Gauge(
+    "colledger_projection_quarantined_accounts",
+    "Accounts a read model quarantined: it could not apply one of their events, and "
+    "leaves them out of every read (GET /operations/status names them)",
+    ["projection"],
+)
 RELAY_LAG = Gauge(
     "colledger_relay_lag_events",
     "Events logged that the relay has not yet had acknowledged by Kafka, by topic",
@@ -100,6 +106,8 @@ def scrape(models: ReadModels) -> bytes:
     head = models.app.recorder.max_notification_id() or 0
     for projection, position in models.runner.positions().items():
         PROJECTION_LAG.labels(projection).set(head - position)
+    for state in models.status().projections:
+        QUARANTINED_ACCOUNTS.labels(state.name).set(state.quarantined_accounts)
     relays = models.read(lambda session: tracking.positions_named(session, tracking.RELAY_PREFIX))
     for name, position in relays.items():
         RELAY_LAG.labels(name.removeprefix(tracking.RELAY_PREFIX)).set(head - position)

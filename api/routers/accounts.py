@@ -77,7 +77,8 @@ def _tags(header: str) -> set[str]:
 
 
 @router.get("/{account}/history", response_model=HistoryPage, operation_id="GetAccountHistory",
-            dependencies=[Fresh], responses={**EXPORTABLE, 404: {}, 422: {}, 503: {}})
+            dependencies=[Fresh],
+            responses={**EXPORTABLE, 404: {}, 409: {}, 422: {}, 503: {}})
 def get_history(
     account: str,
     request: Request,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.deps import CallerDep, ReadModelsDep
 from api.exports import EXPORTABLE, ExportFormat, streamed
@@ -12,6 +12,7 @@ from api.permissions import READERS_OF_PORTFOLIO, check_read
 from api.read_params import AsOf, Fresh, KnownAt, PeriodEnd, PeriodStart, invalid_query
 from api.schemas.portfolio import AgentPerformance, AgingReport, AgingRow, KpiReport, KpisReport
 from ledger.projections.aging import DEFAULT_EDGES, bucket_labels
+from ledger.projections.exclusions import Exclusions
 
 router = APIRouter(tags=["portfolio"], dependencies=[Fresh],
                    responses={401: {}, 403: {}, 422: {}, 503: {}})
@@ -50,7 +51,8 @@ def get_aging(
     check_read(caller, READERS_OF_PORTFOLIO)
     days = bucket_edges(edges)
     on = as_of or models.clock().date()
-    rows = models.aging(on, known_at, by, days, currency)
+    excluding = models.excluded("open_items")
+    rows = models.aging(on, known_at, by, days, currency, excluding=excluding)
     labels = bucket_labels(days)
     if fmt != "json":
         records = (
@@ -61,9 +63,17 @@ def get_aging(
         )
         columns = ["key", "currency", *labels, "total", "disputed", "unapplied_credit",
                    "invoices"]
-        return streamed(fmt, columns, records, f"aging-{on}")
+        return said_so(streamed(fmt, columns, records, f"aging-{on}"), excluding)
     return AgingReport(as_of=on, known_at=known_at, by=by, edges=list(days), buckets=labels,
-                       rows=[AgingRow.model_validate(r) for r in rows])
+                       rows=[AgingRow.model_validate(r) for r in rows],
+                       quarantined_accounts=excluding.numbers)
+
+
+def said_so(response: Response, excluding: Exclusions) -> Response:
+    """An export has no room for a note: a header says what it left out."""
+    if excluding.accounts:
+        response.headers["X-Quarantined-Accounts"] = ",".join(excluding.numbers)
+    return response
 
 
 @router.get("/kpis", response_model=KpisReport, operation_id="GetKpis")
@@ -80,13 +90,16 @@ def get_kpis(
     check_read(caller, READERS_OF_PORTFOLIO)
     if end < start:
         raise invalid_query("to", f"the period cannot end ({end}) before it starts ({start})")
-    reports = models.kpis(start, end, agent=agent, segment=segment, known_at=known_at)
+    excluding = models.excluded("open_items", "activity")
+    reports = models.kpis(start, end, agent=agent, segment=segment, known_at=known_at,
+                          excluding=excluding)
     agents = models.agent_performance(start, end, agent=agent, segment=segment,
-                                      known_at=known_at)
+                                      known_at=known_at, excluding=excluding)
     return KpisReport(
         start=start, end=end, known_at=known_at,
         currencies=[KpiReport.model_validate(r) for r in reports],
         agents=[AgentPerformance.model_validate(a) for a in agents],
+        quarantined_accounts=excluding.numbers,
     )
 
 

@@ -14,7 +14,7 @@ from api.read_params import Fresh, KnownAt, PeriodEnd, PeriodStart, invalid_quer
 from api.schemas.statements import Statement, Statements
 
 router = APIRouter(prefix="/accounts/{account}", tags=["statements"], dependencies=[Fresh],
-                   responses={401: {}, 403: {}, 404: {}, 422: {}, 503: {}})
+                   responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}, 503: {}})
 
 COLUMNS = ("currency", "on_date", "kind", "document_id", "invoice_id", "description",
            "debit", "credit", "balance")
@@ -32,7 +32,8 @@ def get_statement(
     end: PeriodEnd,
     known_at: KnownAt = None,
 ) -> Any:
-    """Opening balance, every movement, closing balance and aging, per currency."""
+    """Opening balance, every movement, closing balance and aging, per currency (409
+    ``account-quarantined`` while the open items cannot show the account)."""
     check_read(caller, READERS_OF_HISTORY, account, lambda: assigned_agent(service, account))
     if end < start:
         raise invalid_query("to", f"the period cannot end ({end}) before it starts ({start})")

@@ -9,11 +9,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.schemas.money import Money, Ratio
+from ledger.projections.exclusions import exclusion_note
 
 FROM_RESULTS = ConfigDict(from_attributes=True)
+
+
+class LeavesOutQuarantined(BaseModel):
+    """A result over many accounts says which it left out because a read model could not
+    project one of their events: their figures are unknown, so they are in no total."""
+
+    quarantined_accounts: list[str] = Field(default=[], description=(
+        "accounts left out of this result (GET /operations/status says why)"))
+    note: str | None = Field(default=None, examples=["excluding 1 quarantined account"])
+
+    @model_validator(mode="after")
+    def _say_so(self) -> LeavesOutQuarantined:
+        if self.note is None:
+            self.note = exclusion_note(len(self.quarantined_accounts))
+        return self
 
 
 class AgingRow(BaseModel):
@@ -28,7 +44,7 @@ class AgingRow(BaseModel):
     invoices: int
 
 
-class AgingReport(BaseModel):
+class AgingReport(LeavesOutQuarantined):
     as_of: date
     known_at: datetime | None
     by: str
@@ -50,7 +66,7 @@ class WorklistItem(BaseModel):
     detail: str
 
 
-class Worklist(BaseModel):
+class Worklist(LeavesOutQuarantined):
     model_config = FROM_RESULTS
 
     agent_id: str
@@ -100,7 +116,7 @@ class AgentPerformance(BaseModel):
     worklist_items_cleared: int | None
 
 
-class KpisReport(BaseModel):
+class KpisReport(LeavesOutQuarantined):
     start: date
     end: date
     known_at: datetime | None
