@@ -246,6 +246,7 @@ def test_cli_lists_keys_without_secrets_and_revokes_them(
     assert (revoked, again) == (0, 1)
     rows = [r for r in json.loads(listed) if r["key_id"] == made["key_id"]]
     assert rows[0]["actor_id"] == "erp" and rows[0]["revoked_at"] is not None
+    assert rows[0]["granted_by"]["role"] == rows[0]["revoked_by"]["role"] == "console"
     assert made["key"] not in listed
     assert store_of(tmp_path).caller(made["key"]) is None
 
