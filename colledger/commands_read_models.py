@@ -13,12 +13,13 @@ from typing import Any
 
 from rich.progress import Progress
 
+from colledger.commands_read_side import run_account_rebuild, say_excluded
 from colledger.rendering import console, emit_csv, emit_json, table
 from colledger.wiring import service_for, settings_for
 from ledger.audit.checkpoint_schedule import PeriodicCheckpoints
 from ledger.canonical import plain
 from ledger.projections.aging import GROUPINGS, bucket_labels
-from ledger.projections.read_models import ReadModels
+from ledger.projections.read_models import COLLECTIONS, ReadModels
 
 FORMATS = ("table", "json", "csv")
 
@@ -38,6 +39,8 @@ def register(
     rebuild = sub.add_parser("rebuild", help="rebuild read models from the whole log")
     rebuild.add_argument("projection", nargs="*", help="projection names (default: all)")
     rebuild.add_argument("--batch-size", type=int, default=5000)
+    rebuild.add_argument("--account", help="only this account, in the live read models: "
+                         "lifts its quarantine once its events apply (see colledger status)")
     rebuild.set_defaults(run=run_rebuild)
 
     aging = sub.add_parser("aging", help="aging buckets as of a date, as known at a time")
@@ -128,6 +131,8 @@ def run_project_from_kafka(args: argparse.Namespace) -> int:
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
+    if args.account:
+        return run_account_rebuild(args)
     models = ReadModels(service_for(args).app)
     with Progress(console=console) as progress:
         task = progress.add_task("rebuilding", total=None)
@@ -136,13 +141,17 @@ def run_rebuild(args: argparse.Namespace) -> int:
             lambda done, head: progress.update(task, completed=done, total=head),
         )
     console.print(f"rebuilt and swapped in at position {position}")
+    say_excluded(models.excluded(*(args.projection or COLLECTIONS + ("history",))))
     return 0
 
 
 def run_aging(args: argparse.Namespace) -> int:
     edges = tuple(int(e) for e in args.edges.split(","))
     as_of = args.as_of or date.today()
-    rows = read_models_for(args).aging(as_of, args.known_at, args.by, edges, args.currency)
+    models = read_models_for(args)
+    excluding = models.excluded("open_items")
+    say_excluded(excluding)
+    rows = models.aging(as_of, args.known_at, args.by, edges, args.currency, excluding=excluding)
     labels = bucket_labels(edges)
     records = [
         {"key": r.key, "currency": r.currency, **{label: r.buckets[label] for label in labels},
@@ -178,6 +187,7 @@ def run_worklist(args: argparse.Namespace) -> int:
                   "one out, --preview ranks without storing", file=sys.stderr)
             return 1
         result = found
+    say_excluded(models.excluded(*COLLECTIONS))
     items, excluded = list(result.items), list(result.excluded)
     records = [
         {"rank": i.rank, "account": i.account, "score": i.score, "excluded": i.excluded,
@@ -207,12 +217,15 @@ def run_worklist(args: argparse.Namespace) -> int:
 
 def run_kpis(args: argparse.Namespace) -> int:
     models = read_models_for(args)
+    excluding = models.excluded(*COLLECTIONS)
+    say_excluded(excluding)
     found = models.kpis(
-        args.start, args.end, agent=args.agent, segment=args.segment, known_at=args.known_at
+        args.start, args.end, agent=args.agent, segment=args.segment, known_at=args.known_at,
+        excluding=excluding,
     )
     reports = [plain(r) for r in found]
     agents = [plain(a) for a in models.agent_performance(
-        args.start, args.end, agent=args.agent, known_at=args.known_at
+        args.start, args.end, agent=args.agent, known_at=args.known_at, excluding=excluding,
     )]
     if args.format == "json":
         emit_json({"kpis": reports, "agents": agents})

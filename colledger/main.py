@@ -19,6 +19,7 @@ from colledger import (
     commands_erasure,
     commands_keys,
     commands_read_models,
+    commands_read_side,
     commands_relay,
     commands_server,
     commands_trail,
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_data.register(sub, iso_date)
     commands_accounts.register(sub, iso_date, recorded_time)
     commands_read_models.register(sub, iso_date, recorded_time)
+    commands_read_side.register(sub)
     commands_keys.register(sub)
     commands_relay.register(sub)
     commands_audit.register(sub)
