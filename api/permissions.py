@@ -4,8 +4,8 @@ Manager is the collections superuser; agents work their assigned accounts; the
 service role feeds invoices and payments from other systems and reads accounts to
 find them; compliance handles cease-communication and erasure; auditors read
 everything and write no account (checkpoints and trail exports are audit records);
-admins manage keys and nothing else. The README's tables say the same, and
-tests/unit/test_role_table.py holds the code to them.
+admins manage keys and operate the read side, nothing else. The README's tables say
+the same, and tests/unit/test_role_table.py holds the code to them.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ routes do not wait for projections to catch up. A checkpoint is an audit control
 that changes no account and is refused unless the ledger verifies, so those who
 answer for the record may record one: compliance, auditors (an anchor of their
 own), and the service role, for a scheduler outside the server. Admins manage
-keys and nothing else, so they do not.
+keys and operate the read side, not the record, so they do not.
 """
 
 from __future__ import annotations

@@ -236,6 +236,9 @@ CALLS: dict[tuple[str, str], Call] = {
         ("/keys", Call("POST", "/keys", {"role": "service", "actor_id": "feed-{mine}"})),
         ("/keys", Call("GET", "/keys")),
         ("/keys/{key_id}", Call("DELETE", "/keys/00000000")),
+        ("/operations/status", Call("GET", "/operations/status")),
+        ("/operations/accounts/{account}/rebuild",
+         Call("POST", "/operations/accounts/{mine}/rebuild")),
     )
 }
 """Every endpoint that needs a key and carries no command, by (method, route)."""
