@@ -66,9 +66,11 @@ def apply_notifications(
     first: dict[str, Undecodable] = {}
     for notification, error in refused:
         first.setdefault(str(notification.originator_id), (notification, error))
-    before = [i for i in events if not _after_refused(i, first)]
-    later = Counter(str(i.event.originator_id) for i in events if _after_refused(i, first))
-    later.update(str(n.originator_id) for n, _ in refused)
+    before, later = events, Counter[str]()
+    if first:
+        before = [i for i in events if not _after_refused(i, first)]
+        later.update(str(i.event.originator_id) for i in events if _after_refused(i, first))
+        later.update(str(n.originator_id) for n, _ in refused)
     for projection in projections:
         apply_guarded(session, projection, tables[projection.name], before, book, number_of)
         for account, (notification, error) in first.items():
