@@ -7,6 +7,8 @@ silently rounded cent is a reconciliation break someone finds months later.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 _ZERO_DECIMALS = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
 _THREE_DECIMALS = "BHD IQD JOD KWD LYD OMR TND"
 _FOUR_DECIMALS = "CLF UYW"
@@ -26,6 +28,30 @@ MINOR_UNITS: dict[str, int] = {
     **{code: 3 for code in _THREE_DECIMALS.split()},
     **{code: 4 for code in _FOUR_DECIMALS.split()},
 }
+
+
+MAX_MINOR_UNITS = 10**13 - 1
+"""The largest amount an invoice, payment or any other command may carry, in minor
+units: 99,999,999,999.99 in a two-decimal currency. The read models keep amounts as
+64-bit integers of minor units; at this size almost a million maximal amounts sum
+without overflow even where a sum is a 64-bit integer (SQLite), and PostgreSQL sums
+64-bit integers as NUMERIC, which cannot overflow."""
+
+HIGH_DENOMINATION_MAX_MINOR_UNITS = 10**15 - 1
+"""For currencies whose unit is worth less than a thousandth of a US dollar, where
+10^13 minor units could be an ordinary B2B invoice: over 9,000 maximal amounts still sum
+within 64 bits."""
+
+_HIGH_DENOMINATION = (
+    "BIF CDF COP GNF IDR IQD IRR KHR KRW LAK LBP MGA MMK MNT PYG SYP TZS UGX UZS VND"
+)
+
+
+def maximum_amount(code: str) -> Decimal:
+    """The largest amount of ``code`` a command may carry (docs/domain.md, Input limits)."""
+    limit = (HIGH_DENOMINATION_MAX_MINOR_UNITS if code in _HIGH_DENOMINATION.split()
+             else MAX_MINOR_UNITS)
+    return Decimal(limit).scaleb(-MINOR_UNITS[code])
 
 
 def is_known_currency(code: str) -> bool:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Context, Decimal, Inexact, InvalidOperation
 
-from ledger.aggregates.errors import InvalidAmount, UnknownCurrency
-from ledger.currencies import is_known_currency, minor_units
+from ledger.aggregates.errors import AmountAboveMaximum, InvalidAmount, UnknownCurrency
+from ledger.currencies import is_known_currency, maximum_amount, minor_units
 
 EXACT = Context(prec=28, traps=[Inexact, InvalidOperation])
 
@@ -62,6 +62,24 @@ def positive(amount: object, currency: str) -> Decimal:
     value = normalise(amount, currency)
     if value <= 0:
         raise InvalidAmount(f"amount must be positive, got {value} {currency}")
+    return within_maximum(value, currency)
+
+
+def non_negative(amount: object, currency: str) -> Decimal:
+    """A limit (a credit limit may be zero): never negative, never above the maximum."""
+    value = normalise(amount, currency)
+    if value < 0:
+        raise InvalidAmount(f"amount must not be negative, got {value} {currency}")
+    return within_maximum(value, currency)
+
+
+def within_maximum(value: Decimal, currency: str) -> Decimal:
+    """Refuse an amount above the currency's maximum, so that it fits the read models."""
+    limit = maximum_amount(currency)
+    if value > limit:
+        raise AmountAboveMaximum(
+            f"{value} {currency} is above the largest amount a command may carry, "
+            f"{limit} {currency}")
     return value
 
 

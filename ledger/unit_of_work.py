@@ -16,6 +16,7 @@ from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import text
 
 from ledger.aggregates import Account, CommandContext, account_id_for
+from ledger.aggregates.business_dates import check_not_ahead
 from ledger.aggregates.errors import AccountAlreadyExists, AccountNotFound, VersionMismatch
 from ledger.application import LedgerApplication
 from ledger.commands.base import Actor, Command
@@ -104,12 +105,15 @@ class UnitOfWork:
     def context(self, effective_on: date | None = None) -> CommandContext:
         assert self.command is not None
         now = self.recorded_at or self.clock()
+        day = effective_on or self.command.effective_on or now.date()
+        check_not_ahead(day, now, days_ahead=self.command.days_ahead,
+                        what=f"the business date of {type(self.command).__name__}")
         return CommandContext(
             actor_id=self.actor.actor_id,
             actor_role=self.actor.role,
             command_id=self.command.command_id,
             correlation_id=self.command.correlation_id or self.command.command_id,
-            effective_on=effective_on or self.command.effective_on or now.date(),
+            effective_on=day,
             recorded_at=now,
         )
 

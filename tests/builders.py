@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select, text
 
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
 from ledger.aggregates.account import account_id_for
-from ledger.commands.base import Actor
+from ledger.commands.base import Actor, Command
 from ledger.demo import demo_commands
 from ledger.service import LedgerService
 
@@ -34,12 +36,52 @@ class SteppingClock:
     def set_day(self, day: date, at: time = time(9, 0)) -> None:
         self.now = max(self.now, datetime.combine(day, at, tzinfo=UTC))
 
+    def reach(self, commands: Iterable[Command]) -> None:
+        """Catch up with the latest business moment of ``commands``, if it lies ahead.
+
+        The ledger refuses facts that have not happened yet (a payment received
+        tomorrow), while most tests tell a story over weeks: a fact is recorded when it
+        happens, as in life. Noon UTC has begun the day from UTC-11 to UTC+11."""
+        for command in commands:
+            days = [getattr(command, name, None) for name in ("effective_on", "received_on", "day")]
+            for day in filter(None, days):
+                self.set_day(day, time(12, 0))
+            at = getattr(command, "at", None)
+            if at is not None:
+                self.now = max(self.now, at.astimezone(UTC))
+
+
+def following_business_dates(service: LedgerService, clock: SteppingClock) -> None:
+    """Make ``service``'s command bus move ``clock`` to each command's business moment."""
+    bus = service.bus
+    execute, execute_batch = bus.execute, bus.execute_batch
+
+    def execute_when_it_happens(command: Command, actor: Actor) -> Any:
+        clock.reach([command])
+        return execute(command, actor)
+
+    def execute_batch_when_it_happens(commands: Iterable[Command], *args: Any, **kw: Any) -> Any:
+        commands = list(commands)
+        if kw.get("recorded_at") is None:
+            clock.reach(commands)
+        return execute_batch(commands, *args, **kw)
+
+    bus.execute = execute_when_it_happens  # type: ignore[method-assign]
+    bus.execute_batch = execute_batch_when_it_happens  # type: ignore[method-assign]
+
 
 def make_service(
-    database_url: str = "sqlite:///:memory:", clock: SteppingClock | None = None, **settings: object
+    database_url: str = "sqlite:///:memory:",
+    clock: SteppingClock | None = None,
+    follow_business_dates: bool = True,
+    **settings: object,
 ) -> tuple[LedgerService, SteppingClock]:
+    """A ledger on ``database_url``; by default its clock follows the commands' business
+    dates (`SteppingClock.reach`), so a story told in business dates is recorded in order."""
     clock = clock or SteppingClock()
     service = bootstrap(Settings(database_url=database_url, **settings), clock=clock)  # type: ignore[arg-type]
+    if follow_business_dates:
+        following_business_dates(service, clock)
     return service, clock
 
 

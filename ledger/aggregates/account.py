@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eventsourcing.domain import Aggregate
 
+from ledger.aggregates.business_dates import check_day_begun
+from ledger.aggregates.contact_policy import local_date
 from ledger.aggregates.contacts import ContactCommands
 from ledger.aggregates.disputes import DisputeCommands
 from ledger.aggregates.dunning import DunningCommands
@@ -30,7 +32,7 @@ from ledger.aggregates.settlements import SettlementCommands
 from ledger.aggregates.standing import StandingCommands, check_terms
 from ledger.aggregates.writeoffs import WriteOffCommands
 from ledger.canonical import GENESIS_HASH
-from ledger.money import check_currency, normalise
+from ledger.money import check_currency, non_negative
 
 ACCOUNT_NAMESPACE = UUID("6f1c7a52-3b7e-4c1e-9a43-2d5b8e0c4f11")
 
@@ -107,7 +109,7 @@ class Account(
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise InvalidCommand(f"{timezone!r} is not an IANA timezone") from None
-        limit = None if credit_limit is None else normalise(credit_limit, currency)
+        limit = None if credit_limit is None else non_negative(credit_limit, currency)
         return cls._create(
             AccountOpened,
             id=account_id_for(number),
@@ -136,6 +138,7 @@ class Account(
 
     def process_day(self, ctx: CommandContext, day: date, dunning: DunningPolicy) -> None:
         """The daily tick: idempotent, because every step it takes is recorded once."""
+        check_day_begun(day, local_date(ctx.recorded_at, self.timezone))
         self.review_arrangements(ctx, day)
         self.run_dunning(ctx, day, dunning)
 

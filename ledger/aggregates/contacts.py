@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledger.aggregates.base import AccountState
+from ledger.aggregates.business_dates import check_moment_not_ahead
 from ledger.aggregates.contact_policy import (
     CHANNELS,
     OUTCOMES,
@@ -81,6 +82,7 @@ class ContactCommands(AccountState):
         if at.tzinfo is None:
             raise InvalidCommand("a contact time must carry its UTC offset")
         moment = at.astimezone(UTC)
+        check_moment_not_ahead(moment, ctx.recorded_at, what="a contact at")
         rules = check_contact(
             self.standing(), self.contacts, Attempt(channel, purpose, moment), policy
         )

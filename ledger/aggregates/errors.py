@@ -39,11 +39,19 @@ class InvalidAmount(InvalidInput):
     pass
 
 
+class AmountAboveMaximum(InvalidAmount):
+    pass
+
+
 class UnknownCurrency(InvalidInput):
     pass
 
 
 class InvalidDates(InvalidInput):
+    pass
+
+
+class FutureDate(InvalidDates):
     pass
 
 

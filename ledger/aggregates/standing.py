@@ -8,7 +8,7 @@ from typing import Any
 from ledger.aggregates.base import AccountState
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
 from ledger.aggregates.errors import AccountStandingConflict, InvalidCommand
-from ledger.money import normalise
+from ledger.money import non_negative
 
 
 class AccountTermsChanged(LedgerEvent):
@@ -94,7 +94,7 @@ class StandingCommands(AccountState):
         self._record(AccountTermsChanged, ctx, terms_days=check_terms(terms_days), reason=reason)
 
     def set_credit_limit(self, ctx: CommandContext, *, amount: Decimal | None, reason: str) -> None:
-        value = None if amount is None else normalise(amount, self.currency)
+        value = None if amount is None else non_negative(amount, self.currency)
         if value is not None and value < 0:
             raise InvalidCommand("a credit limit cannot be negative")
         self._record(CreditLimitSet, ctx, amount=value, reason=reason)

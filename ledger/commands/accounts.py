@@ -7,19 +7,28 @@ from typing import ClassVar
 from pydantic import Field
 
 from ledger.aggregates import Account, account_id_for
-from ledger.commands.base import Amount, Command, Currency, Identifier, Text
+from ledger.commands.base import (
+    Amount,
+    Command,
+    ContactDetails,
+    Currency,
+    Identifier,
+    Name,
+    Text,
+    Timezone,
+)
 from ledger.unit_of_work import Handler, UnitOfWork
 
 
 class OpenAccount(Command):
     creates_account: ClassVar[bool] = True
-    name: Text = Field(min_length=1)
+    name: Name
     currency: Currency
     terms_days: int = Field(default=30, ge=0, le=365)
     credit_limit: Amount | None = None
-    timezone: str = "UTC"
+    timezone: Timezone = "UTC"
     segment: Identifier = "standard"
-    contact: dict[str, str] | None = None
+    contact: ContactDetails | None = None
 
 
 class ChangeTerms(Command):

@@ -1,31 +1,124 @@
 """What every command shares: identity, account, business date, and typed money.
 
-Commands are frozen pydantic models named as imperatives. Amounts are Decimal
-and refuse floats outright: a float has already lost the cent it claims to
-carry. The currency check (ISO 4217, minor units) happens in the domain.
+Commands are frozen pydantic models named as imperatives. Every value is read by
+`ledger.input_limits` (amounts as decimal strings, never numbers: a float has
+already lost the cent it claims to carry), so the API, the imports and the feeds
+accept the same things. The currency checks (ISO 4217, minor units, maximum)
+happen in the domain, which knows the currency.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Any, ClassVar
 from uuid import uuid4
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
+
+from ledger import input_limits as limits
+from ledger.input_limits import InputRefused
 
 
-def _no_float(value: Any) -> Any:
-    if isinstance(value, float):
-        raise ValueError("amounts must be decimal strings or integers, never floats")
-    return value
+def _limit(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Run one of `ledger.input_limits`' readers as a pydantic validator."""
+
+    def check(value: Any) -> Any:
+        try:
+            return read(value)
+        except InputRefused as refused:
+            raise ValueError(str(refused)) from None
+
+    return check
 
 
-Amount = Annotated[Decimal, BeforeValidator(_no_float), Field(allow_inf_nan=False)]
+def _string_schema(
+    pattern: str, max_length: int, example: str, min_length: int = 0
+) -> WithJsonSchema:
+    """What the OpenAPI contract states: the same rule, as far as a pattern can say it."""
+    bounds = {"minLength": min_length} if min_length else {}
+    return WithJsonSchema({"type": "string", "pattern": pattern, "maxLength": max_length,
+                           **bounds, "examples": [example]})
+
+
+Amount = Annotated[
+    Decimal, BeforeValidator(_limit(limits.amount)),
+    _string_schema(limits.AMOUNT_PATTERN, 20, "1250.00"),
+]
+"""A positive amount as a decimal string; places and maximum per currency in the domain."""
 Currency = Annotated[str, Field(min_length=3, max_length=3, pattern="^[A-Z]{3}$")]
-Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:/\-]+$")]
-Text = Annotated[str, Field(max_length=2000)]
+Identifier = Annotated[
+    str, BeforeValidator(_limit(limits.identifier)),
+    _string_schema(limits.IDENTIFIER_PATTERN, limits.MAX_IDENTIFIER, "INV-2026-0042"),
+]
+Name = Annotated[
+    str, BeforeValidator(_limit(partial(limits.single_line, limit=limits.MAX_NAME))),
+    Field(min_length=1),
+    _string_schema(limits.SINGLE_LINE_PATTERN, limits.MAX_NAME, "Harbour Freight Ltd", 1),
+]
+"""A customer's name: one line, no control characters."""
+Reference = Annotated[
+    str, BeforeValidator(_limit(partial(limits.single_line, limit=limits.MAX_REFERENCE))),
+    _string_schema(limits.SINGLE_LINE_PATTERN, limits.MAX_REFERENCE, "PO 4471"),
+]
+"""A document or bank reference: one line, no control characters."""
+Text = Annotated[
+    str, BeforeValidator(_limit(limits.note)),
+    _string_schema(limits.NOTE_PATTERN, limits.MAX_NOTE, "customer asked for a copy"),
+]
+"""Free text (reasons, notes): tabs and line breaks allowed, other controls not."""
+BusinessDate = Annotated[
+    date, BeforeValidator(_limit(limits.business_date)),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": limits.DATE_PATTERN}),
+]
+Moment = Annotated[
+    AwareDatetime, AfterValidator(_limit(limits.moment)),
+    WithJsonSchema({"type": "string", "format": "date-time",
+                    "pattern": limits.MOMENT_PATTERN}),
+]
+"""A point in time with its UTC offset (a naive time is ambiguous), years 1900 to 2199."""
+Timezone = Annotated[
+    str, BeforeValidator(_limit(limits.timezone)),
+    _string_schema(limits.TIMEZONE_PATTERN, limits.MAX_TIMEZONE, "Europe/Berlin", 1),
+]
+"""An IANA timezone name, e.g. ``Europe/Berlin``."""
+ContactDetails = Annotated[
+    dict[
+        Annotated[str, Field(pattern=r"^[a-z][a-z_]{0,31}$")],
+        Annotated[str, BeforeValidator(_limit(partial(limits.single_line, limit=320))),
+                  _string_schema(limits.SINGLE_LINE_PATTERN, 320, "ap@example.com")],
+    ],
+    Field(max_length=12),
+]
+"""A contact's details (name, email, phone, ...): a few short one-line values."""
+CorrelationId = Annotated[str, Field(min_length=1, max_length=128,
+                                     pattern=r"^[A-Za-z0-9._:/\-]+$")]
+"""Ties the events of one request or message together (a feed's is topic/partition/offset)."""
+
+
+def effective_on_is(field: str) -> Callable[[Any], Any]:
+    """A command dated by one of its own fields (an invoice by its issue date) may not
+    name another ``effective_on``: the ledger would have to pick one of the two."""
+
+    def check(command: Any) -> Any:
+        given = command.effective_on
+        if given is not None and given != getattr(command, field):
+            raise ValueError(f"effective_on {given} differs from {field} "
+                             f"{getattr(command, field)}: leave effective_on out")
+        return command
+
+    return check
 
 
 def new_command_id() -> str:
@@ -37,13 +130,15 @@ class Command(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     creates_account: ClassVar[bool] = False
+    days_ahead: ClassVar[int] = 0
+    """How many days after today its business date may lie (only invoices look ahead)."""
 
     account: Identifier
     command_id: Annotated[str, Field(min_length=1, max_length=128)] = Field(
         default_factory=new_command_id
     )
-    correlation_id: str | None = None
-    effective_on: date | None = None
+    correlation_id: CorrelationId | None = None
+    effective_on: BusinessDate | None = None
     expected_version: int | None = None
 
     def content(self) -> dict[str, Any]:

@@ -3,12 +3,20 @@ write-offs, recoveries, contacts and the daily tick."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ledger.commands.base import Amount, Command, Currency, Identifier, Text
+from ledger.commands.base import (
+    Amount,
+    BusinessDate,
+    Command,
+    Currency,
+    Identifier,
+    Moment,
+    Text,
+    effective_on_is,
+)
 from ledger.unit_of_work import Handler, UnitOfWork
 
 
@@ -30,13 +38,13 @@ class MakePromise(Command):
     promise_id: Identifier
     amount: Amount
     currency: Currency
-    due_date: date
+    due_date: BusinessDate
     grace_days: int = Field(default=0, ge=0, le=31)
 
 
 class InstalmentLine(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    due_date: date
+    due_date: BusinessDate
     amount: Amount
 
 
@@ -51,7 +59,7 @@ class AgreeSettlement(Command):
     settlement_id: Identifier
     amount: Amount
     currency: Currency
-    due_by: date
+    due_by: BusinessDate
 
 
 class DecideSettlement(Command):
@@ -83,20 +91,24 @@ class RecordRecovery(Command):
     recovery_id: Identifier
     invoice_id: Identifier
     amount: Amount
-    received_on: date
+    received_on: BusinessDate
+
+    _dated_by_receipt = model_validator(mode="after")(effective_on_is("received_on"))
 
 
 class RecordContact(Command):
     contact_id: Identifier
     channel: Literal["call", "email", "letter", "sms", "visit"]
     outcome: Literal["no_answer", "left_message", "conversation", "wrong_number", "refused", "sent"]
-    at: datetime
+    at: Moment
     purpose: Literal["collection", "permitted_notice", "service"] = "collection"
     note: Text = ""
 
 
 class ProcessDay(Command):
-    day: date
+    day: BusinessDate
+
+    _dated_by_day = model_validator(mode="after")(effective_on_is("day"))
 
 
 def open_dispute(cmd: OpenDispute, uow: UnitOfWork) -> None:

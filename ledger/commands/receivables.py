@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from ledger.aggregates.state import Allocation
-from ledger.commands.base import Amount, Command, Currency, Identifier, Text
+from ledger.commands.base import (
+    Amount,
+    BusinessDate,
+    Command,
+    Currency,
+    Identifier,
+    Reference,
+    Text,
+    effective_on_is,
+)
+from ledger.input_limits import INVOICE_DAYS_AHEAD
 from ledger.unit_of_work import Handler, UnitOfWork
 
 
@@ -19,12 +28,15 @@ class AllocationLine(BaseModel):
 
 
 class IssueInvoice(Command):
+    days_ahead: ClassVar[int] = INVOICE_DAYS_AHEAD
     invoice_id: Identifier
     amount: Amount
     currency: Currency
-    issue_date: date
-    due_date: date | None = None
-    reference: Text = ""
+    issue_date: BusinessDate
+    due_date: BusinessDate | None = None
+    reference: Reference = ""
+
+    _dated_by_issue_date = model_validator(mode="after")(effective_on_is("issue_date"))
 
 
 class AdjustInvoice(Command):
@@ -39,10 +51,12 @@ class RecordPayment(Command):
     payment_id: Identifier
     amount: Amount
     currency: Currency
-    received_on: date
-    reference: Text = ""
+    received_on: BusinessDate
+    reference: Reference = ""
     method: Identifier = "bank_transfer"
     allocations: tuple[AllocationLine, ...] = ()
+
+    _dated_by_receipt = model_validator(mode="after")(effective_on_is("received_on"))
 
 
 class AllocatePayment(Command):

@@ -209,7 +209,6 @@ class LedgerMachine(RuleBasedStateMachine):
             currency=currency,
             issue_date=issued,
             due_date=due,
-            effective_on=self.today,
         )
         expect = (
             invoice_id not in account.invoices
@@ -277,7 +276,6 @@ class LedgerMachine(RuleBasedStateMachine):
             amount=cash,
             currency=currency,
             received_on=received,
-            effective_on=self.today,
             allocations=tuple(AllocationLine(invoice_id=i, amount=a) for i, a in lines),
         )
         chosen = account.explicit(currency, cash, lines, received) if lines else None

@@ -103,7 +103,9 @@ def test_reusing_an_idempotency_key_for_another_body_is_a_conflict(
     api.post(write.url(number), write.body_for(number), write.caller, key)
     position = api.position()
 
-    other = api.post(write.url(number), write.body_for(number, effective_on="2026-02-09"),
+    body = write.body_for(number)
+    dated = body.get("issue_date") or body.get("received_on") or "2026-02-09"
+    other = api.post(write.url(number), write.body_for(number, effective_on=dated),
                      write.caller, key)
 
     assert other.status_code == 409, other.text

@@ -346,14 +346,15 @@ def test_broken_csv_quoting_refuses_the_file_from_the_row_where_it_starts() -> N
 def test_row_numbers_count_spreadsheet_rows_not_physical_lines() -> None:
     text = (
         "account,invoice_id,issue_date,amount,currency,reference\r\n"
-        'C-1,INV-1,2026-01-02,10.00,EUR,"two\r\nlines"\r\n'
+        'C-1,INV-1,2026-01-02,10.00,EUR,"two, quoted"\r\n'
+        '"C-1","INV-9","2026-01-02","10.00","EUR","x"\r\n'
         "\r\n"
         "C-1,INV-2,2026-01-02,10.0x,EUR,\r\n"
     )
     plan = parse_invoices(text.splitlines(keepends=True), source="test-erp")
 
-    assert located(plan) == [(4, "amount")]
-    assert [row.row_number for row in plan.rows] == [2]
+    assert located(plan) == [(5, "amount")]
+    assert [row.row_number for row in plan.rows] == [2, 3]
 
 
 def test_payment_larger_than_its_invoice_leaves_the_rest_as_credit(

@@ -20,7 +20,7 @@ from sqlalchemy import inspect, select, table, text
 from api.app import create_app
 from colledger.main import main as colledger
 from ledger.aggregates import account_id_for
-from ledger.aggregates.errors import AccountStandingConflict, InvalidCommand
+from ledger.aggregates.errors import AccountStandingConflict, UnknownCurrency
 from ledger.audit.verification import verify_ledger
 from ledger.commands.accounts import ErasePersonalData, OpenAccount
 from ledger.commands.collections import MakePromise, OpenDispute, RecordContact
@@ -279,9 +279,9 @@ def test_an_erased_account_takes_no_new_personal_data_but_keeps_being_worked(
 def test_a_refused_command_leaves_no_key_and_an_account_without_personal_data_needs_none(
     service: LedgerService,
 ) -> None:
-    with pytest.raises(InvalidCommand):
-        service.execute(OpenAccount(account="ACC-9", name="N", currency="USD",
-                                    timezone="Mars/Olympus", contact={"email": "x@y.example"}),
+    with pytest.raises(UnknownCurrency):
+        service.execute(OpenAccount(account="ACC-9", name="N", currency="XYZ",
+                                    contact={"email": "x@y.example"}),
                         MANAGER)
     service.execute(OpenAccount(account="ACC-8", name="N", currency="USD"), MANAGER)
     with service.app.datastore.transaction(commit=False) as session:
