@@ -8,6 +8,7 @@ failed every batch it was in, forever, for every account.
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import date
 from decimal import Decimal
 
@@ -192,3 +193,33 @@ def test_a_database_that_fails_is_retried_rather_than_blamed_on_the_events(
         models.catch_up()
     assert models.runner.positions()["open_items"] == 0
     assert quarantined(models) == []
+
+
+def test_a_follower_logs_a_failure_that_lasts_once_with_its_traceback_then_its_recovery(
+    service: LedgerService, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    an_account(service, "ACC-1")
+    models = ReadModels(service.app)
+    polls = iter(range(40))
+    run_once = models.runner.run_once
+    stop = threading.Event()
+
+    def flaky() -> int:
+        poll = next(polls, None)
+        if poll is None:
+            stop.set()
+            return 0
+        if poll < 30:
+            raise OperationalError("SELECT ...", {}, Exception("the database is restarting"))
+        return run_once()
+
+    monkeypatch.setattr(models.runner, "run_once", flaky)
+    caplog.set_level(logging.INFO)
+
+    models.runner.follow(stop, interval=0)
+
+    failures = [r for r in caplog.records if "follower failed" in r.getMessage()]
+    assert len(failures) == 1 and failures[0].exc_info is not None
+    assert "the database is restarting" in failures[0].getMessage()
+    assert [r for r in caplog.records if "follower recovered" in r.getMessage()]
+    assert models.runner.positions()["open_items"] == 1
