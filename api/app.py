@@ -11,6 +11,7 @@ from api import access_log, correlation, problems
 from api.auth_throttle import FailedAuthentications
 from api.keys import KeyStore
 from api.routers import discovered_routers
+from api.strict_json import StrictJsonBodies
 from ledger.projections.read_models import ReadModels
 from ledger.service import LedgerService
 
@@ -57,6 +58,7 @@ def create_app(
     app.state.failed_authentications = (
         FailedAuthentications() if failed_authentications is None else failed_authentications
     )
+    app.add_middleware(StrictJsonBodies)
     correlation.install(app)
     problems.install(app)
     for router in discovered_routers():

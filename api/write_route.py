@@ -17,6 +17,7 @@ from api.deps import CallerDep, CorrelationDep, ServiceDep
 from api.schemas.commands import CommandAccepted, accepted_response, request_body
 from api.schemas.problems import problem_responses
 from ledger.commands.base import Command
+from ledger.input_limits import IDENTIFIER_PATTERN, MAX_IDENTIFIER
 
 IdempotencyKey = Annotated[
     str | None,
@@ -25,7 +26,7 @@ IdempotencyKey = Annotated[
 ]
 AccountNumber = Annotated[
     str,
-    Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:/\-]+$",
+    Path(min_length=1, max_length=MAX_IDENTIFIER, pattern=IDENTIFIER_PATTERN,
          description="the account's number", examples=["ACC-00042"]),
 ]
 IfMatch = Annotated[

@@ -18,6 +18,7 @@ from colledger.rendering import (
     show_history,
 )
 from colledger.wiring import service_for
+from ledger.aggregates.business_dates import check_not_ahead
 from ledger.canonical import plain
 from ledger.commands.base import SYSTEM
 from ledger.commands.collections import ProcessDay
@@ -112,8 +113,11 @@ def account_list(models: ReadModels, as_of: date) -> Iterator[dict[str, Any]]:
 
 
 def run_tick(args: argparse.Namespace) -> int:
-    """Idempotent: a day already processed emits nothing new."""
+    """Idempotent: a day already processed emits nothing new. A day that has begun
+    nowhere yet is refused outright; one that has not begun in an account's timezone
+    is refused for that account (the tick would judge its promises early)."""
     service = service_for(args)
+    check_not_ahead(args.day, service.clock(), what="the day to tick")
     numbers = service.account_numbers()
     commands = [
         ProcessDay(account=n, day=args.day, command_id=f"tick:{args.day}:{n}") for n in numbers

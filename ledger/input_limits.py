@@ -78,7 +78,7 @@ def amount(text: object) -> Decimal:
         raise InputRefused(
             f"{text[:40]!r} is not a plain decimal amount: ASCII digits with an optional "
             "'.' and up to 4 decimals, at most 15 digits before it; no sign, exponent, "
-            "spaces, separators or underscores")
+            "spaces, thousands separators or underscores")
     return Decimal(text)
 
 

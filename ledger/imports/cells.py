@@ -10,18 +10,23 @@ the value or raises `CellError` with a message a spreadsheet user can act on.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import partial
+from typing import TypeVar
 
+from ledger import input_limits as limits
 from ledger.aggregates.errors import InvalidAmount, UnknownCurrency
 from ledger.money import check_currency, positive
 
-IDENTIFIER = re.compile(r"[A-Za-z0-9._:/\-]{1,64}")
-PLAIN_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+IDENTIFIER = re.compile(limits.IDENTIFIER_PATTERN)
 WHOLE_NUMBER = re.compile(r"[0-9]{1,4}")
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
-MAX_TEXT = 2000
+MAX_TEXT = limits.MAX_REFERENCE
+
+
+T = TypeVar("T")
 
 
 class CellError(ValueError):
@@ -29,15 +34,19 @@ class CellError(ValueError):
 
 
 def identifier(text: str) -> str:
-    if not IDENTIFIER.fullmatch(text):
-        raise CellError(f"{text!r} is not an identifier: use 1-64 letters, digits or . _ : / -")
-    return text
+    return _read(limits.identifier, text)
 
 
 def free_text(text: str) -> str:
-    if len(text) > MAX_TEXT:
-        raise CellError(f"text of {len(text)} characters is longer than {MAX_TEXT}")
-    return text
+    """A reference or a name: one line of at most `MAX_TEXT` characters, no controls."""
+    return _read(partial(limits.single_line, limit=MAX_TEXT), text)
+
+
+def _read(read: Callable[[str], T], text: str) -> T:
+    try:
+        return read(text)
+    except limits.InputRefused as refused:
+        raise CellError(str(refused)) from None
 
 
 def currency(text: str) -> str:
@@ -50,12 +59,7 @@ def currency(text: str) -> str:
 
 
 def iso_date(text: str) -> date:
-    if not ISO_DATE.fullmatch(text):
-        raise CellError(f"{text!r} is not a date in the form yyyy-mm-dd")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CellError(f"{text!r} is not a calendar date") from None
+    return _read(limits.business_date, text)
 
 
 def days(text: str) -> int:
@@ -72,12 +76,7 @@ def amount(text: str, currency_code: str | None) -> Decimal:
     """
     if text.startswith("-"):
         raise CellError(f"{text!r} is negative: amounts are positive")
-    if not PLAIN_DECIMAL.fullmatch(text):
-        raise CellError(
-            f"{text!r} is not a plain decimal amount: digits with an optional '.', "
-            "no thousands separators, signs or exponents"
-        )
-    value = Decimal(text)
+    value = _read(limits.amount, text)
     if currency_code is None:
         return value
     try:

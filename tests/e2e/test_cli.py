@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -82,10 +83,19 @@ def test_an_invalid_file_is_refused_with_its_row_number(colledger, tmp_path: Pat
 
 def test_tick_is_idempotent(colledger) -> None:  # type: ignore[no-untyped-def]
     colledger("import", "invoices", str(EXAMPLES / "open_items.csv"))
-    first = colledger("tick", "--date", "2027-01-31")
-    second = colledger("tick", "--date", "2027-01-31")
+    yesterday = str(date.today() - timedelta(days=1))
+    first = colledger("tick", "--date", yesterday)
+    second = colledger("tick", "--date", yesterday)
     assert " 0 events" not in first
     assert " 0 events" in second
+
+
+def test_tick_refuses_a_day_that_has_begun_nowhere_and_writes_nothing(colledger) -> None:  # type: ignore[no-untyped-def]
+    colledger("import", "invoices", str(EXAMPLES / "open_items.csv"))
+    before = colledger("account", "history", "C-100", "--format", "json")
+    out = colledger("tick", "--date", str(date.today() + timedelta(days=2)), expect=2)
+    assert "future-date" in out
+    assert colledger("account", "history", "C-100", "--format", "json") == before
 
 
 def test_unknown_account_is_a_clear_error(colledger) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ is a list read back, a Decimal goes through the event store as a string.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pytest
@@ -87,7 +87,10 @@ def test_equal_amounts_normalise_to_the_same_text(
     places = MINOR_UNITS[currency]
     if not fits(value, places):
         return
-    padded = value.quantize(Decimal(1).scaleb(-(places + extra_zeros)))
+    try:
+        padded = value.quantize(Decimal(1).scaleb(-(places + extra_zeros)))
+    except InvalidOperation:
+        return  # more digits than a Decimal context holds: no such amount reaches here
     assert padded == value
     text = str(normalise(value, currency))
     assert str(normalise(padded, currency)) == text

@@ -20,6 +20,7 @@ from consumers.bank_payments import BANK_PAYMENTS, fitted, payment_command
 from consumers.dead_letters import DeadLetter, dead_letter_headers, dead_letter_topic
 from consumers.erp_invoices import ERP_INVOICES, invoice_command
 from consumers.feed_messages import Rejected, feed_command_id
+from ledger.aggregates.errors import AmountAboveMaximum
 from ledger.commands.receivables import AllocationLine
 from ledger.service import LedgerService
 from tests.unit.given import an_account, an_invoice
@@ -209,3 +210,27 @@ def test_the_documented_examples_are_valid_messages() -> None:
     assert invoice.correlation_id == "erp-export-2026-02-01"
     assert (payment.payment_id, payment.amount) == ("BNK-20260214-000123", Decimal("500.00"))
     assert payment.allocations[0].invoice_id == "INV-2026-0042"
+
+
+@pytest.mark.parametrize("changes", [
+    {"amount": "100000000000000000000000.00"},
+    {"amount": "1e2"},
+    {"amount": "\u0661\u0660"},
+    {"reference": "a\u0000b"},
+    {"reference": "two\nlines"},
+    {"invoice_id": "../x"},
+    {"issue_date": "0001-01-01"},
+], ids=["ten-to-the-23", "exponent", "arabic-indic", "nul", "line-break", "path", "year-1"])
+def test_what_halted_the_read_side_is_refused_by_the_feed(changes: dict[str, Any]) -> None:
+    """The ERP feed stored a 10^23 amount and a NUL reference, which no read model could
+    apply; the feed reads values with the API's rules (ledger.input_limits)."""
+    assert rejection(invoice_command, encoded(INVOICE, **changes)).error_type == "invalid-message"
+
+
+def test_an_amount_above_the_currencys_maximum_is_refused_by_the_domain(
+    service: LedgerService,
+) -> None:
+    an_account(service, "ACC-1", currency="EUR")
+    command = invoice_command(encoded(INVOICE, amount="100000000000.00"), ORIGIN)
+    with pytest.raises(AmountAboveMaximum):
+        service.execute(command, ERP_INVOICES.actor)
