@@ -133,8 +133,10 @@ class ReadModels:
         return self._saying_so(worklist, excluding)
 
     def handed_out_worklist(self, agent_id: str, day: date) -> Worklist | None:
-        """The worklist handed out to the agent for the day, if one was."""
-        return self.read(lambda s: stored_worklist(s, self.worklist_items, agent_id, day))
+        """The worklist handed out to the agent for the day, if one was, naming the agent's
+        accounts quarantined now (handing out left them out too)."""
+        found = self.read(lambda s: stored_worklist(s, self.worklist_items, agent_id, day))
+        return None if found is None else self._saying_so(found, self.excluded(*COLLECTIONS))
 
     def hand_out_worklist(self, agent_id: str, day: date) -> Worklist:
         """Rank the agent's accounts and store the result as handed out, for KPIs to count

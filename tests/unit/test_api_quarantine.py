@@ -60,13 +60,17 @@ def test_an_aging_export_names_what_it_left_out_in_a_header(world: World) -> Non
 
 def test_kpis_and_worklists_leave_the_account_out_and_say_so(world: World) -> None:
     kpis = world.get("/kpis", **PERIOD)
-    worklist = world.get("/worklists/agent-1", caller="agent", preview="true")
+    preview = world.get("/worklists/agent-1", caller="agent", preview="true")
+    handed_out = world.api.post("/worklists/agent-1", None, caller="agent")
+    stored = world.get("/worklists/agent-1", caller="agent")
 
     assert [c["ending_ar"] for c in kpis["currencies"]] == ["3500.00"]
     assert kpis["quarantined_accounts"] == [world.bad]
-    assert [item["account"] for item in worklist["items"]] == [world.good]
-    assert worklist["quarantined_accounts"] == [world.bad]
-    assert worklist["note"] == "excluding 1 quarantined account"
+    assert handed_out.status_code == 201
+    for worklist in (preview, handed_out.json(), stored):
+        assert [item["account"] for item in worklist["items"]] == [world.good]
+        assert worklist["quarantined_accounts"] == [world.bad]
+        assert worklist["note"] == "excluding 1 quarantined account"
 
 
 def test_reads_of_the_quarantined_account_are_refused_rather_than_wrong(world: World) -> None:
