@@ -57,6 +57,7 @@ def get_account(
     account: str,
     response: Response,
     service: ServiceDep,
+    models: ReadModelsDep,
     caller: CallerDep,
     as_of: AsOf = None,
     known_at: KnownAt = None,
@@ -65,6 +66,8 @@ def get_account(
     """The account as of a business date, as known at a recorded time; ETag = current version."""
     check_read(caller, READERS_OF_ACCOUNTS, account, lambda: assigned_agent(service, account))
     view = service.account_as_of(account, as_of, known_at)
+    held = models.excluded(*models.runner.live).held(account)
+    view["quarantined_in"] = list(held.projections) if held else []
     tag = etag(view["version"] if known_at is None else service.account(account).version)
     response.headers["ETag"] = tag
     if as_of is not None and if_none_match is not None and tag in _tags(if_none_match):

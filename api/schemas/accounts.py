@@ -98,6 +98,10 @@ class AccountState(BaseModel):
     invoices: list[OpenInvoice] = Field(description="invoices with something outstanding")
     open_disputes: list[OpenDispute]
     open_promise: OpenPromise | None
+    quarantined_in: list[str] = Field(default=[], description=(
+        "read models that could not project an event of this account and leave it out of "
+        "aging, KPIs, worklists and statements; these figures come from its events and "
+        "are right (GET /operations/status says why)"))
 
 
 class HistoryEvent(BaseModel):

@@ -64,18 +64,25 @@ class Exclusions:
         }
         return Tables(narrowed)
 
-    def check(self, account: str) -> None:
-        """Refuse a read of this one account (its number or id) if it is quarantined."""
+    def held(self, account: str) -> QuarantinedAccount | None:
+        """This account (its number or id), if it is quarantined."""
         for held in self.accounts:
             if account in (held.number, held.account_id) or (
                 held.number is None and str(account_id_for(account)) == held.account_id
             ):
-                raise AccountQuarantined(
-                    f"account {account} is quarantined in the read models "
-                    f"({', '.join(held.projections)}): an event of it could not be "
-                    "projected, so its figures there would be wrong; an operator lifts it "
-                    "with colledger rebuild --account once the cause is fixed"
-                )
+                return held
+        return None
+
+    def check(self, account: str) -> None:
+        """Refuse a read of this one account (its number or id) if it is quarantined."""
+        held = self.held(account)
+        if held is not None:
+            raise AccountQuarantined(
+                f"account {account} is quarantined in the read models "
+                f"({', '.join(held.projections)}): an event of it could not be "
+                "projected, so its figures there would be wrong; an operator lifts it "
+                "with colledger rebuild --account once the cause is fixed"
+            )
 
     def assigned_to(self, session: Any, accounts: Any, agent_id: str) -> Exclusions:
         """Only the accounts currently assigned to ``agent_id`` (``accounts``: rm_accounts)."""

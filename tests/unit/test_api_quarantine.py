@@ -159,3 +159,14 @@ def test_an_account_history_the_history_model_quarantined_is_refused() -> None:
     assert response.status_code == 409
     assert problem_type(response) == "account-quarantined"
     assert "history" in response.json()["detail"]
+
+
+def test_the_account_view_from_its_events_stays_right_and_names_the_read_models(
+    world: World,
+) -> None:
+    bad = world.get(f"/accounts/{world.bad}", as_of="2026-02-10")
+    good = world.get(f"/accounts/{world.good}", as_of="2026-02-10")
+
+    assert bad["quarantined_in"] == ["open_items"]
+    assert bad["totals"]["USD"]["outstanding"] == "100000000000000000003500.00"
+    assert good["quarantined_in"] == []
