@@ -24,7 +24,10 @@ from ledger.aggregates.errors import AccountNotFound
 from ledger.commands.base import Actor, Command
 from ledger.service import LedgerService
 
-ETAG = re.compile(r'^(W/)?"v(\d+)"$')
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"v[0-9]{1,10}")?\s*$'
+"""``*`` or one of this API's ETags (``"v12"``), as the contract states it; an empty
+header asks for no condition, like no header."""
+ETAG = re.compile(r'^(W/)?"v([0-9]{1,10})"$')
 
 
 def etag(version: int) -> str:
@@ -32,7 +35,7 @@ def etag(version: int) -> str:
 
 
 def expected_version(if_match: str | None) -> int | None:
-    if if_match is None or if_match.strip() == "*":
+    if if_match is None or if_match.strip() in ("*", ""):
         return None
     found = ETAG.match(if_match.strip())
     if found is None:

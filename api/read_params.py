@@ -8,19 +8,20 @@ an honest "not yet" rather than data that silently lacks the write.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, WithJsonSchema
 
 from api.deps import CallerDep, ReadModelsDep
+from ledger import input_limits as limits
+from ledger.commands.base import BusinessDate
 from ledger.known_at import recorded_instant
 
 WAIT_TIMEOUT_SECONDS = 5.0
 RETRY_AFTER_SECONDS = 1
-EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+EARLIEST, LATEST = limits.EARLIEST_DATE, limits.LATEST_DATE
 LAST_POSITION = 2**63 - 1
 LAST_VERSION = 2**31 - 1
 
@@ -34,8 +35,10 @@ def _plausible_instant(moment: datetime) -> datetime:
     return recorded_instant(moment)
 
 
-BusinessDate = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
-RecordedTime = Annotated[datetime, AfterValidator(_plausible_instant)]
+RecordedTime = Annotated[
+    datetime, AfterValidator(_plausible_instant),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": limits.MOMENT_PATTERN}),
+]
 
 AsOf = Annotated[
     BusinessDate | None,
@@ -85,13 +88,6 @@ def read_your_writes(
 
 Fresh = Depends(read_your_writes)
 """Declare on a route reading read models: ``dependencies=[Fresh]``."""
-
-
-def invalid_query(field: str, message: str) -> RequestValidationError:
-    """A 422 shaped like FastAPI's own, for rules a type alone cannot state."""
-    return RequestValidationError(
-        [{"loc": ("query", field), "msg": message, "type": "value_error"}]
-    )
 
 
 def link_next(request: Request, response: Response, **cursor: object) -> None:

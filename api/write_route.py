@@ -9,29 +9,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Response, status
-from pydantic import BaseModel
+from fastapi import APIRouter, Header, Response, status
+from pydantic import BaseModel, WithJsonSchema
 
-from api.command_endpoint import carry_out
+from api.command_endpoint import IF_MATCH_PATTERN, carry_out
 from api.deps import CallerDep, CorrelationDep, ServiceDep
+from api.path_params import AccountNumber
 from api.schemas.commands import CommandAccepted, accepted_response, request_body
 from api.schemas.problems import problem_responses
 from ledger.commands.base import Command
-from ledger.input_limits import IDENTIFIER_PATTERN, MAX_IDENTIFIER
 
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", max_length=100,
            description="Repeat a write safely: same key and body return the original result"),
 ]
-AccountNumber = Annotated[
-    str,
-    Path(min_length=1, max_length=MAX_IDENTIFIER, pattern=IDENTIFIER_PATTERN,
-         description="the account's number", examples=["ACC-00042"]),
-]
 IfMatch = Annotated[
     str | None,
-    Header(alias="If-Match", description='Only if the account is at this version, e.g. "v12"'),
+    WithJsonSchema({"type": "string", "pattern": IF_MATCH_PATTERN, "examples": ['"v12"']}),
+    Header(alias="If-Match", pattern=IF_MATCH_PATTERN,
+           description='Only if the account is at this version, e.g. "v12"'),
 ]
 
 

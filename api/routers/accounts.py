@@ -10,6 +10,7 @@ from api.command_endpoint import assigned_agent, etag
 from api.deps import CallerDep, ReadModelsDep, ServiceDep
 from api.exports import EXPORTABLE, ExportFormat, streamed
 from api.history_pages import HISTORY_COLUMNS, account_page, account_records
+from api.path_params import AccountNumber
 from api.permissions import AGENT, READERS_OF_ACCOUNTS, READERS_OF_HISTORY, check_read
 from api.read_params import AfterVersion, AsOf, Fresh, KnownAt, Limit, link_next
 from api.schemas.accounts import AccountsPage, AccountState, AccountSummary, HistoryPage
@@ -54,7 +55,7 @@ def list_accounts(
             responses={304: {"description": "not changed since the If-None-Match ETag"},
                        404: {}, 422: {}})
 def get_account(
-    account: str,
+    account: AccountNumber,
     response: Response,
     service: ServiceDep,
     models: ReadModelsDep,
@@ -83,7 +84,7 @@ def _tags(header: str) -> set[str]:
             dependencies=[Fresh],
             responses={**EXPORTABLE, 404: {}, 409: {}, 422: {}, 503: {}})
 def get_history(
-    account: str,
+    account: AccountNumber,
     request: Request,
     response: Response,
     service: ServiceDep,

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query, Response
 from api.deps import CallerDep, ReadModelsDep
 from api.exports import EXPORTABLE, ExportFormat, streamed
 from api.permissions import READERS_OF_PORTFOLIO, check_read
-from api.read_params import AsOf, Fresh, KnownAt, PeriodEnd, PeriodStart, invalid_query
+from api.read_params import AsOf, Fresh, KnownAt, PeriodEnd, PeriodStart
 from api.schemas.portfolio import AgentPerformance, AgingReport, AgingRow, KpiReport, KpisReport
+from ledger.aggregates.errors import InvalidBucketEdges, InvalidDates
 from ledger.projections.aging import DEFAULT_EDGES, bucket_labels
 from ledger.projections.exclusions import Exclusions
 
@@ -21,7 +22,7 @@ Grouping = Literal["account", "agent", "currency", "segment", "portfolio"]
 Currency = Annotated[str | None, Query(pattern="^[A-Z]{3}$", examples=["USD"])]
 Edges = Annotated[
     str | None,
-    Query(pattern=r"^\d{1,5}(,\d{1,5}){0,11}$", examples=["30,60,90,120"],
+    Query(pattern=r"^[0-9]{1,5}(,[0-9]{1,5}){0,11}$", examples=["30,60,90,120"],
           description="bucket edges in days past due, increasing (default 30,60,90,120)"),
 ]
 
@@ -31,7 +32,8 @@ def bucket_edges(edges: str | None) -> tuple[int, ...]:
         return DEFAULT_EDGES
     days = tuple(int(e) for e in edges.split(","))
     if days[0] < 1 or any(low >= high for low, high in zip(days, days[1:], strict=False)):
-        raise invalid_query("edges", "edges must be positive and strictly increasing")
+        raise InvalidBucketEdges(f"bucket edges {edges!r} must be positive and strictly "
+                                 "increasing, e.g. 30,60,90,120")
     return days
 
 
@@ -89,7 +91,7 @@ def get_kpis(
     """DSO, CEI, promise-kept rate... per currency for a period, and per-agent performance."""
     check_read(caller, READERS_OF_PORTFOLIO)
     if end < start:
-        raise invalid_query("to", f"the period cannot end ({end}) before it starts ({start})")
+        raise InvalidDates(f"the period cannot end ({end}) before it starts ({start})")
     excluding = models.excluded("open_items", "activity")
     reports = models.kpis(start, end, agent=agent, segment=segment, known_at=known_at,
                           excluding=excluding)

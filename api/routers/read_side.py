@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import CallerDep, ReadModelsDep
+from api.path_params import AccountNumber
 from api.permissions import ADMIN, AUDITOR, MANAGER, check_read, forbid
 from api.schemas.operations import AccountRebuildOut, AccountRebuiltOut, ReadSideStatusOut
 from ledger.aggregates import account_id_for
@@ -31,7 +32,7 @@ def get_status(models: ReadModelsDep, caller: CallerDep) -> Any:
 
 @router.post("/accounts/{account}/rebuild", response_model=AccountRebuildOut,
              operation_id="RebuildAccountReadModels", responses={404: {}})
-def rebuild_account(account: str, models: ReadModelsDep, caller: CallerDep) -> Any:
+def rebuild_account(account: AccountNumber, models: ReadModelsDep, caller: CallerDep) -> Any:
     """Re-apply the account's events in every read model: lifts its quarantine if they
     now apply, or quarantines it again with the new error. Writes no event."""
     if caller.role not in REBUILDERS:

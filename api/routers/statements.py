@@ -9,9 +9,11 @@ from fastapi import APIRouter
 from api.command_endpoint import assigned_agent
 from api.deps import CallerDep, ReadModelsDep, ServiceDep
 from api.exports import EXPORTABLE, ExportFormat, streamed
+from api.path_params import AccountNumber
 from api.permissions import READERS_OF_HISTORY, check_read
-from api.read_params import Fresh, KnownAt, PeriodEnd, PeriodStart, invalid_query
+from api.read_params import Fresh, KnownAt, PeriodEnd, PeriodStart
 from api.schemas.statements import Statement, Statements
+from ledger.aggregates.errors import InvalidDates
 
 router = APIRouter(prefix="/accounts/{account}", tags=["statements"], dependencies=[Fresh],
                    responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}, 503: {}})
@@ -23,7 +25,7 @@ COLUMNS = ("currency", "on_date", "kind", "document_id", "invoice_id", "descript
 @router.get("/statement", response_model=Statements, operation_id="GetStatement",
             responses=EXPORTABLE)
 def get_statement(
-    account: str,
+    account: AccountNumber,
     service: ServiceDep,
     models: ReadModelsDep,
     caller: CallerDep,
@@ -36,7 +38,7 @@ def get_statement(
     ``account-quarantined`` while the open items cannot show the account)."""
     check_read(caller, READERS_OF_HISTORY, account, lambda: assigned_agent(service, account))
     if end < start:
-        raise invalid_query("to", f"the period cannot end ({end}) before it starts ({start})")
+        raise InvalidDates(f"the period cannot end ({end}) before it starts ({start})")
     statements = models.statement(account, start, end, known_at)
     if fmt != "json":
         records = (

@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from api.deps import CallerDep, ReadModelsDep
 from api.exports import EXPORTABLE, ExportFormat, streamed
 from api.keys import Caller
+from api.path_params import AgentId
 from api.permissions import AGENT, MANAGER, READERS_OF_PORTFOLIO, check_read, forbid
 from api.read_params import Day, Fresh
 from api.schemas.portfolio import Worklist
@@ -39,7 +40,7 @@ def check_own(caller: Caller, agent_id: str, what: str) -> None:
 @router.get("/{agent_id}", response_model=Worklist, operation_id="GetWorklist",
             responses=EXPORTABLE)
 def get_worklist(
-    agent_id: str,
+    agent_id: AgentId,
     models: ReadModelsDep,
     caller: CallerDep,
     fmt: ExportFormat,
@@ -70,7 +71,7 @@ def get_worklist(
 @router.post("/{agent_id}", response_model=Worklist, operation_id="HandOutWorklist",
              status_code=status.HTTP_201_CREATED)
 def hand_out_worklist(
-    agent_id: str, response: Response, models: ReadModelsDep, caller: CallerDep,
+    agent_id: AgentId, response: Response, models: ReadModelsDep, caller: CallerDep,
     on: Day = None,
 ) -> Any:
     """Rank the agent's accounts and hand the result out for the day (replacing one handed

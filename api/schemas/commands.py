@@ -18,10 +18,11 @@ SUPPLIED_BY_HTTP = {"account", "command_id", "correlation_id", "expected_version
 
 
 def request_body(command: type[Command], example: dict[str, Any]) -> type[BaseModel]:
+    dated = {"effective_on"} if command.dated_by else set()
     fields: dict[str, Any] = {
         name: (info.annotation, info)
         for name, info in command.model_fields.items()
-        if name not in SUPPLIED_BY_HTTP
+        if name not in SUPPLIED_BY_HTTP | dated
     }
     model: type[BaseModel] = create_model(  # type: ignore[call-overload]
         f"{command.__name__}Request",

@@ -59,6 +59,10 @@ class KnownAtWithoutOffset(InvalidDates):
     pass
 
 
+class InvalidBucketEdges(InvalidInput):
+    pass
+
+
 class InvalidCommand(InvalidInput):
     pass
 

@@ -14,6 +14,7 @@ from ledger.commands.base import (
     Currency,
     Identifier,
     Name,
+    RequiredText,
     Text,
     Timezone,
 )
@@ -71,7 +72,7 @@ class ReleaseCreditHold(Command):
 
 
 class ErasePersonalData(Command):
-    reason: Text = Field(min_length=1)
+    reason: RequiredText
 
 
 def open_account(cmd: OpenAccount, uow: UnitOfWork) -> None:

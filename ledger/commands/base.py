@@ -25,6 +25,7 @@ from pydantic import (
     ConfigDict,
     Field,
     WithJsonSchema,
+    model_validator,
 )
 
 from ledger import input_limits as limits
@@ -78,6 +79,11 @@ Text = Annotated[
     _string_schema(limits.NOTE_PATTERN, limits.MAX_NOTE, "customer asked for a copy"),
 ]
 """Free text (reasons, notes): tabs and line breaks allowed, other controls not."""
+RequiredText = Annotated[
+    str, BeforeValidator(_limit(limits.note)), Field(min_length=1),
+    _string_schema(limits.NOTE_PATTERN, limits.MAX_NOTE, "goods returned damaged", 1),
+]
+"""Free text that must be given (the reason for a write-off, say)."""
 BusinessDate = Annotated[
     date, BeforeValidator(_limit(limits.business_date)),
     WithJsonSchema({"type": "string", "format": "date", "pattern": limits.DATE_PATTERN}),
@@ -90,35 +96,28 @@ Moment = Annotated[
 """A point in time with its UTC offset (a naive time is ambiguous), years 1900 to 2199."""
 Timezone = Annotated[
     str, BeforeValidator(_limit(limits.timezone)),
-    _string_schema(limits.TIMEZONE_PATTERN, limits.MAX_TIMEZONE, "Europe/Berlin", 1),
+    WithJsonSchema({"type": "string", "enum": list(limits.TIMEZONES),
+                    "examples": ["Europe/Berlin"]}),
 ]
 """An IANA timezone name, e.g. ``Europe/Berlin``."""
+CONTACT_KEY = r"^[a-z][a-z_]{0,31}$"
 ContactDetails = Annotated[
     dict[
-        Annotated[str, Field(pattern=r"^[a-z][a-z_]{0,31}$")],
-        Annotated[str, BeforeValidator(_limit(partial(limits.single_line, limit=320))),
-                  _string_schema(limits.SINGLE_LINE_PATTERN, 320, "ap@example.com")],
+        Annotated[str, Field(pattern=CONTACT_KEY)],
+        Annotated[str, BeforeValidator(_limit(partial(limits.single_line, limit=320)))],
     ],
     Field(max_length=12),
+    WithJsonSchema({
+        "type": "object", "maxProperties": 12, "propertyNames": {"pattern": CONTACT_KEY},
+        "additionalProperties": {"type": "string", "maxLength": 320,
+                                 "pattern": limits.SINGLE_LINE_PATTERN},
+        "examples": [{"name": "Dana Whitfield", "email": "ap@northwind.example"}],
+    }),
 ]
 """A contact's details (name, email, phone, ...): a few short one-line values."""
 CorrelationId = Annotated[str, Field(min_length=1, max_length=128,
                                      pattern=r"^[A-Za-z0-9._:/\-]+$")]
 """Ties the events of one request or message together (a feed's is topic/partition/offset)."""
-
-
-def effective_on_is(field: str) -> Callable[[Any], Any]:
-    """A command dated by one of its own fields (an invoice by its issue date) may not
-    name another ``effective_on``: the ledger would have to pick one of the two."""
-
-    def check(command: Any) -> Any:
-        given = command.effective_on
-        if given is not None and given != getattr(command, field):
-            raise ValueError(f"effective_on {given} differs from {field} "
-                             f"{getattr(command, field)}: leave effective_on out")
-        return command
-
-    return check
 
 
 def new_command_id() -> str:
@@ -130,6 +129,9 @@ class Command(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     creates_account: ClassVar[bool] = False
+    dated_by: ClassVar[str | None] = None
+    """The field that is the command's business date (an invoice's issue date), if any:
+    such a command takes no separate ``effective_on``."""
     days_ahead: ClassVar[int] = 0
     """How many days after today its business date may lie (only invoices look ahead)."""
 
@@ -140,6 +142,16 @@ class Command(BaseModel):
     correlation_id: CorrelationId | None = None
     effective_on: BusinessDate | None = None
     expected_version: int | None = None
+
+    @model_validator(mode="after")
+    def _one_business_date(self) -> Command:
+        """A command dated by one of its own fields may not name another ``effective_on``:
+        the ledger would have to pick one of the two."""
+        dated = self.dated_by and getattr(self, self.dated_by)
+        if dated and self.effective_on is not None and self.effective_on != dated:
+            raise ValueError(f"effective_on {self.effective_on} differs from {self.dated_by} "
+                             f"{dated}: leave effective_on out")
+        return self
 
     def content(self) -> dict[str, Any]:
         """What must match when a command id is seen again."""

@@ -3,9 +3,9 @@ write-offs, recoveries, contacts and the daily tick."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.commands.base import (
     Amount,
@@ -14,8 +14,8 @@ from ledger.commands.base import (
     Currency,
     Identifier,
     Moment,
+    RequiredText,
     Text,
-    effective_on_is,
 )
 from ledger.unit_of_work import Handler, UnitOfWork
 
@@ -71,14 +71,14 @@ class DecideSettlement(Command):
 class WriteOff(Command):
     invoice_id: Identifier
     amount: Amount
-    reason: Text = Field(min_length=1)
+    reason: RequiredText
 
 
 class RequestWriteOff(Command):
     request_id: Identifier
     invoice_id: Identifier
     amount: Amount
-    reason: Text = Field(min_length=1)
+    reason: RequiredText
 
 
 class DecideWriteOff(Command):
@@ -88,12 +88,11 @@ class DecideWriteOff(Command):
 
 
 class RecordRecovery(Command):
+    dated_by: ClassVar[str | None] = "received_on"
     recovery_id: Identifier
     invoice_id: Identifier
     amount: Amount
     received_on: BusinessDate
-
-    _dated_by_receipt = model_validator(mode="after")(effective_on_is("received_on"))
 
 
 class RecordContact(Command):
@@ -106,9 +105,8 @@ class RecordContact(Command):
 
 
 class ProcessDay(Command):
+    dated_by: ClassVar[str | None] = "day"
     day: BusinessDate
-
-    _dated_by_day = model_validator(mode="after")(effective_on_is("day"))
 
 
 def open_dispute(cmd: OpenDispute, uow: UnitOfWork) -> None:

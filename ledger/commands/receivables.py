@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict
 
 from ledger.aggregates.state import Allocation
 from ledger.commands.base import (
@@ -15,7 +15,6 @@ from ledger.commands.base import (
     Identifier,
     Reference,
     Text,
-    effective_on_is,
 )
 from ledger.input_limits import INVOICE_DAYS_AHEAD
 from ledger.unit_of_work import Handler, UnitOfWork
@@ -28,6 +27,7 @@ class AllocationLine(BaseModel):
 
 
 class IssueInvoice(Command):
+    dated_by: ClassVar[str | None] = "issue_date"
     days_ahead: ClassVar[int] = INVOICE_DAYS_AHEAD
     invoice_id: Identifier
     amount: Amount
@@ -35,8 +35,6 @@ class IssueInvoice(Command):
     issue_date: BusinessDate
     due_date: BusinessDate | None = None
     reference: Reference = ""
-
-    _dated_by_issue_date = model_validator(mode="after")(effective_on_is("issue_date"))
 
 
 class AdjustInvoice(Command):
@@ -48,6 +46,7 @@ class AdjustInvoice(Command):
 
 
 class RecordPayment(Command):
+    dated_by: ClassVar[str | None] = "received_on"
     payment_id: Identifier
     amount: Amount
     currency: Currency
@@ -55,8 +54,6 @@ class RecordPayment(Command):
     reference: Reference = ""
     method: Identifier = "bank_transfer"
     allocations: tuple[AllocationLine, ...] = ()
-
-    _dated_by_receipt = model_validator(mode="after")(effective_on_is("received_on"))
 
 
 class AllocatePayment(Command):

@@ -19,8 +19,9 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import CheckContext, not_a_server_error
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.transport import Response
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -30,8 +31,39 @@ from schemathesis.specs.openapi.checks import (
 from api.openapi_export import COMMITTED, rendered
 from tests.e2e.live_server import LiveServer, colledger, create_key
 
+DEPENDS_ON_MORE_THAN_THE_REQUEST = {401, 403, 404, 409, 412, 429, 503}
+"""Statuses a well-formed request may still get: who asks, and what the ledger holds."""
+RULES_A_SCHEMA_CANNOT_STATE = {
+    "invalid-amount",  # a currency's decimals: the amount's places depend on the currency
+    "amount-above-maximum",  # a currency's maximum
+    "unknown-currency",  # three capitals that ISO 4217 does not list
+    "future-date",  # relative to today
+    "invalid-dates",  # relative to another field (a due date before the issue date)
+    "invalid-command",  # relative to another field or the ledger's configuration
+    "invalid-bucket-edges",  # each edge above the one before it
+}
+"""The 422s a request valid by the contract may still get; every other refusal of such a
+request means the contract promises what the server does not keep. docs: README, Errors."""
+
+
+@schemathesis.check
+def accepts_what_the_contract_promises(
+    ctx: CheckContext, response: Response, case: schemathesis.Case
+) -> bool | None:
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return None
+    status = response.status_code
+    if status < 400 or status in DEPENDS_ON_MORE_THAN_THE_REQUEST:
+        return None
+    rule = str(response.json().get("type", "")).removeprefix("urn:colledger:problem:")
+    if status == 422 and rule in RULES_A_SCHEMA_CANNOT_STATE:
+        return None
+    raise AssertionError(f"a request valid by the contract was refused: {status} {rule}: "
+                         f"{response.text[:600]}")
+
+
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance,
-          content_type_conformance]
+          content_type_conformance, accepts_what_the_contract_promises]
 DEMO_ACCOUNTS = ["ACC-00001", "ACC-00002", "ACC-00003"]
 MAX_EXAMPLES = 10
 SEED = 20260630

@@ -197,13 +197,19 @@ def test_stale_if_match_is_412_and_writes_nothing(api: ApiWorld, write: Write) -
     assert api.position() == position
 
 
-def test_if_match_that_is_not_an_etag_of_this_api_is_412(api: ApiWorld) -> None:
+def test_if_match_that_is_not_an_etag_of_this_api_is_422_as_the_contract_says(
+    api: ApiWorld,
+) -> None:
     write = BY_NAME["ChangeTerms"]
+    number = api.debtor()
+    position = api.position()
 
-    response = api.post(write.url(api.debtor()), write.body, "manager", {"If-Match": "12"})
+    response = api.post(write.url(number), write.body, "manager", {"If-Match": "12"})
 
-    assert response.status_code == 412
-    assert problem_type(response) == "precondition-failed"
+    assert response.status_code == 422
+    assert problem_type(response) == "validation-error"
+    assert response.json()["errors"][0]["field"] == "header.If-Match"
+    assert api.position() == position
 
 
 def test_opening_an_account_under_an_unusable_number_is_422(api: ApiWorld) -> None:

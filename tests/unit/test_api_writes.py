@@ -103,9 +103,8 @@ def test_reusing_an_idempotency_key_for_another_body_is_a_conflict(
     api.post(write.url(number), write.body_for(number), write.caller, key)
     position = api.position()
 
-    body = write.body_for(number)
-    dated = body.get("issue_date") or body.get("received_on") or "2026-02-09"
-    other = api.post(write.url(number), write.body_for(number, effective_on=dated),
+    dated_by = write.command.dated_by or "effective_on"
+    other = api.post(write.url(number), write.body_for(number, **{dated_by: "2026-02-08"}),
                      write.caller, key)
 
     assert other.status_code == 409, other.text
