@@ -118,6 +118,12 @@ ContactDetails = Annotated[
 CorrelationId = Annotated[str, Field(min_length=1, max_length=128,
                                      pattern=r"^[A-Za-z0-9._:/\-]+$")]
 """Ties the events of one request or message together (a feed's is topic/partition/offset)."""
+CommandId = Annotated[
+    str, BeforeValidator(_limit(partial(limits.note, limit=128))), Field(min_length=1),
+]
+"""Text the command log and every event hold on every store: no NUL (PostgreSQL text cannot
+hold one) nor other control character, but the tab and line breaks a note may hold (an HTTP
+Idempotency-Key, part of the API's command ids, may carry a tab)."""
 
 
 def new_command_id() -> str:
@@ -136,9 +142,7 @@ class Command(BaseModel):
     """How many days after today its business date may lie (only invoices look ahead)."""
 
     account: Identifier
-    command_id: Annotated[str, Field(min_length=1, max_length=128)] = Field(
-        default_factory=new_command_id
-    )
+    command_id: CommandId = Field(default_factory=new_command_id)
     correlation_id: CorrelationId | None = None
     effective_on: BusinessDate | None = None
     expected_version: int | None = None
