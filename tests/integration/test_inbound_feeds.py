@@ -34,6 +34,7 @@ from ledger.commands.base import Actor, Command, CommandResult
 from ledger.service import LedgerService
 from tests.builders import make_service
 from tests.integration.relay_checks import wait_until
+from tests.support.librdkafka_client import LibrdkafkaClient
 from tests.unit.given import an_account, an_invoice
 
 pytestmark = pytest.mark.kafka
@@ -296,3 +297,16 @@ def test_a_feed_that_gives_up_commits_nothing_it_did_not_store(world: FeedWorld)
     assert consumer.stats.dead_lettered == 0
     assert world.consume(ERP_INVOICES, max_messages=1).stored == 1
     world.dead_letters(expected=0)
+
+
+def test_the_erp_feed_stores_an_invoice_that_librdkafka_produced(
+    world: FeedWorld, librdkafka: LibrdkafkaClient
+) -> None:
+    """ERPs publish with their own clients (most are librdkafka), not with kafka-python."""
+    an_account(world.service, "ACC-F1", currency="EUR")
+    key, value = invoice("INV-1")
+    librdkafka.produce(world.topic, key.encode(), value)
+
+    assert world.consume(ERP_INVOICES, max_messages=1).stored == 1
+    assert world.events("ACC-F1").count("InvoiceIssued") == 1
+    assert sorted(world.service.account("ACC-F1").invoices) == ["INV-1"]

@@ -1,4 +1,4 @@
-"""The throwaway Kafka broker, the client factories and the kcat fixture really work.
+"""The throwaway Kafka broker, the client factories and the librdkafka client really work.
 
 The relay, the inbound feeds and the projection workers all build on these, so a failure
 here explains failures there. The group tests also measure how long a join takes with the
@@ -7,8 +7,6 @@ test timeouts (printed; run with ``-s`` to see them), because every group test p
 
 from __future__ import annotations
 
-import json
-import subprocess
 import threading
 import time
 from collections import defaultdict
@@ -20,7 +18,6 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
-from infra.kafka_broker import TansuBroker
 from infra.kafka_clients import (
     KafkaNotConfigured,
     KafkaSettings,
@@ -31,6 +28,8 @@ from infra.kafka_clients import (
     new_producer,
 )
 from infra.settings import Settings
+from tests.support.kafka_broker import TansuBroker
+from tests.support.librdkafka_client import ForeignMessage, LibrdkafkaClient
 
 pytestmark = pytest.mark.kafka
 
@@ -274,26 +273,37 @@ def test_an_idempotent_producer_must_be_replaced_after_its_broker_is() -> None:
         fresh.close()
 
 
-def test_kcat_lists_the_topic_and_reads_a_produced_message(
-    kafka_settings: KafkaSettings, kafka_topic_factory: TopicFactory, kcat_command: list[str]
+def test_librdkafka_lists_the_topic_and_reads_a_produced_message(
+    kafka_settings: KafkaSettings, kafka_topic_factory: TopicFactory, librdkafka: LibrdkafkaClient
 ) -> None:
     topic = kafka_topic_factory(partitions=3)
     producer = new_producer(kafka_settings)
-    producer.send(topic, key=b"ACC-7", value=b'{"amount": "12.50"}', headers=[("type", b"Paid")])
-    producer.flush(timeout=WAIT_SECONDS)
+    sent = producer.send(
+        topic, key=b"ACC-7", value=b'{"amount": "12.50"}', headers=[("type", b"Paid")]
+    ).get(timeout=WAIT_SECONDS)
     producer.close()
 
-    listing = json.loads(run([*kcat_command, "-L", "-J", "-t", topic]))
-    assert [(t["topic"], len(t["partitions"])) for t in listing["topics"]] == [(topic, 3)]
+    assert librdkafka.partition_count(topic) == 3
+    assert librdkafka.read_all(topic) == [
+        ForeignMessage(
+            partition=sent.partition,
+            offset=0,
+            key=b"ACC-7",
+            value=b'{"amount": "12.50"}',
+            headers=(("type", b"Paid"),),
+        )
+    ]
 
-    lines = run([*kcat_command, "-C", "-J", "-t", topic, "-o", "0", "-e", "-q"]).splitlines()
-    [message] = [json.loads(line) for line in lines if line.strip()]
-    assert (message["key"], message["payload"]) == ("ACC-7", '{"amount": "12.50"}')
-    assert message["headers"] == ["type", "Paid"]
-    assert message["offset"] == 0
 
+def test_our_consumer_reads_what_librdkafka_produced(
+    kafka_settings: KafkaSettings, kafka_topic_factory: TopicFactory, librdkafka: LibrdkafkaClient
+) -> None:
+    topic = kafka_topic_factory(partitions=1)
+    librdkafka.produce(topic, b"ACC-8", b'{"amount": "3.00"}', {"type": b"Invoiced"})
 
-def run(argv: list[str]) -> str:
-    result = subprocess.run(argv, capture_output=True, text=True, timeout=WAIT_SECONDS)
-    assert result.returncode == 0, f"{argv} exited {result.returncode}: {result.stderr}"
-    return result.stdout
+    consumer = new_consumer(kafka_settings, group_id=None)
+    consumer.assign([TopicPartition(topic, 0)])
+    [record] = consume(consumer, 1)
+    consumer.close()
+    assert (record.key, record.value) == (b"ACC-8", b'{"amount": "3.00"}')
+    assert record.headers == [("type", b"Invoiced")]

@@ -12,13 +12,13 @@ import psycopg2
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 
-from infra.postgres_databases import (
+from tests.support.postgres_databases import (
     create_database,
     database_exists,
     drop_database,
     unique_database_name,
 )
-from infra.postgres_server import PostgresServer
+from tests.support.postgres_server import PostgresServer
 
 pytestmark = pytest.mark.postgres
 

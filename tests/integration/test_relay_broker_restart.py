@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from consumers.relay import Relay, RelayOptions
-from infra.kafka_broker import TansuBroker
 from infra.kafka_clients import KafkaSettings, new_consumer
 from ledger.commands.receivables import IssueInvoice
 from ledger.service import LedgerService
@@ -31,6 +30,7 @@ from tests.integration.relay_checks import (
     store_positions,
     wait_until,
 )
+from tests.support.kafka_broker import TansuBroker
 from tests.unit.given import an_account
 
 pytestmark = pytest.mark.kafka

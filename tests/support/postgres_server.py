@@ -9,7 +9,7 @@ Durability is switched off (``fsync``, ``synchronous_commit``, ``full_page_write
 data is disposable and this is what makes start-up and every commit fast. Authentication is
 ``trust`` because only loopback and a private Unix socket directory are exposed.
 
-Run ``python -m infra.postgres_server`` to get a server in the foreground; it prints its URL
+Run ``python -m tests.support.postgres_server`` to get a server in the foreground; it prints its URL
 and stops (removing its data) on Ctrl-C.
 """
 
@@ -30,16 +30,16 @@ from pathlib import Path
 import psycopg2
 from sqlalchemy.engine import URL
 
-from infra.loopback_server import (
+from tests.support.loopback_server import (
     HOST,
     LoopbackServer,
     free_port,
     run_in_foreground,
     speaker,
 )
-from infra.postgres_account import PostgresAccount, server_account
-from infra.postgres_binaries import PostgresBinaries, ensure_postgres_binaries
-from infra.postgres_databases import create_database
+from tests.support.postgres_account import PostgresAccount, server_account
+from tests.support.postgres_binaries import PostgresBinaries, require_postgres_binaries
+from tests.support.postgres_databases import create_database
 
 _say = speaker("postgres")
 
@@ -86,10 +86,11 @@ class PostgresServer(LoopbackServer):
         """Configure, without starting, a server.
 
         ``database`` is created on start and is what ``url`` points at. ``port`` defaults to
-        a free one. ``binaries`` defaults to the newest installed PostgreSQL (installed with
-        apt if absent). ``base_dir`` is where the temp directory goes; by default the system
-        temp directory, or ``/tmp`` when root, since ``$TMPDIR`` may then sit under
-        ``/root`` where the ``postgres`` user cannot reach it.
+        a free one. ``binaries`` defaults to the newest installed PostgreSQL (``make test``
+        installs it; a missing one fails with a message saying so). ``base_dir`` is where the
+        temp directory goes; by default the system temp directory, or ``/tmp`` when root,
+        since ``$TMPDIR`` may then sit under ``/root`` where the ``postgres`` user cannot
+        reach it.
         """
         self.database = database
         self._requested_port = port
@@ -168,7 +169,7 @@ class PostgresServer(LoopbackServer):
         if self._workdir is not None:
             raise PostgresServerError("the server is already started")
         started_at = time.monotonic()
-        binaries = self._binaries or ensure_postgres_binaries()
+        binaries = self._binaries or require_postgres_binaries()
         self._binaries = binaries
         self._account = server_account()
         self._workdir = self._make_workdir(self._account)
@@ -251,7 +252,7 @@ class PostgresServer(LoopbackServer):
         settings = {**SERVER_SETTINGS, "unix_socket_directories": os.fspath(self.workdir)}
         lines = [f"{name} = {_conf_value(value)}" for name, value in settings.items()]
         with (self.data_dir / "postgresql.conf").open("a", encoding="utf-8") as conf:
-            conf.write("\n# Throwaway test server (infra/postgres_server.py)\n")
+            conf.write("\n# Throwaway test server (tests/support/postgres_server.py)\n")
             conf.write("\n".join(lines) + "\n")
 
     def _start_on_free_port(self, binaries: PostgresBinaries) -> None:
@@ -358,7 +359,7 @@ def _conf_value(value: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a server in the foreground until Ctrl-C (or SIGTERM); print its URL on stdout."""
     parser = argparse.ArgumentParser(
-        prog="python -m infra.postgres_server", description=main.__doc__
+        prog="python -m tests.support.postgres_server", description=main.__doc__
     )
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="database to create")
     parser.add_argument("--port", type=int, default=None, help="port (default: a free one)")

