@@ -3,6 +3,10 @@
 The minor units decide how many decimals an amount may carry: an amount with
 more decimals than its currency allows is rejected, never rounded, because a
 silently rounded cent is a reconciliation break someone finds months later.
+
+The table is every code of ISO 4217's current list that has minor units, plus withdrawn
+codes that amounts on the ledger may still be in; ``tests/unit/test_currencies.py`` holds it
+to the list as the maintained ``iso4217`` package publishes it.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ _TWO_DECIMALS = (
     "JMD KES KGS KHR KPW KYD KZT LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU "
     "MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR "
     "RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS "
-    "TMT TOP TRY TTD TWD TZS UAH USD USN UYU UZS VED VES WST XCD YER ZAR ZMW ZWG"
+    "TMT TOP TRY TTD TWD TZS UAH USD USN UYU UZS VED VES WST XAD XCD XCG YER ZAR ZMW ZWG"
 )
 
 MINOR_UNITS: dict[str, int] = {
