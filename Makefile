@@ -71,6 +71,17 @@ lint: $(DEV_INSTALLED)
 test: test-deps lint
 	$(BIN)/python -m pytest
 
+# Runs the tests of docs/reliability.md's areas with COLLEDGER_RELIABILITY_OUT set, so that
+# they record what they tried and got in var/reliability.json (untracked), then renders the
+# page from it, failures included; exits as pytest did.
+.PHONY: reliability
+reliability: test-deps
+	rm -f var/reliability.json; status=0; \
+	COLLEDGER_RELIABILITY_OUT=var/reliability.json $(BIN)/python -m pytest \
+		$$($(BIN)/python -m tests.support.reliability_areas) || status=$$?; \
+	$(BIN)/python -m tests.support.reliability_report var/reliability.json docs/reliability.md \
+		&& exit $$status
+
 format: $(DEV_INSTALLED)
 	$(BIN)/ruff format ledger api consumers infra colledger tests bench
 

@@ -17,6 +17,7 @@ from api.keys import KeyStore
 from ledger.aggregates.access_grants import ActorBoundToRole
 from ledger.audit.grant_records import grant_history
 from tests.builders import make_service
+from tests.support.reliability import RecordFigures
 
 pytestmark = pytest.mark.postgres
 
@@ -38,7 +39,7 @@ def issue(database_url: str, start: Barrier, role: str) -> str:
 
 
 def test_racing_grants_of_different_roles_bind_the_actor_id_to_one_of_them(
-    postgres_database_url: str,
+    postgres_database_url: str, record_figures: RecordFigures
 ) -> None:
     service, _ = make_service(postgres_database_url)
     KeyStore(service.app)
@@ -47,6 +48,8 @@ def test_racing_grants_of_different_roles_bind_the_actor_id_to_one_of_them(
     with ThreadPoolExecutor(len(RACERS)) as pool:
         outcomes = list(pool.map(partial(issue, postgres_database_url, start), RACERS))
 
+    record_figures({"admins granting one actor id different roles at once": len(RACERS),
+                    "grants that won": len(outcomes) - outcomes.count("refused")})
     [granted] = [o for o in outcomes if o != "refused"]
     assert outcomes.count("refused") == len(RACERS) - 1
     keys = KeyStore(service.app).listing()

@@ -13,6 +13,7 @@ from ledger.commands.accounts import OpenAccount
 from ledger.commands.receivables import IssueInvoice, RecordPayment
 from ledger.service import LedgerService
 from tests.builders import MANAGER, SERVICE, make_service
+from tests.support.reliability import RecordFigures
 
 pytestmark = pytest.mark.postgres
 
@@ -46,6 +47,16 @@ def pay(database_url: str, number: str, writer: int, count: int) -> list[int]:
     return versions
 
 
+def record_writes(
+    record_figures: RecordFigures, service: LedgerService, number: str, writers: int, sent: int
+) -> None:
+    stored = [e["payload"]["payment_id"] for e in service.history(number)
+              if e["type"] == "PaymentReceived"]
+    record_figures({"concurrent writers": writers, "concurrent writes": sent,
+                    "writes lost": sent - len(set(stored)),
+                    "writes duplicated": len(stored) - len(set(stored))})
+
+
 def assert_stream_is_whole(
     service: LedgerService, number: str, payments: int, each: Decimal = Decimal("1.00")
 ) -> None:
@@ -60,7 +71,9 @@ def assert_stream_is_whole(
     assert account.outstanding("USD") == Decimal("100000.00") - payments * each
 
 
-def test_threads_writing_one_account_lose_and_duplicate_nothing(postgres_database_url: str) -> None:
+def test_threads_writing_one_account_lose_and_duplicate_nothing(
+    postgres_database_url: str, record_figures: RecordFigures
+) -> None:
     service, _ = make_service(postgres_database_url)
     open_account_with_invoice(service, "RACE-1")
 
@@ -71,12 +84,13 @@ def test_threads_writing_one_account_lose_and_duplicate_nothing(postgres_databas
         ]
         versions = [v for f in futures for v in f.result()]
 
+    record_writes(record_figures, service, "RACE-1", WRITERS, WRITERS * PAYMENTS_EACH)
     assert len(set(versions)) == len(versions)
     assert_stream_is_whole(service, "RACE-1", WRITERS * PAYMENTS_EACH)
 
 
 def test_processes_writing_one_account_lose_and_duplicate_nothing(
-    postgres_database_url: str,
+    postgres_database_url: str, record_figures: RecordFigures
 ) -> None:
     service, _ = make_service(postgres_database_url)
     open_account_with_invoice(service, "RACE-2")
@@ -87,12 +101,13 @@ def test_processes_writing_one_account_lose_and_duplicate_nothing(
             pay, [(postgres_database_url, "RACE-2", w, PAYMENTS_EACH) for w in range(3)]
         )
 
+    record_writes(record_figures, service, "RACE-2", 3, 3 * PAYMENTS_EACH)
     assert sum(len(r) for r in results) == 3 * PAYMENTS_EACH
     assert_stream_is_whole(service, "RACE-2", 3 * PAYMENTS_EACH)
 
 
 def test_the_same_command_sent_concurrently_is_carried_out_once(
-    postgres_database_url: str,
+    postgres_database_url: str, record_figures: RecordFigures
 ) -> None:
     service, _ = make_service(postgres_database_url)
     open_account_with_invoice(service, "RACE-3")
@@ -109,6 +124,8 @@ def test_the_same_command_sent_concurrently_is_carried_out_once(
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
         outcomes = list(pool.map(send, range(WRITERS)))
 
+    record_figures({"writers sending one command at once": WRITERS,
+                    "times it was carried out": sum(not replayed for _, replayed in outcomes)})
     assert len({version for version, _ in outcomes}) == 1
     assert sum(1 for _, replayed in outcomes if not replayed) == 1
     assert_stream_is_whole(service, "RACE-3", 1, each=Decimal("5.00"))

@@ -35,6 +35,7 @@ from ledger.service import LedgerService
 from tests.builders import make_service
 from tests.integration.relay_checks import wait_until
 from tests.support.librdkafka_client import LibrdkafkaClient
+from tests.support.reliability import RecordFigures
 from tests.unit.given import an_account, an_invoice
 
 pytestmark = pytest.mark.kafka
@@ -162,7 +163,7 @@ def assert_points_back(letters: list[ConsumerRecord], topic: str, sent: dict[byt
     indirect=True,
 )
 def test_erp_feed_stores_the_valid_invoices_once_and_dead_letters_each_bad_one(
-    world: FeedWorld,
+    world: FeedWorld, record_figures: RecordFigures
 ) -> None:
     an_account(world.service, "ACC-F1", currency="EUR")
     an_account(world.service, "ACC-F2", currency="EUR")
@@ -180,6 +181,9 @@ def test_erp_feed_stores_the_valid_invoices_once_and_dead_letters_each_bad_one(
 
     stats = world.consume(ERP_INVOICES, max_messages=len(batch))
 
+    record_figures({"feed messages sent": len(batch), "feed messages stored": stats.stored,
+                    "redeliveries recognised": stats.already_stored,
+                    "feed messages dead-lettered": stats.dead_lettered})
     assert (stats.stored, stats.already_stored, stats.dead_lettered) == (3, 1, 5)
     f1, f2 = world.service.account("ACC-F1"), world.service.account("ACC-F2")
     assert {i: v.outstanding for i, v in f1.invoices.items()} == {
@@ -201,7 +205,7 @@ def test_erp_feed_stores_the_valid_invoices_once_and_dead_letters_each_bad_one(
 
 
 def test_bank_feed_stores_the_valid_payments_once_and_a_new_process_resumes_after_them(
-    world: FeedWorld, kafka_bootstrap: str
+    world: FeedWorld, kafka_bootstrap: str, record_figures: RecordFigures
 ) -> None:
     an_account(world.service, "ACC-B1", currency="EUR")
     an_invoice(world.service, "INV-B1", "100.00", currency="EUR", account="ACC-B1")
@@ -219,6 +223,9 @@ def test_bank_feed_stores_the_valid_payments_once_and_a_new_process_resumes_afte
 
     stats = world.consume(BANK_PAYMENTS, max_messages=len(batch))
 
+    record_figures({"feed messages sent": len(batch), "feed messages stored": stats.stored,
+                    "redeliveries recognised": stats.already_stored,
+                    "feed messages dead-lettered": stats.dead_lettered})
     assert (stats.stored, stats.already_stored, stats.dead_lettered) == (3, 1, 5)
     account = world.service.account("ACC-B1")
     assert sorted(account.payments) == ["TX-1", "TX-2", "TX-6"]
@@ -273,13 +280,17 @@ class UnreachableStore(LedgerService):
         return super().execute(command, actor)
 
 
-def test_a_database_outage_is_retried_not_dead_lettered(world: FeedWorld) -> None:
+def test_a_database_outage_is_retried_not_dead_lettered(
+    world: FeedWorld, record_figures: RecordFigures
+) -> None:
     an_account(world.service, "ACC-F1", currency="EUR")
     world.produce(invoice("INV-1"), invoice("INV-2"))
 
     stats = world.consume(ERP_INVOICES, UnreachableStore(world.service, outages=2),
                           max_messages=2, max_retries=2)
 
+    record_figures({"store outages retried": stats.retries,
+                    "feed messages dead-lettered for an outage": stats.dead_lettered})
     assert (stats.stored, stats.dead_lettered, stats.retries) == (2, 0, 2)
     assert sorted(world.service.account("ACC-F1").invoices) == ["INV-1", "INV-2"]
 

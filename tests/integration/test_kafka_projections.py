@@ -36,6 +36,7 @@ from ledger.projections.read_models import ReadModels
 from ledger.projections.registry import all_projections
 from ledger.service import LedgerService
 from tests.builders import load_demo, make_service
+from tests.support.reliability import RecordFigures
 
 pytestmark = pytest.mark.kafka
 
@@ -160,6 +161,7 @@ def rows_in(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 def test_two_workers_one_killed_build_the_read_models_a_rebuild_builds(
     postgres_database_url: str, kafka_settings: KafkaSettings,
     kafka_topic_factory: Callable[..., str], workers: tuple[Workers, str],
+    record_figures: RecordFigures,
 ) -> None:
     group, read_models_url = workers
     service, _ = make_service(postgres_database_url)
@@ -185,6 +187,7 @@ def test_two_workers_one_killed_build_the_read_models_a_rebuild_builds(
           group.all_logs())
     victim.send_signal(signal.SIGKILL)
     victim.wait(10)
+    record_figures({"processes killed with SIGKILL": 1})
     held = {p for p, w in finishers().items() if w == victim_id}
     taken_over = publish(producer, topic, messages[cut - 30:cut + 100])
 
@@ -212,6 +215,7 @@ def test_two_workers_one_killed_build_the_read_models_a_rebuild_builds(
 
 def test_a_worker_in_process_stops_once_caught_up(
     kafka_settings: KafkaSettings, kafka_topic_factory: Callable[..., str], tmp_path: Path,
+    record_figures: RecordFigures,
 ) -> None:
     service, _ = make_service()
     messages = published(service, accounts=6, months=3)
@@ -225,6 +229,7 @@ def test_a_worker_in_process_stops_once_caught_up(
                        WorkerOptions(topic=topic, group=f"group-{topic}", batch_size=50),
                        stop_when_caught_up=True)
 
+    record_figures({"messages delivered twice": 40, "duplicates skipped": stats.duplicates})
     assert (stats.applied, stats.duplicates) == (len(messages), 40)
     ReadModels(service.app).catch_up()
     assert rows_of(read_models_url) == rows_in(service.app.datastore.engine)

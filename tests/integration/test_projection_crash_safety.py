@@ -22,6 +22,7 @@ from ledger.projections.runner import ProjectionRunner
 from ledger.projections.tracking import TrackingConflict
 from ledger.service import LedgerService
 from tests.builders import SERVICE, make_service, table_rows
+from tests.support.reliability import RecordFigures
 
 
 def fill(service: LedgerService, accounts: int = 5, invoices: int = 20) -> None:
@@ -73,7 +74,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("postgres_database_url"))
 
 
-def test_a_crash_before_commit_leaves_rows_and_position_as_they_were(database_url: str) -> None:
+def test_a_crash_before_commit_leaves_rows_and_position_as_they_were(
+    database_url: str, record_figures: RecordFigures
+) -> None:
     service, _ = make_service(database_url)
     fill(service)
     crashing = ProjectionRunner(service.app, all_projections(), batch_size=50,
@@ -82,6 +85,7 @@ def test_a_crash_before_commit_leaves_rows_and_position_as_they_were(database_ur
     with pytest.raises(Boom):
         crashing.catch_up()
 
+    record_figures({"crashes between read-model writes and their commit": 1})
     assert set(crashing.positions().values()) == {50}
     models = ReadModels(service.app, batch_size=37)
     models.catch_up()
@@ -119,7 +123,7 @@ def test_two_workers_racing_for_one_batch_apply_it_once(postgres_database_url: s
 
 @pytest.mark.postgres
 def test_a_worker_killed_mid_stream_resumes_with_identical_results(
-    postgres_database_url: str,
+    postgres_database_url: str, record_figures: RecordFigures
 ) -> None:
     service, _ = make_service(postgres_database_url)
     fill(service, accounts=8, invoices=40)
@@ -137,6 +141,7 @@ def test_a_worker_killed_mid_stream_resumes_with_identical_results(
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
     killed_at = models.runner.lowest_position()
+    record_figures({"processes killed with SIGKILL": 1})
 
     assert 0 < killed_at < head, "the worker should have been killed mid-stream"
     restarted = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL,

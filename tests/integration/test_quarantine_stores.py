@@ -31,6 +31,7 @@ from ledger.service import LedgerService
 from tests.builders import make_service, table_rows
 from tests.earlier_release import HUGE, NUL_REFERENCE, invoice_from_earlier_release
 from tests.integration.test_kafka_projections import publish
+from tests.support.reliability import RecordFigures
 from tests.unit.given import an_account, an_invoice
 
 AS_OF = date(2026, 3, 31)
@@ -72,7 +73,7 @@ def until(condition: Callable[[], bool], what: str, seconds: float = 30.0) -> No
 
 
 def test_the_follower_quarantines_one_account_and_projects_the_rest(
-    store_url: str, caplog: pytest.LogCaptureFixture,
+    store_url: str, caplog: pytest.LogCaptureFixture, record_figures: RecordFigures,
 ) -> None:
     service, _ = make_service(store_url)
     earlier_release_store(service)
@@ -91,6 +92,8 @@ def test_the_follower_quarantines_one_account_and_projects_the_rest(
         stop.set()
         follower.join(10)
 
+    record_figures({"unprojectable events met": 1,
+                    "accounts quarantined": len(models.status().quarantines)})
     assert totals(models) == {"ACC-2": Decimal("50.00"), "ACC-3": Decimal("310.00")}
     assert references(models)["INV-NUL"] == f"a{stored_nul(store_url)}b"
     [held] = models.status().quarantines
@@ -146,6 +149,7 @@ def test_rebuilding_the_account_lifts_a_nul_quarantine_left_by_an_older_release(
 @pytest.mark.kafka
 def test_a_kafka_worker_quarantines_the_account_and_projects_the_rest(
     store_url: str, kafka_settings: KafkaSettings, kafka_topic_factory: Callable[..., str],
+    record_figures: RecordFigures,
 ) -> None:
     service, _ = make_service()
     earlier_release_store(service)
@@ -161,6 +165,7 @@ def test_a_kafka_worker_quarantines_the_account_and_projects_the_rest(
                        WorkerOptions(topic=topic, group=f"group-{topic}", batch_size=3),
                        stop_when_caught_up=True)
 
+    record_figures({"unprojectable events met": 1, "accounts quarantined": stats.quarantined})
     assert (stats.applied, stats.quarantined) == (len(messages), 1)
     reads = ReadModels(make_service(store_url)[0].app)
     assert totals(reads) == {"ACC-2": Decimal("50.00"), "ACC-3": Decimal("300.00")}

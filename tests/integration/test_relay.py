@@ -34,6 +34,7 @@ from tests.integration.relay_checks import (
     wait_until,
 )
 from tests.support.librdkafka_client import LibrdkafkaClient
+from tests.support.reliability import RecordFigures
 from tests.unit.api_world import CALLERS, TODAY
 
 pytestmark = pytest.mark.kafka
@@ -115,7 +116,7 @@ def run_commands(world: Caller) -> None:
 
 
 def test_every_event_written_through_the_api_reaches_kafka_in_account_order(
-    served: Served, kafka_settings: KafkaSettings
+    served: Served, kafka_settings: KafkaSettings, record_figures: RecordFigures
 ) -> None:
     run_commands(served.api)
     positions = store_positions(served.service)
@@ -123,6 +124,9 @@ def test_every_event_written_through_the_api_reaches_kafka_in_account_order(
 
     messages = read_topic(kafka_settings, served.relay.options.topic, len(positions))
 
+    record_figures({"events relayed": len(positions),
+                    "events lost": len(set(positions) - {m.envelope["position"] for m in messages}),
+                    "events duplicated": len(messages) - len({m.identity for m in messages})})
     assert len(messages) == len(positions)
     assert sorted(m.envelope["position"] for m in messages) == positions
     assert {m.partition for m in messages} <= {0, 1, 2}

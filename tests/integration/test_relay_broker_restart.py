@@ -31,6 +31,7 @@ from tests.integration.relay_checks import (
     wait_until,
 )
 from tests.support.kafka_broker import TansuBroker
+from tests.support.reliability import RecordFigures
 from tests.unit.given import an_account
 
 pytestmark = pytest.mark.kafka
@@ -63,7 +64,8 @@ def old_broker() -> Iterator[TansuBroker]:
 
 @pytest.mark.parametrize("writes_during_outage", [True, False], ids=["busy", "idle"])
 def test_a_replaced_broker_gets_every_event_after_the_relays_position(
-    tmp_path: Path, old_broker: TansuBroker, writes_during_outage: bool
+    tmp_path: Path, old_broker: TansuBroker, writes_during_outage: bool,
+    record_figures: RecordFigures,
 ) -> None:
     """Busy: the relay fails while no broker is there and backs off until the new one is up.
     Idle: nothing to send during the outage, so the first send after it goes through the old
@@ -111,6 +113,11 @@ def test_a_replaced_broker_gets_every_event_after_the_relays_position(
 
     after_outage = [p for p in store_positions(service) if p > before_outage]
     unique = deduplicated(received)
+    record_figures({
+        "brokers replaced under a running relay": 1, "events after the outage": len(after_outage),
+        "events lost": len(set(after_outage) - {m.envelope["position"] for m in unique}),
+        "relay send failures": relay.stats.failures,
+    })
     assert sorted(m.envelope["position"] for m in unique) == after_outage
     assert_in_account_order(unique, first_version=None)
     assert {m.envelope["version"] for m in unique if m.envelope["account_number"] == "ACC-B4"} == {

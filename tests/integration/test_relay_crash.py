@@ -31,6 +31,7 @@ from tests.integration.relay_checks import (
     store_positions,
     wait_until,
 )
+from tests.support.reliability import RecordFigures
 
 pytestmark = pytest.mark.kafka
 
@@ -85,7 +86,7 @@ def relays(tmp_path: Path, kafka_bootstrap: str) -> Iterator[RelayProcesses]:
 
 
 def test_a_relay_killed_after_the_ack_re_sends_that_batch_and_then_every_event_once(
-    relays: RelayProcesses, kafka_settings: KafkaSettings
+    relays: RelayProcesses, kafka_settings: KafkaSettings, record_figures: RecordFigures
 ) -> None:
     service, _ = make_service(relays.database_url)
     load_demo(service, 16, 6, seed=5)
@@ -111,9 +112,14 @@ def test_a_relay_killed_after_the_ack_re_sends_that_batch_and_then_every_event_o
 
     received = read_topic(kafka_settings, topic, len(positions))  # and all there is
     unique = deduplicated(received)
+    resent = sorted(m.envelope["position"] for m in received if m not in unique)
+    record_figures({
+        "processes killed with SIGKILL": 1, "events stored": len(positions),
+        "events re-sent after a kill": len(resent),
+        "events lost": len(set(positions) - {m.envelope["position"] for m in received}),
+    })
     assert sorted(m.envelope["position"] for m in unique) == positions
     assert_in_account_order(unique)
-    resent = sorted(m.envelope["position"] for m in received if m not in unique)
     assert resent == in_flight, "exactly the acknowledged batch whose position was not saved"
     assert len(received) == len(positions) + BATCH
     print(f"\n[relay] killed at {killed_at}/{positions[-1]}; {len(resent)} events re-sent")

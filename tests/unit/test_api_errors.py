@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.reliability import RecordFigures
 from tests.unit.api_catalogue import (
     BY_NAME,
     ON_ACCOUNTS,
@@ -115,13 +116,15 @@ def test_missing_required_field_is_422_naming_the_field(api: ApiWorld, write: Wr
 
 
 @pytest.mark.parametrize("write", WITH_AMOUNTS, ids=ids(WITH_AMOUNTS))
-def test_float_amount_is_422(api: ApiWorld, write: Write) -> None:
+def test_float_amount_is_422(api: ApiWorld, write: Write, record_figures: RecordFigures) -> None:
     number = api.prepared(write)
     position = api.position()
     body = with_amounts(write.body_for(number), lambda amount: float(amount))
 
     response = api.post(write.url(number), body, write.caller)
 
+    record_figures({"bad requests refused": int(response.status_code >= 400),
+                    "events written by refused requests": api.position() - position})
     assert response.status_code == 422, response.text
     assert problem_type(response) == "validation-error"
     assert "not a JSON number" in response.text
@@ -129,24 +132,32 @@ def test_float_amount_is_422(api: ApiWorld, write: Write) -> None:
 
 
 @pytest.mark.parametrize("write", WITH_AMOUNTS, ids=ids(WITH_AMOUNTS))
-def test_fraction_of_a_cent_is_422(api: ApiWorld, write: Write) -> None:
+def test_fraction_of_a_cent_is_422(
+    api: ApiWorld, write: Write, record_figures: RecordFigures
+) -> None:
     number = api.prepared(write)
     position = api.position()
     body = with_amounts(write.body_for(number), lambda amount: f"{amount}5")
 
     response = api.post(write.url(number), body, write.caller)
 
+    record_figures({"bad requests refused": int(response.status_code >= 400),
+                    "events written by refused requests": api.position() - position})
     assert response.status_code == 422, response.text
     assert problem_type(response) == "invalid-amount"
     assert api.position() == position
 
 
 @pytest.mark.parametrize("write", ON_ACCOUNTS, ids=ids(ON_ACCOUNTS))
-def test_write_on_an_unknown_account_is_404(api: ApiWorld, write: Write) -> None:
+def test_write_on_an_unknown_account_is_404(
+    api: ApiWorld, write: Write, record_figures: RecordFigures
+) -> None:
     position = api.position()
 
     response = api.post(write.url("ACC-NOPE"), write.body, not_an_agent(write))
 
+    record_figures({"bad requests refused": int(response.status_code >= 400),
+                    "events written by refused requests": api.position() - position})
     assert response.status_code == 404, response.text
     assert problem_type(response) == "account-not-found"
     assert api.position() == position

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.reliability import RecordFigures
 from tests.unit.api_catalogue import BY_NAME, WRITES, Write
 from tests.unit.api_world import CALLERS, ApiWorld, problem_type
 
@@ -51,21 +52,30 @@ def assert_refused(api: ApiWorld, write: Write, number: str, caller: str) -> str
 
 @pytest.mark.parametrize(("role", "write"), REFUSED,
                          ids=[f"{role}-{w.name}" for role, w in REFUSED])
-def test_role_is_refused_a_write_it_may_not_make(api: ApiWorld, role: str, write: Write) -> None:
+def test_role_is_refused_a_write_it_may_not_make(
+    api: ApiWorld, role: str, write: Write, record_figures: RecordFigures
+) -> None:
     number = api.prepared(write)
+    position = api.position()
 
     detail = assert_refused(api, write, number, role)
+
+    record_figures({"role-write cells refused": 1,
+                    "events written by refused roles": api.position() - position})
 
     assert write.name in detail and CALLERS[role][1] in detail
 
 
 @pytest.mark.parametrize(("role", "write"), PERMITTED,
                          ids=[f"{role}-{w.name}" for role, w in PERMITTED])
-def test_role_may_make_the_writes_it_is_permitted(api: ApiWorld, role: str, write: Write) -> None:
+def test_role_may_make_the_writes_it_is_permitted(
+    api: ApiWorld, role: str, write: Write, record_figures: RecordFigures
+) -> None:
     number = api.prepared(write)
 
     response = api.post(write.url(number), write.body_for(number), role)
 
+    record_figures({"role-write cells permitted": int(response.status_code == 201)})
     assert response.status_code == 201, response.text
     assert {e["actor_role"] for e in api.history(number)[-len(write.events):]} == {role}
 
@@ -81,11 +91,13 @@ AGENT_ONLY = tuple(w for w in WRITES if w.name in AGENT_WRITES)
 @pytest.mark.parametrize("write", AGENT_ONLY, ids=[w.name for w in AGENT_ONLY])
 @pytest.mark.parametrize("assigned", ["agent-2", None], ids=["other-agents", "unassigned"])
 def test_agent_is_refused_an_account_not_assigned_to_them(
-    api: ApiWorld, write: Write, assigned: str | None
+    api: ApiWorld, write: Write, assigned: str | None, record_figures: RecordFigures
 ) -> None:
     number = api.prepared(write, agent=assigned)
 
     detail = assert_refused(api, write, number, "agent")
+
+    record_figures({"agent writes to accounts not theirs refused": 1})
 
     assert number in detail and "not assigned" in detail
 

@@ -44,6 +44,7 @@ from ledger.commands.receivables import (
 )
 from ledger.service import LedgerService
 from tests.builders import MANAGER
+from tests.support.reliability import RecordFigures
 from tests.unit.given import ACCOUNT, an_account, an_invoice, rejected
 
 DAY = date(2026, 1, 15)
@@ -220,13 +221,17 @@ MATRIX: list[Any] = [
 
 @pytest.mark.parametrize(("build", "error"), MATRIX)
 def test_bad_command_is_refused_with_its_named_error_and_writes_nothing(
-    account: LedgerService, build: Callable[[], Command], error: type[Exception]
+    account: LedgerService, build: Callable[[], Command], error: type[Exception],
+    record_figures: RecordFigures,
 ) -> None:
     version = account.account(ACCOUNT).version
 
     with rejected(account, error):
         account.execute(build(), MANAGER)
 
+    record_figures({"bad commands refused": 1,
+                    "events written by refused commands": account.account(ACCOUNT).version
+                    - version})
     assert account.account(ACCOUNT).version == version
 
 

@@ -23,6 +23,7 @@ from consumers.feed_messages import Rejected, feed_command_id
 from ledger.aggregates.errors import AmountAboveMaximum
 from ledger.commands.receivables import AllocationLine
 from ledger.service import LedgerService
+from tests.support.reliability import RecordFigures
 from tests.unit.given import an_account, an_invoice
 
 INVOICE: dict[str, Any] = {
@@ -97,8 +98,11 @@ def test_money_sent_as_a_json_number_is_refused_with_a_clear_error(amount: Any) 
     [b'{"invoice_id": "INV-7", ', b"NaN", b'{"a": 1, "a": 2}', b"\xff\xfe", None],
     ids=["truncated", "nan", "repeated-key", "not-utf8", "tombstone"],
 )
-def test_what_is_not_json_is_malformed_json(value: bytes | None) -> None:
+def test_what_is_not_json_is_malformed_json(
+    value: bytes | None, record_figures: RecordFigures
+) -> None:
     assert rejection(invoice_command, value).error_type == "malformed-json"
+    record_figures({"bad feed messages refused": 1})
 
 
 @pytest.mark.parametrize(
@@ -115,8 +119,11 @@ def test_what_is_not_json_is_malformed_json(value: bytes | None) -> None:
         ({"due_on": "2026-03-01"}, "due_on"),
     ],
 )
-def test_a_field_that_breaks_the_format_is_named(changes: dict[str, Any], field: str) -> None:
+def test_a_field_that_breaks_the_format_is_named(
+    changes: dict[str, Any], field: str, record_figures: RecordFigures
+) -> None:
     rejected = rejection(invoice_command, encoded(INVOICE, **changes))
+    record_figures({"bad feed messages refused": 1})
 
     assert rejected.error_type == "invalid-message"
     assert rejected.message.startswith(f"{field}: ")
@@ -221,10 +228,13 @@ def test_the_documented_examples_are_valid_messages() -> None:
     {"invoice_id": "../x"},
     {"issue_date": "0001-01-01"},
 ], ids=["ten-to-the-23", "exponent", "arabic-indic", "nul", "line-break", "path", "year-1"])
-def test_what_halted_the_read_side_is_refused_by_the_feed(changes: dict[str, Any]) -> None:
+def test_what_halted_the_read_side_is_refused_by_the_feed(
+    changes: dict[str, Any], record_figures: RecordFigures
+) -> None:
     """The ERP feed stored a 10^23 amount and a NUL reference, which no read model could
     apply; the feed reads values with the API's rules (ledger.input_limits)."""
     assert rejection(invoice_command, encoded(INVOICE, **changes)).error_type == "invalid-message"
+    record_figures({"bad feed messages refused": 1})
 
 
 def test_an_amount_above_the_currencys_maximum_is_refused_by_the_domain(

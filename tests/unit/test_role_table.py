@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.reliability import RecordFigures
 from tests.unit.api_catalogue import CALLS, WRITES, Call
 from tests.unit.api_world import ApiWorld, problem_type
 
@@ -61,12 +62,14 @@ def world() -> Iterator[World]:
 @pytest.mark.parametrize(("endpoint", "role", "cell"), CELLS,
                          ids=[f"{m} {r} by {role}" for (m, r), role, _ in CELLS])
 def test_each_role_may_call_what_the_readme_table_says(
-    world: World, endpoint: tuple[str, str], role: str, cell: str
+    world: World, endpoint: tuple[str, str], role: str, cell: str, record_figures: RecordFigures
 ) -> None:
     call = CALLS[endpoint]
 
     response = world.call(call, role)
 
+    record_figures({"README table cells checked": 1,
+                    "README table cells refused (403)": int(response.status_code == 403)})
     assert cell in ("yes", "own", "—") and (cell != "own" or role == "agent")
     if cell == "—":
         assert response.status_code == 403, response.text
