@@ -9,30 +9,25 @@ from fastapi import FastAPI
 
 from api import access_log, correlation, problems
 from api.auth_throttle import FailedAuthentications
-from api.keys import KeyStore
-from api.routers import discovered_routers
+from api.routers import ROUTERS
 from api.strict_json import StrictJsonBodies
-from ledger.projections.read_models import ReadModels
-from ledger.service import LedgerService
+from infra.bootstrap import Ledger
 
 
 def create_app(
-    service: LedgerService,
-    read_models: ReadModels | None = None,
-    keys: KeyStore | None = None,
+    ledger: Ledger,
     follow: bool = True,
     background: Sequence[Callable[[], Callable[[], None]]] = (),
     failed_authentications: FailedAuthentications | None = None,
 ) -> FastAPI:
-    """With ``follow``, the read models keep up inside this process (the embedded setup).
+    """The API on a ledger from `infra.bootstrap.bootstrap`. With ``follow``, the read
+    models keep up inside this process (the embedded setup).
 
-    ``background`` starts other workers for the app's lifetime (the Kafka relay, when
-    configured); each starter returns the function that stops it.
-    ``failed_authentications`` throttles wrong keys (default: 20 a minute per address).
+    ``background`` starts other workers for the app's lifetime (``ledger.background()``:
+    the Kafka relay, when configured); each starter returns the function that stops it.
+    ``failed_authentications`` throttles wrong keys (default: the ledger's settings).
     """
-    models = read_models or ReadModels(
-        service.app, contact_policies=service.policies.contact, clock=service.clock
-    )
+    models = ledger.read_models
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -52,16 +47,17 @@ def create_app(
         description="Event-sourced accounts-receivable collections ledger.",
         lifespan=lifespan,
     )
-    app.state.service = service
+    app.state.service = ledger.service
     app.state.read_models = models
-    app.state.keys = keys or KeyStore(service.app, service.clock)
+    app.state.keys = ledger.keys
     app.state.failed_authentications = (
-        FailedAuthentications() if failed_authentications is None else failed_authentications
+        FailedAuthentications(ledger.settings.auth_failures_per_minute)
+        if failed_authentications is None else failed_authentications
     )
     app.add_middleware(StrictJsonBodies)
     correlation.install(app)
     problems.install(app)
-    for router in discovered_routers():
+    for router in ROUTERS:
         app.include_router(router)
     access_log.install(app)
     return app

@@ -76,7 +76,6 @@ class KeyStore:
         self.app = app
         self.datastore = app.datastore
         self.clock = clock
-        metadata.create_all(self.datastore.engine, checkfirst=True)
 
     def create(
         self, role: str, actor_id: str, by: Actor | None = None,

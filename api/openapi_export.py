@@ -21,8 +21,8 @@ COMMITTED = Path(__file__).resolve().parents[1] / "openapi.json"
 
 def live_schema() -> dict[str, Any]:
     """The schema the server serves, from an app on a throwaway in-memory store."""
-    service = bootstrap(Settings(database_url="sqlite:///:memory:"))
-    return create_app(service, follow=False).openapi()
+    return create_app(bootstrap(Settings(database_url="sqlite:///:memory:")),
+                      follow=False).openapi()
 
 
 def rendered(schema: dict[str, Any]) -> str:

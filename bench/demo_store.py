@@ -61,7 +61,7 @@ class Generated:
 def events_per_account(months: int, seed: int, end: date) -> float:
     """Events one demo account makes over ``months``, from a probe portfolio in memory."""
     probe = Portfolio(PROBE_ACCOUNTS, months, seed, end)
-    service = bootstrap(Settings(database_url="sqlite:///:memory:"))
+    service = bootstrap(Settings(database_url="sqlite:///:memory:")).service
     try:
         execute(service, probe.steps())
         return events_in(service.app) / PROBE_ACCOUNTS

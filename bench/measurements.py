@@ -47,7 +47,7 @@ def close(app: Any) -> None:
 
 
 def ledger_single(openings: list[Step], steps: list[Step], url: str) -> tuple[int, float]:
-    service = bootstrap(Settings(database_url=url))
+    service = bootstrap(Settings(database_url=url)).service
     try:
         _ledger_batch(service, [ledger_command(s) for s in openings])
         commands = [ledger_command(step) for step in steps]
@@ -62,7 +62,7 @@ def ledger_single(openings: list[Step], steps: list[Step], url: str) -> tuple[in
 
 
 def ledger_bulk(steps: list[Step], chunk: int, url: str) -> tuple[int, float]:
-    service = bootstrap(Settings(database_url=url))
+    service = bootstrap(Settings(database_url=url)).service
     try:
         batches = [[ledger_command(s) for s in batch] for batch in chunks(steps, chunk)]
         before = events_in(service.app)

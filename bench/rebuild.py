@@ -27,7 +27,6 @@ from bench.measurements import close, events_in
 from bench.stores import postgres_stores
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
-from ledger.projections.read_models import ReadModels
 from ledger.service import LedgerService
 
 FULL_SIZE = 1_000_000
@@ -134,11 +133,11 @@ def every(seconds: float, message: str) -> Callable[..., None]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     with store_url(args) as url:
-        service = bootstrap(Settings(database_url=url))
+        ledger = bootstrap(Settings(database_url=url))
+        service, read_models = ledger.service, ledger.read_models
         try:
             generated = fill(service, args)
             app = service.app
-            read_models = ReadModels(app)
             progress = every(30, "  at {:,} of {:,}")
             say("baseline: read and decode the whole log")
             baseline = replay_rates.read_and_decode(app, args.batch, progress)

@@ -208,7 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     with tempfile.TemporaryDirectory(prefix="colledger-bench-") as directory, \
             broker(args.bootstrap) as kafka:
-        service = bootstrap(Settings(database_url=f"sqlite:///{Path(directory) / 'ledger.db'}"))
+        url = f"sqlite:///{Path(directory) / 'ledger.db'}"
+        service = bootstrap(Settings(database_url=url)).service
         try:
             fill(service, args)
             started = time.perf_counter()

@@ -14,9 +14,7 @@ import threading
 from types import FrameType
 from typing import Any
 
-from infra.settings import Settings
-
-FEEDS = ("erp-invoices", "bank-payments")
+from infra.bootstrap import FEEDS
 
 
 def register(sub: Any) -> None:
@@ -39,19 +37,12 @@ def register(sub: Any) -> None:
     consume.set_defaults(run=run_consume)
 
 
-def topic_of(feed: str, settings: Settings) -> str:
-    return settings.erp_invoices_topic if feed == "erp-invoices" else settings.bank_payments_topic
-
-
 def run_consume(args: argparse.Namespace) -> int:
     from kafka.errors import KafkaError
 
     from api.logging_setup import configure_logging
-    from colledger.wiring import service_for, settings_for
-    from consumers.bank_payments import BANK_PAYMENTS
-    from consumers.erp_invoices import ERP_INVOICES
-    from consumers.feed import FeedOptions, FeedStopped, run_feed
-    from infra.kafka_clients import kafka_settings_from
+    from colledger.wiring import ledger_for, settings_for
+    from consumers.feed import FeedStopped
 
     settings = settings_for(args)
     if not settings.kafka_bootstrap:
@@ -65,13 +56,8 @@ def run_consume(args: argparse.Namespace) -> int:
         return 2
     configure_logging()
     logging.getLogger("kafka").setLevel(logging.WARNING)  # its INFO is per connection
-    feed = ERP_INVOICES if args.feed == "erp-invoices" else BANK_PAYMENTS
-    options = FeedOptions(
-        topic=topic_of(args.feed, settings),
-        group=args.group or f"colledger-{feed.name}",
-        max_messages=args.max_messages,
-        until_idle=args.until_idle,
-    )
+    consumer = ledger_for(args).feed(args.feed, group=args.group,
+                                     max_messages=args.max_messages, until_idle=args.until_idle)
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -80,7 +66,7 @@ def run_consume(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     try:
-        stats = run_feed(service_for(args), kafka_settings_from(settings), feed, options, stop)
+        stats = consumer.run(stop)
     except FeedStopped as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -88,7 +74,7 @@ def run_consume(args: argparse.Namespace) -> int:
         print(f"error: Kafka at {settings.kafka_bootstrap}: {error!r}", file=sys.stderr)
         return 1
     print(
-        f"{feed.name}: {stats.stored} stored, {stats.already_stored} already stored, "
-        f"{stats.dead_lettered} dead-lettered ({options.topic})"
+        f"{consumer.feed.name}: {stats.stored} stored, {stats.already_stored} already "
+        f"stored, {stats.dead_lettered} dead-lettered ({consumer.options.topic})"
     )
     return 0

@@ -11,17 +11,19 @@ from typing import Any
 from rich.progress import Progress
 
 from colledger.rendering import console
-from colledger.wiring import service_for, settings_for
+from colledger.wiring import ledger_for, service_for, settings_for
 from infra.bootstrap import utc_now
+from infra.migrations.runner import current
 from ledger.commands.base import SERVICE_ACTOR
 from ledger.demo import DemoStep, demo_commands
 from ledger.imports import ImportReport, parse_invoices, parse_payments, run_import
+from ledger.service import LedgerService
 
 DEMO_BATCH = 400
 
 
 def register(sub: Any, iso_date: Callable[[str], date]) -> None:
-    init = sub.add_parser("init", help="create the event store and its tables")
+    init = sub.add_parser("init", help="create the event store, or upgrade its schema")
     init.set_defaults(run=run_init)
 
     demo = sub.add_parser("demo", help="load a deterministic, realistic demo portfolio")
@@ -49,14 +51,22 @@ def register(sub: Any, iso_date: Callable[[str], date]) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    service = service_for(args)
+    """Whatever the settings say, init brings the schema to the latest revision."""
+    service = ledger_for(args, upgrade_schema_on_start=True).service
     console.print(
         f"event store ready at {settings_for(args).database_url} "
-        f"({len(service.account_numbers())} accounts)"
+        f"({len(service.account_numbers())} accounts; schema {describe(current_schema(service))})"
     )
     return 0
 
 
+def current_schema(service: LedgerService) -> dict[str, str | None]:
+    with service.app.datastore.engine.connect() as connection:
+        return current(connection)
+
+
+def describe(revisions: dict[str, str | None]) -> str:
+    return ", ".join(f"{branch} {revision}" for branch, revision in revisions.items())
 
 
 def run_demo(args: argparse.Namespace) -> int:

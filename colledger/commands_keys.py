@@ -13,7 +13,7 @@ from typing import Any
 from api.keys import ROLES, KeyStore, console_actor
 from api.schemas.keys import KeyPublic
 from colledger.rendering import console, emit_json, table
-from colledger.wiring import service_for
+from colledger.wiring import ledger_for
 
 NO_ACTOR = ("an actor id is required: --actor ID names the person or system the key speaks "
             "for (for an agent, --agent ID: the id accounts are assigned to)")
@@ -47,8 +47,7 @@ def register(sub: Any) -> None:
 
 
 def key_store(args: argparse.Namespace) -> KeyStore:
-    service = service_for(args)
-    return KeyStore(service.app, service.clock)
+    return ledger_for(args).keys
 
 
 def run_create(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

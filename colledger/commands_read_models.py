@@ -15,8 +15,7 @@ from rich.progress import Progress
 
 from colledger.commands_read_side import run_account_rebuild, say_excluded
 from colledger.rendering import console, emit_csv, emit_json, table
-from colledger.wiring import service_for, settings_for
-from ledger.audit.checkpoint_schedule import PeriodicCheckpoints
+from colledger.wiring import ledger_for, settings_for
 from ledger.canonical import plain
 from ledger.projections.aging import GROUPINGS, bucket_labels
 from ledger.projections.read_models import COLLECTIONS, ReadModels
@@ -82,8 +81,7 @@ def register(
 
 
 def read_models_for(args: argparse.Namespace) -> ReadModels:
-    service = service_for(args)
-    models = ReadModels(service.app, contact_policies=service.policies.contact, clock=service.clock)
+    models = ledger_for(args).read_models
     models.catch_up()
     return models
 
@@ -91,14 +89,12 @@ def read_models_for(args: argparse.Namespace) -> ReadModels:
 def run_project(args: argparse.Namespace) -> int:
     if args.from_kafka:
         return run_project_from_kafka(args)
-    service = service_for(args)
-    models = ReadModels(service.app, batch_size=args.batch_size)
-    periodic = PeriodicCheckpoints(service.app, settings_for(args).checkpoint_every, service.clock)
+    models = ledger_for(args, projection_batch_size=args.batch_size).read_models
     applied = models.catch_up()
     console.print(f"applied {applied} events; positions {models.runner.positions()}")
+    if args.follow and models.runner.after_batch is not None:
+        models.runner.after_batch()  # a checkpoint now if one is due (periodic checkpoints)
     if args.follow:
-        periodic()
-        models.runner.after_batch = periodic
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
@@ -109,8 +105,8 @@ def run_project(args: argparse.Namespace) -> int:
 
 def run_project_from_kafka(args: argparse.Namespace) -> int:
     """Imported here: Kafka clients are loaded only by the commands that use them."""
-    from consumers.projection_worker import WorkerOptions, WorkerStopped, run_worker
-    from infra.kafka_clients import kafka_settings_from
+    from consumers.projection_worker import WorkerOptions, WorkerStopped
+    from infra.bootstrap import run_kafka_projections
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("kafka").setLevel(logging.WARNING)
@@ -122,7 +118,7 @@ def run_project_from_kafka(args: argparse.Namespace) -> int:
     options = WorkerOptions(topic=settings.events_topic, group=group, batch_size=args.batch_size)
     console.print(f"projecting {settings.events_topic} in group {group} (Ctrl-C to stop)")
     try:
-        stats = run_worker(settings.database_url, kafka_settings_from(settings), options, stop)
+        stats = run_kafka_projections(settings, options, stop)
     except WorkerStopped as error:
         console.print(f"[red]projection worker stopped: {type(error).__name__}: {error}")
         return 3
@@ -133,7 +129,7 @@ def run_project_from_kafka(args: argparse.Namespace) -> int:
 def run_rebuild(args: argparse.Namespace) -> int:
     if args.account:
         return run_account_rebuild(args)
-    models = ReadModels(service_for(args).app)
+    models = ledger_for(args).read_models
     with Progress(console=console) as progress:
         task = progress.add_task("rebuilding", total=None)
         position = models.rebuild(

@@ -12,11 +12,10 @@ import sys
 from typing import Any
 
 from colledger.rendering import console, emit_json, table
-from colledger.wiring import service_for
+from colledger.wiring import ledger_for
 from ledger.aggregates import account_id_for
 from ledger.canonical import plain
 from ledger.projections.exclusions import Exclusions
-from ledger.projections.read_models import ReadModels
 
 FORMATS = ("table", "json")
 
@@ -28,7 +27,7 @@ def register(sub: Any) -> None:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    models = ReadModels(service_for(args).app)
+    models = ledger_for(args).read_models
     found = models.status()
     if args.format == "json":
         emit_json(plain({"head": found.head, "degraded": found.degraded,
@@ -55,7 +54,7 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_account_rebuild(args: argparse.Namespace) -> int:
     """Exit code 1 if the account is still quarantined somewhere."""
-    models = ReadModels(service_for(args).app)
+    models = ledger_for(args).read_models
     outcomes = models.rebuild_account(account_id_for(args.account), args.projection or None)
     for outcome in outcomes:
         if outcome.still is not None:

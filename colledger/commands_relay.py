@@ -7,22 +7,13 @@ Kafka modules are imported only when a relay is really started, so a ledger with
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable
 from types import FrameType
-from typing import TYPE_CHECKING, Any
-
-from infra.settings import Settings
-from ledger.service import LedgerService
-
-if TYPE_CHECKING:
-    from consumers.relay import Relay
+from typing import Any
 
 DEFAULT_BATCH = 500
-StopFunction = Callable[[], None]
 
 
 def register(sub: Any) -> None:
@@ -38,39 +29,10 @@ def register(sub: Any) -> None:
     relay.set_defaults(run=run_relay)
 
 
-def relay_for(service: LedgerService, settings: Settings, batch_size: int = DEFAULT_BATCH) -> Relay:
-    """A relay for this store and these settings; raises `KafkaNotConfigured` without Kafka."""
-    from consumers.relay import Relay, RelayOptions
-    from infra.kafka_clients import kafka_settings_from
-
-    options = RelayOptions(
-        topic=settings.events_topic, partitions=settings.events_partitions, batch_size=batch_size
-    )
-    return Relay(service.app, kafka_settings_from(settings), options)
-
-
-def background_relay(
-    service: LedgerService, settings: Settings
-) -> list[Callable[[], StopFunction]]:
-    """What the embedded server runs beside the API: the relay when Kafka is configured."""
-    if not settings.kafka_bootstrap:
-        return []
-
-    def start() -> StopFunction:
-        quiet_kafka_python()
-        return relay_for(service, settings).start_background()
-
-    return [start]
-
-
-def quiet_kafka_python() -> None:
-    """kafka-python logs every connection at INFO; the relay logs what an operator needs."""
-    logging.getLogger("kafka").setLevel(logging.WARNING)
-
-
 def run_relay(args: argparse.Namespace) -> int:
     from api.logging_setup import configure_logging
-    from colledger.wiring import service_for, settings_for
+    from colledger.wiring import ledger_for, settings_for
+    from infra.bootstrap import quiet_kafka_python
 
     settings = settings_for(args)
     if not settings.kafka_bootstrap:
@@ -81,7 +43,7 @@ def run_relay(args: argparse.Namespace) -> int:
         return 2
     configure_logging()
     quiet_kafka_python()
-    relay = relay_for(service_for(args), settings, args.batch_size)
+    relay = ledger_for(args).relay(args.batch_size)
     if args.once:
         try:
             relay.catch_up()

@@ -9,13 +9,10 @@ from typing import Any
 import uvicorn
 
 from api.app import create_app
-from api.auth_throttle import FailedAuthentications
 from api.logging_setup import configure_logging
-from colledger.commands_relay import background_relay
 from colledger.demo_keys import ensure_demo_keys
 from colledger.rendering import console
-from colledger.wiring import service_for, settings_for
-from ledger.audit.checkpoint_schedule import PeriodicCheckpoints
+from colledger.wiring import ledger_for, settings_for
 
 DEMO_KEYS = Path("var") / "demo-keys.json"
 
@@ -35,13 +32,9 @@ def run_serve(args: argparse.Namespace) -> int:
     settings = settings_for(args)
     host = args.host or settings.api_host
     port = args.port or settings.api_port
-    service = service_for(args)
-    relay = background_relay(service, settings)
-    app = create_app(service, background=relay, failed_authentications=FailedAuthentications(
-        settings.auth_failures_per_minute))
-    app.state.read_models.runner.after_batch = PeriodicCheckpoints(
-        service.app, settings.checkpoint_every, service.clock
-    )
+    ledger = ledger_for(args)
+    relay = ledger.background()
+    app = create_app(ledger, background=relay)
     console.print(f"collections ledger on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     console.print(f"event store: {settings.database_url}")
     if relay:

@@ -16,6 +16,7 @@ from colledger import (
     commands_audit,
     commands_consume,
     commands_data,
+    commands_db,
     commands_erasure,
     commands_keys,
     commands_read_models,
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands_server.register(sub)
     commands_data.register(sub, iso_date)
+    commands_db.register(sub)
     commands_accounts.register(sub, iso_date, recorded_time)
     commands_read_models.register(sub, iso_date, recorded_time)
     commands_read_side.register(sub)

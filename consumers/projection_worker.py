@@ -27,14 +27,16 @@ from typing import Any
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from consumers.partition_assignment import ResumeFromStoredOffsets
 from infra.kafka_clients import KafkaSettings, new_consumer
+from infra.migrations.runner import upgrade
+from infra.migrations.schema import READ_MODELS
 from ledger.event_messages import UnreadableEvent, event_from_message
-from ledger.projections import kafka_tracking, quarantine
+from ledger.projections import kafka_tracking
 from ledger.projections.kafka_tracking import PartitionKey, projection_set
 from ledger.projections.partition_batch import Delivered, VersionGap, apply_batch
 from ledger.projections.projection_mode import ModeConflict, check_kafka_mode
@@ -43,7 +45,6 @@ from ledger.projections.registry import projections_named
 log = logging.getLogger(__name__)
 
 DEFAULT_GROUP = "colledger-projections"  # as infra.settings.Settings.projection_group
-SETUP_LOCK = 0x636F6C6C  # pg_advisory_xact_lock key: workers starting together create tables once
 
 
 # What stops a worker for good: a hole in an aggregate's versions, a message that is not
@@ -100,16 +101,10 @@ class ProjectionWorker:
         self.setup()
 
     def setup(self) -> None:
-        """Refuse a database the log runner keeps; create tables (once, if several start)."""
-        with self.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK})
+        """Refuse a database the log runner keeps (its tables come from the read-model
+        migrations, `run_worker`)."""
+        with self.engine.connect() as connection:
             check_kafka_mode(connection, [p.name for p in self.projections])
-            kafka_tracking.metadata.create_all(connection, checkfirst=True)
-            quarantine.create(connection)
-            for tables in self.tables.values():
-                for table in tables.values():
-                    table.create(connection, checkfirst=True)
 
     def key(self, partition: TopicPartition) -> PartitionKey:
         return PartitionKey(self.name, partition.topic, partition.partition)
@@ -197,7 +192,9 @@ def run_worker(
     stop: threading.Event | None = None,
     stop_when_caught_up: bool = False,
 ) -> WorkerStats:
-    """Run one projection worker in this process until ``stop`` is set.
+    """Run one projection worker in this process until ``stop`` is set, on a read-model
+    database first migrated to the head of the read-model branch (that branch alone: the
+    database holds read models, not an event store).
 
     With ``stop_when_caught_up`` it returns as soon as every partition assigned to it has
     been applied up to the high-water mark: meant for a lone worker (benchmarks, tests,
@@ -205,6 +202,7 @@ def run_worker(
     """
     engine = create_engine(database_url)
     try:
+        upgrade(engine, [READ_MODELS])
         return ProjectionWorker(engine, kafka, options).run(stop, stop_when_caught_up)
     finally:
         engine.dispose()

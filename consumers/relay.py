@@ -92,7 +92,6 @@ class Relay:
         self.setup()
 
     def setup(self) -> None:
-        tracking.metadata.create_all(self.app.datastore.engine, checkfirst=True)
         with self.app.datastore.transaction(commit=True) as session:
             tracking.ensure(session, self.name)
 

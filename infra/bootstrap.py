@@ -1,23 +1,147 @@
-"""The composition root: settings in, a wired ledger out."""
+"""The composition root: settings in, the whole ledger out.
+
+Every entry point (the API, the CLI, the Kafka consumers) starts here and wires
+nothing itself: `bootstrap` opens the event store, brings its schema to the latest
+migration (or, with ``upgrade_schema_on_start`` off, refuses a schema that is behind),
+and builds the service, the read models and the key store on it. Kafka clients are
+made only by the factories that need them, so a ledger without Kafka never loads
+kafka-python.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
 
+from api.keys import KeyStore
+from infra.migrations.runner import is_current, upgrade
 from infra.settings import Settings
 from ledger.aggregates.contact_policy import ContactPolicies, ContactPolicy
 from ledger.aggregates.four_eyes import FourEyesPolicy
 from ledger.application import LedgerApplication
+from ledger.audit.checkpoint_schedule import PeriodicCheckpoints
 from ledger.policies import Policies
+from ledger.projections.read_models import ReadModels
 from ledger.service import LedgerService
+
+if TYPE_CHECKING:
+    from consumers.feed import FeedConsumer
+    from consumers.projection_worker import WorkerOptions, WorkerStats
+    from consumers.relay import Relay
+
+FEEDS = ("erp-invoices", "bank-payments")
+StopFunction = Callable[[], None]
+
+
+class SchemaNotCurrent(RuntimeError):
+    """The store's schema is behind this release and may not be upgraded on start."""
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """One ledger on one store: what every entry point works with."""
+
+    settings: Settings
+    service: LedgerService
+    read_models: ReadModels
+    keys: KeyStore
+
+    @property
+    def app(self) -> LedgerApplication:
+        return self.service.app
+
+    def relay(self, batch_size: int | None = None) -> Relay:
+        """The relay to the events topic; raises `KafkaNotConfigured` without Kafka."""
+        from consumers.relay import Relay, RelayOptions
+        from infra.kafka_clients import kafka_settings_from
+
+        options = RelayOptions(topic=self.settings.events_topic,
+                               partitions=self.settings.events_partitions,
+                               **({"batch_size": batch_size} if batch_size else {}))
+        return Relay(self.app, kafka_settings_from(self.settings), options)
+
+    def background(self) -> list[Callable[[], StopFunction]]:
+        """What runs beside the API: the relay, when Kafka is configured."""
+        if not self.settings.kafka_bootstrap:
+            return []
+
+        def start() -> StopFunction:
+            quiet_kafka_python()
+            return self.relay().start_background()
+
+        return [start]
+
+    def feed(self, name: str, **options: Any) -> FeedConsumer:
+        """An inbound feed (`FEEDS`) consuming its topic; ``options`` as `FeedOptions`."""
+        from consumers.bank_payments import BANK_PAYMENTS
+        from consumers.erp_invoices import ERP_INVOICES
+        from consumers.feed import FeedConsumer, FeedOptions
+        from infra.kafka_clients import kafka_settings_from
+
+        if name not in FEEDS:
+            raise ValueError(f"unknown feed {name!r}; choose from {FEEDS}")
+        feed = ERP_INVOICES if name == "erp-invoices" else BANK_PAYMENTS
+        topic = (self.settings.erp_invoices_topic if name == "erp-invoices"
+                 else self.settings.bank_payments_topic)
+        group = options.pop("group", None) or f"colledger-{feed.name}"
+        return FeedConsumer(self.service, kafka_settings_from(self.settings), feed,
+                            FeedOptions(topic=topic, group=group, **options))
+
+
+def bootstrap(
+    settings: Settings | None = None, clock: Callable[[], datetime] = utc_now
+) -> Ledger:
+    settings = settings or Settings()
+    app = LedgerApplication(env=event_store_env(settings.database_url))
+    prepare_schema(app, settings)
+    service = LedgerService(app, policies_from(settings), clock)
+    read_models = ReadModels(
+        app, batch_size=settings.projection_batch_size,
+        contact_policies=service.policies.contact, clock=clock,
+        after_batch=PeriodicCheckpoints(app, settings.checkpoint_every, clock),
+    )
+    return Ledger(settings, service, read_models, KeyStore(app, clock))
+
+
+def prepare_schema(app: LedgerApplication, settings: Settings) -> None:
+    """The library's recorder has made its own tables; migrations make the rest."""
+    engine = app.datastore.engine
+    if settings.upgrade_schema_on_start:
+        upgrade(engine)
+        return
+    with engine.connect() as connection:
+        if not is_current(connection):
+            raise SchemaNotCurrent(
+                f"the schema of {make_url(settings.database_url).render_as_string()} is "
+                "behind this release: run `colledger db upgrade` first"
+            )
+
+
+def run_kafka_projections(
+    settings: Settings, options: WorkerOptions, stop: Any = None
+) -> WorkerStats:
+    """A projection worker on the read-model database ``settings.database_url`` (never an
+    event store: it is migrated with the read-model branch only, docs/read-models.md)."""
+    from consumers.projection_worker import run_worker
+    from infra.kafka_clients import kafka_settings_from
+
+    return run_worker(settings.database_url, kafka_settings_from(settings), options, stop)
+
+
+def quiet_kafka_python() -> None:
+    """kafka-python logs every connection at INFO; the relay logs what an operator needs."""
+    import logging
+
+    logging.getLogger("kafka").setLevel(logging.WARNING)
 
 
 def event_store_env(database_url: str) -> dict[str, str]:
@@ -41,11 +165,3 @@ def policies_from(settings: Settings) -> Policies:
             by_portfolio=settings.contact_policies_by_portfolio,
         ),
     )
-
-
-def bootstrap(
-    settings: Settings | None = None, clock: Callable[[], datetime] = utc_now
-) -> LedgerService:
-    settings = settings or Settings()
-    app = LedgerApplication(env=event_store_env(settings.database_url))
-    return LedgerService(app, policies_from(settings), clock)

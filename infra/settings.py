@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COLLEDGER_", extra="ignore")
 
     database_url: str = f"sqlite:///{DEFAULT_SQLITE}"
+    # Bring the schema to the latest migration when a ledger starts; off, a ledger refuses
+    # a schema that is behind and `colledger db upgrade` migrates it (docs/read-models.md).
+    upgrade_schema_on_start: bool = True
     four_eyes_threshold: Decimal = Decimal("1000")
     # JSON by currency, e.g. {"JPY": "150000"}: a threshold is an amount in its currency.
     four_eyes_thresholds: dict[str, Decimal] = {}
@@ -43,6 +46,9 @@ class Settings(BaseSettings):
     # Apache Kafka's defaults; tests shrink them because a group join waits on them.
     kafka_session_timeout_ms: int = 45_000
     kafka_heartbeat_interval_ms: int = 3_000
+
+    # Events per transaction when read models follow the log (`colledger project --batch-size`).
+    projection_batch_size: int = Field(default=1000, ge=1)
 
     # A checkpoint (docs/audit.md) every this many events, recorded by the log
     # follower (`colledger serve`, `colledger project --follow`); 0 turns it off.

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from infra.bootstrap import bootstrap
+from infra.bootstrap import Ledger, bootstrap
 from infra.settings import Settings
 from ledger.aggregates.account import account_id_for
 from ledger.commands.base import Actor, Command
@@ -70,19 +70,31 @@ def following_business_dates(service: LedgerService, clock: SteppingClock) -> No
     bus.execute_batch = execute_batch_when_it_happens  # type: ignore[method-assign]
 
 
+def make_ledger(
+    database_url: str = "sqlite:///:memory:",
+    clock: SteppingClock | None = None,
+    follow_business_dates: bool = True,
+    **settings: object,
+) -> tuple[Ledger, SteppingClock]:
+    """The whole ledger on ``database_url``, as the production bootstrap wires it (schema
+    by the migrations); by default its clock follows the commands' business dates
+    (`SteppingClock.reach`), so a story told in business dates is recorded in order."""
+    clock = clock or SteppingClock()
+    ledger = bootstrap(Settings(database_url=database_url, **settings), clock=clock)  # type: ignore[arg-type]
+    if follow_business_dates:
+        following_business_dates(ledger.service, clock)
+    return ledger, clock
+
+
 def make_service(
     database_url: str = "sqlite:///:memory:",
     clock: SteppingClock | None = None,
     follow_business_dates: bool = True,
     **settings: object,
 ) -> tuple[LedgerService, SteppingClock]:
-    """A ledger on ``database_url``; by default its clock follows the commands' business
-    dates (`SteppingClock.reach`), so a story told in business dates is recorded in order."""
-    clock = clock or SteppingClock()
-    service = bootstrap(Settings(database_url=database_url, **settings), clock=clock)  # type: ignore[arg-type]
-    if follow_business_dates:
-        following_business_dates(service, clock)
-    return service, clock
+    """`make_ledger`'s service, for tests that need nothing else."""
+    ledger, clock = make_ledger(database_url, clock, follow_business_dates, **settings)
+    return ledger.service, clock
 
 
 Rows = dict[str, list[tuple[object, ...]]]

@@ -72,10 +72,6 @@ class Checkpoint:
         }
 
 
-def ensure_heads_table(app: LedgerApplication) -> None:
-    metadata.create_all(app.datastore.engine, checkfirst=True)
-
-
 def checkpoint_from_export(document: Mapping[str, Any]) -> Checkpoint:
     """An exported checkpoint, refused if it is not one or no longer matches its own digest."""
     if document.get("kind") != EXPORT_KIND:
@@ -99,7 +95,6 @@ def checkpoint_from_export(document: Mapping[str, Any]) -> Checkpoint:
 
 
 def _heads(app: LedgerApplication, sequence: int) -> Heads:
-    ensure_heads_table(app)
     query = select(heads_table.c.account_id, heads_table.c.version, heads_table.c.digest).where(
         heads_table.c.sequence == sequence
     )

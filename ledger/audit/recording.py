@@ -20,7 +20,6 @@ from ledger.aggregates.checkpoints import CHECKPOINTS_ID, LedgerCheckpoints
 from ledger.application import LedgerApplication
 from ledger.audit.checkpoint_store import (
     Checkpoint,
-    ensure_heads_table,
     heads_table,
     latest_checkpoint,
 )
@@ -42,7 +41,6 @@ def record_checkpoint(
     """With ``full`` False, only the events since the previous checkpoint are verified
     (continuing from its heads), so the cost follows the new events; the first
     checkpoint, or one after a broken checkpoint stream, always verifies everything."""
-    ensure_heads_table(app)
     previous, broken = latest_checkpoint(app)
     if full or previous is None or broken:
         report = verify_ledger(app)

@@ -25,7 +25,6 @@ from ledger.application import LedgerApplication
 from ledger.commands import command_log
 from ledger.commands.base import Actor, Command, CommandResult
 from ledger.commands.registry import HANDLERS
-from ledger.personal_data import key_table
 from ledger.policies import Policies
 from ledger.unit_of_work import UnitOfWork
 
@@ -71,8 +70,6 @@ class CommandBus:
         self.app = app
         self.policies = policies or Policies()
         self.clock = clock
-        command_log.create_tables(app.datastore.engine)
-        key_table.create_tables(app.datastore.engine)
 
     def execute(self, command: Command, actor: Actor) -> CommandResult:
         for attempt in range(MAX_ATTEMPTS):

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, select
-from sqlalchemy.engine import Engine
 
 from ledger.canonical import canonical_bytes
 from ledger.commands.base import Command, CommandResult
@@ -33,10 +32,6 @@ command_log = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("result", Text, nullable=False),
 )
-
-
-def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine, checkfirst=True)
 
 
 def digest_of(command: Command) -> str:

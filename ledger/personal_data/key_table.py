@@ -14,7 +14,6 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, delete, select
-from sqlalchemy.engine import Engine
 
 metadata = MetaData()
 
@@ -25,10 +24,6 @@ personal_data_keys = Table(
     Column("key", LargeBinary, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
-
-
-def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine, checkfirst=True)
 
 
 def find(session: Any, account_id: UUID) -> bytes | None:

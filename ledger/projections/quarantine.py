@@ -133,10 +133,6 @@ class QuarantineBook:
                 for key, q in sorted(self.known.items())]
 
 
-def create(engine: Any) -> None:
-    metadata.create_all(engine, checkfirst=True)
-
-
 def load(session: Any, projections: Iterable[str] | None = None) -> QuarantineBook:
     return QuarantineBook(stored(session, projections))
 

@@ -17,7 +17,6 @@ from uuid import UUID
 from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.application import LedgerApplication
 from ledger.known_at import known_at_utc
-from ledger.personal_data import key_table
 from ledger.projections.account_directory import AccountPage, account_page
 from ledger.projections.account_rebuild import AccountRebuilt, rebuild_account
 from ledger.projections.agent_performance import AgentPerformance, agent_performance
@@ -36,7 +35,7 @@ from ledger.projections.worklist import (
     rank_worklist,
     stored_worklist,
 )
-from ledger.projections.worklist_table import create_worklist_table
+from ledger.projections.worklist_table import worklist_items
 
 T = TypeVar("T")
 COLLECTIONS = ("open_items", "activity")
@@ -50,13 +49,16 @@ class ReadModels:
         batch_size: int = 1000,
         contact_policies: ContactPolicies | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        after_batch: Callable[[], None] | None = None,
     ) -> None:
+        """``after_batch`` is called after each batch a follower applied (periodic
+        checkpoints)."""
         self.app = app
         self.contact_policies = contact_policies or ContactPolicies()
         self.clock = clock
         self.runner = ProjectionRunner(app, all_projections(), batch_size=batch_size)
-        self.worklist_items = create_worklist_table(app.datastore.engine)
-        key_table.create_tables(app.datastore.engine)
+        self.runner.after_batch = after_batch
+        self.worklist_items = worklist_items
 
     def tables(self, projection: str) -> Tables:
         return self.runner.live[projection]

@@ -68,7 +68,6 @@ def rebuild(
 ) -> int:
     """Rebuild the given projections; return the position they were swapped in at."""
     built = _fresh_tables(app, projections)
-    quarantine.create(app.datastore.engine)
     book = QuarantineBook()
     head = app.recorder.max_notification_id() or 0
     position = 0

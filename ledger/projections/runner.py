@@ -47,12 +47,8 @@ class ProjectionRunner:
         self.setup()
 
     def setup(self) -> None:
-        engine = self.app.datastore.engine
-        tracking.metadata.create_all(engine, checkfirst=True)
-        quarantine.create(engine)
-        for tables in self.live.values():
-            for table in tables.values():
-                table.create(engine, checkfirst=True)
+        """Start tracking projections seen for the first time (their tables come from the
+        migrations, `infra.migrations`)."""
         with self.app.datastore.transaction(commit=True) as session:
             for projection in self.projections:
                 tracking.ensure(session, projection.name)

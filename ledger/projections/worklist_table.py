@@ -9,8 +9,6 @@ the same worklist on every backend.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text
 
 from ledger.projections.projection import index
@@ -39,9 +37,3 @@ def worklist_items_table(meta: MetaData, name: str = TABLE_NAME) -> Table:
 
 
 worklist_items = worklist_items_table(metadata)
-
-
-def create_worklist_table(engine: Any, table: Table = worklist_items) -> Table:
-    """Create the table if it is missing; returns it for the worklist functions."""
-    table.create(engine, checkfirst=True)
-    return table

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from consumers.projection_worker import ProjectionWorker, WorkerOptions, decode
 from infra.kafka_clients import KafkaSettings
+from infra.migrations.runner import upgrade
+from infra.migrations.schema import READ_MODELS
 from ledger.event_messages import event_message
 from ledger.projections import kafka_tracking
 from ledger.projections.partition_batch import apply_batch
@@ -51,6 +53,7 @@ def test_the_second_owner_of_a_partition_blocks_then_applies_nothing(
     delivered = [decode(event_message(app.mapper.to_domain_event(n), n.id).value, offset)
                  for offset, n in enumerate(notifications)]
     engine = create_engine(postgres_database_url)
+    upgrade(engine, [READ_MODELS])
     options = WorkerOptions(topic=PARTITION.topic, worker_id="old-owner")
     worker = ProjectionWorker(engine, KafkaSettings(bootstrap="127.0.0.1:9"), options)
     start = worker.stored_offset(PARTITION)

@@ -25,7 +25,7 @@ from infra.kafka_clients import KafkaSettings, new_consumer
 from ledger.canonical import GENESIS_HASH
 from ledger.event_schemas import committed_schema
 from ledger.service import LedgerService
-from tests.builders import make_service
+from tests.builders import make_ledger
 from tests.integration.relay_checks import (
     assert_in_account_order,
     by_aggregate,
@@ -78,11 +78,12 @@ def served(
         database_url = request.getfixturevalue("postgres_database_url")
     else:
         database_url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    service, clock = make_service(database_url)
+    ledger, clock = make_ledger(database_url)
+    service = ledger.service
     clock.set_day(TODAY)
     relay = Relay(service.app, kafka_settings,
                   RelayOptions(topic=unique_topic("e2e"), partitions=3, batch_size=7))
-    app = create_app(service, follow=False, background=[relay.start_background])
+    app = create_app(ledger, follow=False, background=[relay.start_background])
     keys = api_keys(app)
     with TestClient(app) as client:
         yield Served(service, relay, Caller(client, keys))
@@ -172,9 +173,10 @@ def test_the_relay_creates_its_topic_with_the_configured_partitions(
 def test_librdkafka_reads_the_events_as_plain_kafka_messages(
     tmp_path: Path, kafka_settings: KafkaSettings, librdkafka: LibrdkafkaClient
 ) -> None:
-    service, clock = make_service(f"sqlite:///{tmp_path / 'ledger.db'}")
+    ledger, clock = make_ledger(f"sqlite:///{tmp_path / 'ledger.db'}")
+    service = ledger.service
     clock.set_day(TODAY)
-    app = create_app(service, follow=False)
+    app = create_app(ledger, follow=False)
     keys = api_keys(app)
     with TestClient(app) as client:
         run_commands(Caller(client, keys))

@@ -24,7 +24,7 @@ from api.auth_throttle import FailedAuthentications
 from ledger.commands.accounts import AssignAgent
 from ledger.commands.base import Actor, Command
 from ledger.commands.receivables import IssueInvoice
-from tests.builders import MANAGER, OTHER_MANAGER, make_service
+from tests.builders import MANAGER, OTHER_MANAGER, make_ledger
 from tests.unit.api_catalogue import Write
 from tests.unit.given import an_account, store_position
 
@@ -46,9 +46,10 @@ CALLERS: dict[str, tuple[str, str]] = {
 
 class ApiWorld:
     def __init__(self) -> None:
-        self.service, self.clock = make_service()
+        ledger, self.clock = make_ledger()
+        self.service = ledger.service
         self.clock.set_day(TODAY)
-        self.app = create_app(self.service, follow=False,
+        self.app = create_app(ledger, follow=False,
                               failed_authentications=FailedAuthentications(limit=UNTHROTTLED))
         self.client = TestClient(self.app)
         self.keys = {

@@ -9,15 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from tests.builders import make_service
+from tests.builders import make_ledger
 
 PROBLEM = "application/problem+json"
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    service, _ = make_service()
-    app = create_app(service, follow=False)
+    app = create_app(make_ledger()[0], follow=False)
     _, key = app.state.keys.create("manager", "m" * 128)
     with TestClient(app, headers={"X-API-Key": key}) as client:
         yield client

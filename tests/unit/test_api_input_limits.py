@@ -17,7 +17,7 @@ from api.app import create_app
 from api.auth_throttle import FailedAuthentications
 from ledger.currencies import maximum_amount, minor_units
 from ledger.service import LedgerService
-from tests.builders import make_service
+from tests.builders import make_ledger
 from tests.unit.given import an_account, an_invoice, store_position
 
 TODAY = date(2026, 3, 10)
@@ -27,11 +27,12 @@ ACCOUNT = "ACC-1"
 @pytest.fixture(scope="module")
 def world() -> Iterator[tuple[LedgerService, TestClient, dict[str, str]]]:
     """A ledger whose clock stays on TODAY (it does not follow business dates)."""
-    service, clock = make_service(follow_business_dates=False)
+    ledger, clock = make_ledger(follow_business_dates=False)
+    service = ledger.service
     clock.set_day(TODAY)
     an_account(service, ACCOUNT)
     an_invoice(service, "INV-1", "1000.00")
-    app = create_app(service, follow=False,
+    app = create_app(ledger, follow=False,
                      failed_authentications=FailedAuthentications(limit=1_000_000))
     key = app.state.keys.create("manager", "manager-1")[1]
     with TestClient(app) as client:

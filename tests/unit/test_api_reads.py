@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from ledger.commands.collections import OpenDispute
-from tests.builders import make_service
+from tests.builders import make_ledger
 from tests.unit.api_world import ApiWorld, problem_type
 from tests.unit.given import a_payment
 
@@ -329,9 +329,9 @@ def test_a_statement_balances_from_opening_to_closing(world: World) -> None:
 @pytest.fixture
 def live() -> Iterator[tuple[TestClient, dict[str, str]]]:
     """An app whose read models follow the log in the background, as served."""
-    service, clock = make_service()
+    ledger, clock = make_ledger()
     clock.set_day(date(2026, 2, 10))
-    app = create_app(service, follow=True)
+    app = create_app(ledger, follow=True)
     _, key = app.state.keys.create("manager", "manager-1")
     with TestClient(app) as client:
         yield client, {"X-API-Key": key}

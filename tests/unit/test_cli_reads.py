@@ -19,7 +19,7 @@ from colledger.main import main
 from ledger.commands.accounts import AssignAgent
 from ledger.projections.aging import GROUPINGS
 from ledger.service import LedgerService
-from tests.builders import MANAGER, make_service
+from tests.builders import MANAGER, make_ledger, make_service
 from tests.unit.given import a_payment, an_account, an_invoice
 
 AGING = {
@@ -108,7 +108,7 @@ def test_history_as_csv_is_the_apis_history_export_row_for_row(
     store: tuple[str, LedgerService], capsys: pytest.CaptureFixture[str]
 ) -> None:
     url, service = store
-    app = create_app(service, follow=False)
+    app = create_app(make_ledger(url)[0], follow=False)
     key = app.state.keys.create("auditor", "auditor-1")[1]
     app.state.read_models.catch_up()
     exported = TestClient(app).get("/accounts/ACC-1/history", params={"format": "csv"},

@@ -57,7 +57,7 @@ from ledger.projections.open_items import OpenItemsProjection
 from ledger.projections.projection import Tables
 from ledger.projections.runner import ProjectionRunner
 from ledger.projections.worklist import build_worklist
-from ledger.projections.worklist_table import create_worklist_table
+from ledger.projections.worklist_table import worklist_items
 from ledger.service import LedgerService
 from tests.builders import AGENT, MANAGER, SteppingClock, make_service
 
@@ -160,7 +160,7 @@ def portfolio() -> Iterator[Portfolio]:
     _build(service, clock)
     runner = ProjectionRunner(service.app, [OpenItemsProjection(), ActivityProjection()])
     runner.catch_up()
-    worklists = create_worklist_table(service.app.datastore.engine)
+    worklists = worklist_items
     with service.app.datastore.transaction(commit=False) as session:
         open_items, activity = runner.live["open_items"], runner.live["activity"]
         for agent_id, day in (("agent-1", 19), ("agent-1", 20), ("agent-2", 26)):

@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from consumers.projection_worker import ProjectionWorker, WorkerOptions, decode
 from infra.kafka_clients import KafkaSettings
+from infra.migrations.runner import upgrade
+from infra.migrations.schema import READ_MODELS
 from ledger.commands.accounts import OpenAccount
 from ledger.commands.receivables import IssueInvoice, RecordPayment
 from ledger.event_messages import event_message
@@ -61,6 +63,8 @@ def history(service: LedgerService, accounts: int = 3, invoices: int = 4) -> lis
 
 
 def worker_for(engine: Engine) -> ProjectionWorker:
+    """On a database migrated as `run_worker` migrates one: the read-model branch only."""
+    upgrade(engine, [READ_MODELS])
     return ProjectionWorker(engine, KafkaSettings(bootstrap="127.0.0.1:9"),
                             WorkerOptions(topic=PARTITION.topic, worker_id="test-worker"))
 

@@ -30,7 +30,7 @@ from ledger.personal_data.vault import PersonalDataVault
 from ledger.projections.history import account_history
 from ledger.projections.read_models import ReadModels
 from ledger.service import LedgerService
-from tests.builders import AGENT, MANAGER, SteppingClock, make_service
+from tests.builders import AGENT, MANAGER, SteppingClock, make_ledger, make_service
 from tests.unit.given import a_payment, an_invoice
 
 COMPLIANCE = MANAGER.__class__("compliance-1", "compliance")
@@ -290,9 +290,9 @@ def test_a_refused_command_leaves_no_key_and_an_account_without_personal_data_ne
 
 
 def test_the_api_shows_contact_details_until_compliance_erases_them() -> None:
-    service, clock = make_service()
-    fill(service, clock, "ACC-1")
-    app = create_app(service, follow=False)
+    ledger, clock = make_ledger()
+    fill(ledger.service, clock, "ACC-1")
+    app = create_app(ledger, follow=False)
     client = TestClient(app)
     keys = {role: app.state.keys.create(role, f"{role}-1")[1]
             for role in ("manager", "compliance")}

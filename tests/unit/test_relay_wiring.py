@@ -8,32 +8,27 @@ from pathlib import Path
 
 import pytest
 
-from colledger.commands_relay import background_relay
 from colledger.main import main
 from consumers.relay import tracking_name
-from infra.settings import Settings
-from tests.builders import make_service
+from tests.builders import make_ledger
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_server_relays_only_when_a_bootstrap_address_is_configured() -> None:
-    service, _ = make_service()
-    assert background_relay(service, Settings(kafka_bootstrap=None)) == []
-    assert len(background_relay(service, Settings(kafka_bootstrap="kafka:9092"))) == 1
+    assert make_ledger(kafka_bootstrap=None)[0].background() == []
+    assert len(make_ledger(kafka_bootstrap="kafka:9092")[0].background()) == 1
 
 
 def test_the_cli_and_the_api_do_not_load_kafka_python_without_kafka() -> None:
     probe = (
         "import sys\n"
         "from colledger.main import build_parser\n"
-        "from colledger.commands_relay import background_relay\n"
         "from api.app import create_app\n"
         "from infra.bootstrap import bootstrap\n"
         "from infra.settings import Settings\n"
-        "settings = Settings(database_url='sqlite:///:memory:', kafka_bootstrap=None)\n"
-        "service = bootstrap(settings)\n"
-        "create_app(service, background=background_relay(service, settings))\n"
+        "ledger = bootstrap(Settings(database_url='sqlite:///:memory:', kafka_bootstrap=None))\n"
+        "create_app(ledger, background=ledger.background())\n"
         "build_parser().parse_args(['relay', '--once'])\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('kafka', 'consumers')))\n"
     )

@@ -49,7 +49,7 @@ from ledger.projections.worklist import (
     stored_worklist,
 )
 from ledger.projections.worklist_scoring import COMPONENTS, WorklistWeights
-from ledger.projections.worklist_table import create_worklist_table, worklist_items
+from ledger.projections.worklist_table import worklist_items
 from ledger.service import LedgerService
 from tests.builders import AGENT, MANAGER, SERVICE, make_service
 from tests.unit.given import a_payment, an_account, an_invoice
@@ -121,7 +121,7 @@ class Desk:
 @pytest.fixture
 def desk(service: LedgerService) -> Iterator[Desk]:
     runner = ProjectionRunner(service.app, [OpenItemsProjection(), ActivityProjection()])
-    yield Desk(service, runner, create_worklist_table(service.app.datastore.engine))
+    yield Desk(service, runner, worklist_items)
 
 
 def ranked(worklist: Worklist) -> list[str]:
@@ -463,7 +463,7 @@ def test_cli_shows_what_was_handed_out_and_only_hand_out_stores(
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     service, _ = make_service(url)
     desk = Desk(service, ProjectionRunner(service.app, []),
-                create_worklist_table(service.app.datastore.engine))
+                worklist_items)
     desk.debtor("ACC-1", ("1000.00", TEN_DAYS_LATE))
     ask = ["--database-url", url, "worklist", AGENT_ID, "--on", str(DAY), "--format", "json"]
 
