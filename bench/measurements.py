@@ -43,7 +43,7 @@ def events_in(app: Any) -> int:
 def close(app: Any) -> None:
     """Give the connections back now, so a PostgreSQL database can be dropped at the end."""
     app.close()
-    app.recorder.datastore.engine.dispose()
+    app.datastore.engine.dispose()
 
 
 def ledger_single(openings: list[Step], steps: list[Step], url: str) -> tuple[int, float]:

@@ -4,7 +4,7 @@ Persistence is chosen by environment (``PERSISTENCE_MODULE=eventsourcing_sqlalch
 and ``SQLALCHEMY_URL``), so the same code runs on a SQLite file, SQLite in
 memory for unit tests, and PostgreSQL in production. The application name is
 fixed, so table names (``ledger_events``, ``ledger_snapshots``) never follow a
-class rename.
+class rename. The library internals it relies on are in `ledger.store_adapter`.
 """
 
 from __future__ import annotations
@@ -14,48 +14,25 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import JSONTranscoder
 
 from ledger.aggregates import Account
 from ledger.aggregates.envelope import LedgerEvent
 from ledger.aggregates.errors import AccountNotFound
+from ledger.store_adapter import StoreAdapter
 from ledger.transcodings import register_ledger_transcodings
 
 SNAPSHOT_INTERVAL = 100
 
 
-class LedgerApplication(Application[UUID]):
+class LedgerApplication(StoreAdapter):
     name = "ledger"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Account: SNAPSHOT_INTERVAL}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_ledger_transcodings(transcoder)
-
-    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
-        """Snapshot from the account in memory rather than reloading it from the store
-        (the library's default replays up to an interval's worth of events again)."""
-        if self.snapshots is None:
-            return
-        snapshots = []
-        for aggregate in processing_event.aggregates.values():
-            interval = self.snapshotting_intervals.get(type(aggregate))
-            if interval is None:
-                continue
-            crossed = any(
-                e.originator_id == aggregate.id and e.originator_version % interval == 0
-                for e in processing_event.events
-            )
-            if crossed:
-                snapshots.append(Account.Snapshot.take(aggregate))
-        if snapshots:
-            self.snapshots.put(snapshots)
-
-    @property
-    def datastore(self) -> Any:
-        """The SQLAlchemy datastore, whose transactions read models and logs share."""
-        return self.recorder.datastore  # type: ignore[attr-defined]
 
     def get_account(self, account_id: UUID) -> Account:
         try:

@@ -102,7 +102,7 @@ class LedgerService:
             raise AccountNotFound(f"account {number!r} not found")
 
     def account_numbers(self) -> list[str]:
-        record = self.app.recorder.events_record_cls  # type: ignore[attr-defined]
+        record = self.app.events_record
         query = select(distinct(record.originator_id))
         with self.app.datastore.transaction(commit=False) as session:
             ids = [row[0] for row in session.execute(query)]

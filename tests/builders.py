@@ -124,7 +124,7 @@ def load_demo(service: LedgerService, accounts: int, months: int, seed: int) -> 
 def edit_amount(service: LedgerService, number: str, version: int) -> None:
     """Raw SQL behind the ledger's back, on its own connection (so also for SQLite in
     memory): the stored event's amount becomes 1.00."""
-    record = service.app.recorder.events_record_cls  # type: ignore[attr-defined]
+    record = service.app.events_record
     with service.app.datastore.transaction(commit=True) as session:
         row = session.query(record).filter(
             record.originator_id == account_id_for(number), record.originator_version == version

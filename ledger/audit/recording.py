@@ -79,7 +79,7 @@ def checkpoint_due(app: LedgerApplication, every: int) -> bool:
     if events:
         latest = app.mapper.to_domain_event(events[0])
         last = int(getattr(latest, "position", 0))
-    record: Any = app.recorder.events_record_cls  # type: ignore[attr-defined]
+    record: Any = app.events_record
     since = select(func.count()).where(
         record.id > last, record.originator_id != CHECKPOINTS_ID
     )

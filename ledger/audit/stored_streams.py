@@ -46,7 +46,7 @@ def stored_streams(
     app: LedgerApplication, up_to: int, stream_id: UUID | None = None, after: int = 0
 ) -> Iterator[tuple[UUID, list[StoredRow]]]:
     """Every stream's rows with ``after`` < notification id <= ``up_to``, in version order."""
-    record: Any = app.recorder.events_record_cls  # type: ignore[attr-defined]
+    record: Any = app.events_record
     query = select(
         record.id, record.originator_id, record.originator_version, record.topic, record.state
     ).where(record.id <= up_to, record.id > after)

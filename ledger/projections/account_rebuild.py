@@ -88,7 +88,7 @@ def _hold(session: Any, names: Sequence[str]) -> dict[str, int]:
 
 def _notifications(app: LedgerApplication, session: Any, account_id: UUID) -> list[Any]:
     """The account's stored events with their log positions, oldest first."""
-    record = app.recorder.events_record_cls  # type: ignore[attr-defined]
+    record = app.events_record
     rows = session.execute(
         select(record.id, record.originator_id, record.originator_version, record.topic,
                record.state)

@@ -186,7 +186,7 @@ def test_the_grants_history_is_for_admins_auditors_and_compliance(
 
 def test_an_edited_grant_breaks_the_chain_and_verification_says_so() -> None:
     world = ApiWorld()
-    record = world.service.app.recorder.events_record_cls  # type: ignore[attr-defined]
+    record = world.service.app.events_record
     with world.service.app.datastore.transaction(commit=True) as session:
         row = session.query(record).filter(record.originator_id == ACCESS_GRANTS_ID,
                                            record.originator_version == 3).one()
