@@ -8,8 +8,8 @@ command commit or roll back together.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -22,6 +22,8 @@ from ledger.application import LedgerApplication
 from ledger.commands.base import Actor, Command
 from ledger.personal_data.vault import PersonalDataVault
 from ledger.policies import Policies
+
+C = TypeVar("C", bound=Command)
 
 
 def advisory_lock(session: Any) -> Callable[[UUID], None]:
@@ -102,10 +104,10 @@ class UnitOfWork:
         self.command: Command | None = None
         self.recorded_at: datetime | None = None
 
-    def context(self, effective_on: date | None = None) -> CommandContext:
+    def context(self) -> CommandContext:
         assert self.command is not None
         now = self.recorded_at or self.clock()
-        day = effective_on or self.command.effective_on or now.date()
+        day = self.command.business_date or now.date()
         check_not_ahead(day, now, days_ahead=self.command.days_ahead,
                         what=f"the business date of {type(self.command).__name__}")
         return CommandContext(
@@ -115,6 +117,7 @@ class UnitOfWork:
             correlation_id=self.command.correlation_id or self.command.command_id,
             effective_on=day,
             recorded_at=now,
+            policies=self.policies,
         )
 
     def account(self) -> Account:
@@ -125,5 +128,26 @@ class UnitOfWork:
     def pending_accounts(self) -> list[Account]:
         return [a for a in self.accounts.seen.values() if a.pending_events]
 
+    def sealed(self, command: C, account_id: UUID, erased: bool) -> C:
+        """The command with its personal fields sealed: no aggregate sees them in clear."""
+        update = {
+            name: self.personal_data.seal(account_id, place, getattr(command, name), erased=erased)
+            for name, place in command.personal_fields().items()
+        }
+        return command.model_copy(update=update) if update else command
+
 
 Handler = Callable[[Any, UnitOfWork], None]
+
+
+def decide(
+    decision: Callable[[Account, CommandContext, C], None],
+) -> Callable[[C, UnitOfWork], None]:
+    """The handler of a command its account decides: load the account, seal, decide."""
+
+    def handle(command: C, uow: UnitOfWork) -> None:
+        account = uow.account()
+        ctx = uow.context()
+        decision(account, ctx, uow.sealed(command, account.id, account.personal_data_erased))
+
+    return handle

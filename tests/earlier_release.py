@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from ledger.aggregates import CommandContext, account_id_for
 from ledger.aggregates.invoices import InvoiceIssued
+from ledger.policies import Policies
 from ledger.service import LedgerService
 
 HUGE = "100000000000000000000000.00"
@@ -38,6 +39,7 @@ def invoice_from_earlier_release(
     context = CommandContext(
         actor_id="erp", actor_role="service", command_id=command_id,
         correlation_id=command_id, effective_on=issue_date, recorded_at=service.clock(),
+        policies=Policies(),
     )
     account._record(
         InvoiceIssued, context, invoice_id=invoice_id, currency=currency,

@@ -21,8 +21,7 @@ from ledger.aggregates.contact_policy import local_date
 from ledger.aggregates.contacts import ContactCommands
 from ledger.aggregates.disputes import DisputeCommands
 from ledger.aggregates.dunning import DunningCommands
-from ledger.aggregates.dunning_policy import DunningPolicy
-from ledger.aggregates.envelope import CommandContext, LedgerEvent
+from ledger.aggregates.envelope import CommandContext, LedgerEvent, payload_of
 from ledger.aggregates.errors import AccountStandingConflict, InvalidCommand
 from ledger.aggregates.invoices import InvoiceCommands
 from ledger.aggregates.payments import PaymentCommands
@@ -32,6 +31,8 @@ from ledger.aggregates.settlements import SettlementCommands
 from ledger.aggregates.standing import StandingCommands, check_terms
 from ledger.aggregates.writeoffs import WriteOffCommands
 from ledger.canonical import GENESIS_HASH
+from ledger.commands.accounts import ErasePersonalData, OpenAccount
+from ledger.commands.collections import ProcessDay
 from ledger.money import check_currency, non_negative
 
 ACCOUNT_NAMESPACE = UUID("6f1c7a52-3b7e-4c1e-9a43-2d5b8e0c4f11")
@@ -89,45 +90,25 @@ class Account(
         """State is set by `AccountOpened.apply`, the one way an account comes to exist."""
 
     @classmethod
-    def open(
-        cls,
-        ctx: CommandContext,
-        *,
-        number: str,
-        name: str,
-        currency: str,
-        terms_days: int = 30,
-        credit_limit: Decimal | None = None,
-        timezone: str = "UTC",
-        segment: str = "standard",
-        contact: dict[str, str] | None = None,
-    ) -> Account:
+    def open(cls, ctx: CommandContext, cmd: OpenAccount) -> Account:
+        number = cmd.account
         if not number or not number.strip() or len(number) > 64:
             raise InvalidCommand("an account number of 1-64 characters is required")
-        check_currency(currency)
+        check_currency(cmd.currency)
         try:
-            ZoneInfo(timezone)
+            ZoneInfo(cmd.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidCommand(f"{timezone!r} is not an IANA timezone") from None
-        limit = None if credit_limit is None else non_negative(credit_limit, currency)
+            raise InvalidCommand(f"{cmd.timezone!r} is not an IANA timezone") from None
+        limit = None if cmd.credit_limit is None else non_negative(cmd.credit_limit, cmd.currency)
         return cls._create(
             AccountOpened,
             id=account_id_for(number),
             timestamp=ctx.recorded_at,
-            effective_on=ctx.effective_on,
-            actor_id=ctx.actor_id,
-            actor_role=ctx.actor_role,
-            command_id=ctx.command_id,
-            correlation_id=ctx.correlation_id,
+            **ctx.envelope(),
             prev_hash=GENESIS_HASH,
-            number=number,
-            name=name,
-            currency=currency,
-            terms_days=check_terms(terms_days),
-            credit_limit=limit,
-            timezone=timezone,
-            segment=segment,
-            contact=contact,
+            **payload_of(AccountOpened, cmd, dict(
+                number=number, terms_days=check_terms(cmd.terms_days), credit_limit=limit
+            )),
         )
 
     def review_arrangements(self, ctx: CommandContext, day: date) -> None:
@@ -136,13 +117,13 @@ class Account(
         self.review_plan(ctx, day)
         self.review_settlement(ctx, day)
 
-    def process_day(self, ctx: CommandContext, day: date, dunning: DunningPolicy) -> None:
+    def process_day(self, ctx: CommandContext, cmd: ProcessDay) -> None:
         """The daily tick: idempotent, because every step it takes is recorded once."""
-        check_day_begun(day, local_date(ctx.recorded_at, self.timezone))
-        self.review_arrangements(ctx, day)
-        self.run_dunning(ctx, day, dunning)
+        check_day_begun(cmd.day, local_date(ctx.recorded_at, self.timezone))
+        self.review_arrangements(ctx, cmd.day)
+        self.run_dunning(ctx, cmd.day)
 
-    def erase_personal_data(self, ctx: CommandContext, *, reason: str) -> None:
+    def erase_personal_data(self, ctx: CommandContext, cmd: ErasePersonalData) -> None:
         if self.personal_data_erased:
             raise AccountStandingConflict("personal data of this account is already erased")
-        self._record(PersonalDataErased, ctx, reason=reason)
+        self._record(PersonalDataErased, ctx, cmd)

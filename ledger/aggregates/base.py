@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from ledger.aggregates.envelope import CommandContext, LedgerEvent
+from ledger.aggregates.envelope import CommandContext, LedgerEvent, payload_of
 from ledger.aggregates.errors import (
     DisputeNotFound,
     InvoiceNotFound,
@@ -92,11 +92,13 @@ class AccountState:
         self,
         event_class: type[LedgerEvent],
         ctx: CommandContext,
+        source: object = None,
         *,
         effective_on: date | None = None,
-        **payload: Any,
+        **decided: Any,
     ) -> None:
-        """Trigger an event stamped with the command's envelope and the chain head.
+        """Trigger an event stamped with the command's envelope and the chain head; its
+        own fields are those ``decided``, the rest copied from ``source`` (`payload_of`).
 
         Recorded times never go backwards within an account, so that "as known
         at T" is always a prefix of the stream.
@@ -104,13 +106,9 @@ class AccountState:
         self.trigger_event(
             event_class,
             timestamp=max(ctx.recorded_at, self.modified_on),
-            effective_on=effective_on or ctx.effective_on,
-            actor_id=ctx.actor_id,
-            actor_role=ctx.actor_role,
-            command_id=ctx.command_id,
-            correlation_id=ctx.correlation_id,
+            **ctx.envelope(effective_on),
             prev_hash=self.head_hash,
-            **payload,
+            **payload_of(event_class, source, decided),
         )
 
     def invoice(self, invoice_id: str) -> Invoice:

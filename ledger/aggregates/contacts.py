@@ -13,7 +13,6 @@ from ledger.aggregates.contact_policy import (
     OUTCOMES,
     PURPOSES,
     Attempt,
-    ContactPolicy,
     Standing,
     check_contact,
     local_date,
@@ -21,6 +20,7 @@ from ledger.aggregates.contact_policy import (
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
 from ledger.aggregates.errors import DuplicateId, InvalidCommand
 from ledger.aggregates.state import ContactRecord
+from ledger.commands.collections import RecordContact
 
 
 class ContactAttempted(LedgerEvent):
@@ -58,44 +58,19 @@ class ContactCommands(AccountState):
             only_disputed_is_owed=owed > 0 and undisputed == 0,
         )
 
-    def record_contact(
-        self,
-        ctx: CommandContext,
-        *,
-        contact_id: str,
-        channel: str,
-        outcome: str,
-        at: datetime,
-        policy: ContactPolicy,
-        purpose: str = "collection",
-        note: str = "",
-    ) -> None:
-        if any(c.contact_id == contact_id for c in self.contacts):
-            raise DuplicateId(f"contact {contact_id!r} already recorded")
-        for name, value, allowed in (
-            ("channel", channel, CHANNELS),
-            ("outcome", outcome, OUTCOMES),
-            ("purpose", purpose, PURPOSES),
-        ):
-            if value not in allowed:
-                raise InvalidCommand(f"{name} must be one of {allowed}, not {value!r}")
-        if at.tzinfo is None:
+    def record_contact(self, ctx: CommandContext, cmd: RecordContact) -> None:
+        if any(c.contact_id == cmd.contact_id for c in self.contacts):
+            raise DuplicateId(f"contact {cmd.contact_id!r} already recorded")
+        for name, allowed in (("channel", CHANNELS), ("outcome", OUTCOMES), ("purpose", PURPOSES)):
+            if getattr(cmd, name) not in allowed:
+                raise InvalidCommand(f"{name} must be one of {allowed}, not {getattr(cmd, name)!r}")
+        if cmd.at.tzinfo is None:
             raise InvalidCommand("a contact time must carry its UTC offset")
-        moment = at.astimezone(UTC)
+        moment = cmd.at.astimezone(UTC)
         check_moment_not_ahead(moment, ctx.recorded_at, what="a contact at")
+        policy = ctx.policies.contact.for_portfolio(self.segment)
         rules = check_contact(
-            self.standing(), self.contacts, Attempt(channel, purpose, moment), policy
+            self.standing(), self.contacts, Attempt(cmd.channel, cmd.purpose, moment), policy
         )
-        self._record(
-            ContactAttempted,
-            ctx,
-            effective_on=local_date(moment, self.timezone),
-            contact_id=contact_id,
-            channel=channel,
-            outcome=outcome,
-            at=moment,
-            purpose=purpose,
-            agent_id=ctx.actor_id,
-            note=note,
-            rules_evaluated=rules,
-        )
+        self._record(ContactAttempted, ctx, cmd, effective_on=local_date(moment, self.timezone),
+                     at=moment, agent_id=ctx.actor_id, rules_evaluated=rules)

@@ -22,6 +22,7 @@ from ledger.aggregates.errors import (
 )
 from ledger.aggregates.invoices import InvoiceAdjusted, InvoiceCommands
 from ledger.aggregates.state import Dispute
+from ledger.commands.collections import OpenDispute, ResolveDispute
 from ledger.money import normalise, positive
 
 OUTCOMES = ("upheld", "rejected")
@@ -62,77 +63,49 @@ class DisputeResolved(LedgerEvent):
 
 
 class DisputeCommands(AccountState):
-    def open_dispute(
-        self,
-        ctx: CommandContext,
-        *,
-        dispute_id: str,
-        invoice_id: str,
-        amount: Decimal,
-        reason: str,
-    ) -> None:
-        if dispute_id in self.disputes:
-            raise DuplicateId(f"dispute {dispute_id!r} already exists")
-        invoice = self.invoice(invoice_id)
+    def open_dispute(self, ctx: CommandContext, cmd: OpenDispute) -> None:
+        if cmd.dispute_id in self.disputes:
+            raise DuplicateId(f"dispute {cmd.dispute_id!r} already exists")
+        invoice = self.invoice(cmd.invoice_id)
         InvoiceCommands.check_dated_after_issue(invoice, ctx.effective_on)
-        value = positive(amount, invoice.currency)
+        value = positive(cmd.amount, invoice.currency)
         if value > invoice.undisputed:
             raise AmountExceedsUndisputed(
                 f"disputed {value} {invoice.currency} exceeds the undisputed outstanding "
-                f"{invoice.undisputed} of invoice {invoice_id!r}"
+                f"{invoice.undisputed} of invoice {cmd.invoice_id!r}"
             )
-        self._record(
-            DisputeOpened,
-            ctx,
-            dispute_id=dispute_id,
-            invoice_id=invoice_id,
-            amount=value,
-            reason=reason,
-        )
+        self._record(DisputeOpened, ctx, cmd, amount=value)
 
-    def resolve_dispute(
-        self,
-        ctx: CommandContext,
-        *,
-        dispute_id: str,
-        outcome: str,
-        reason: str,
-        credit_amount: Decimal | None = None,
-    ) -> None:
-        dispute = self.dispute(dispute_id)
+    def resolve_dispute(self, ctx: CommandContext, cmd: ResolveDispute) -> None:
+        dispute = self.dispute(cmd.dispute_id)
         if dispute.status != "open":
-            raise DisputeNotOpen(f"dispute {dispute_id!r} is already resolved")
-        if outcome not in OUTCOMES:
-            raise InvalidCommand(f"outcome must be one of {OUTCOMES}, not {outcome!r}")
+            raise DisputeNotOpen(f"dispute {cmd.dispute_id!r} is already resolved")
+        if cmd.outcome not in OUTCOMES:
+            raise InvalidCommand(f"outcome must be one of {OUTCOMES}, not {cmd.outcome!r}")
         if ctx.effective_on < dispute.opened_on:
             raise InvalidCommand("a dispute cannot be resolved before it was opened")
         currency = self.invoices[dispute.invoice_id].currency
         credited = normalise(0, currency)
-        if outcome == "upheld":
+        if cmd.outcome == "upheld":
             credited = (
-                dispute.amount if credit_amount is None else positive(credit_amount, currency)
+                dispute.amount
+                if cmd.credit_amount is None
+                else positive(cmd.credit_amount, currency)
             )
             if credited > dispute.amount:
                 raise InvalidAmount(
                     f"credit {credited} exceeds the disputed amount {dispute.amount}"
                 )
-        elif credit_amount is not None:
+        elif cmd.credit_amount is not None:
             raise InvalidCommand("a rejected dispute carries no credit note")
-        self._record(
-            DisputeResolved,
-            ctx,
-            dispute_id=dispute_id,
-            outcome=outcome,
-            credited=credited,
-            reason=reason,
-        )
+        self._record(DisputeResolved, ctx, cmd, credited=credited)
         if credited > 0:
             self._record(
                 InvoiceAdjusted,
                 ctx,
-                invoice_id=dispute.invoice_id,
-                note_id=f"{dispute_id}:credit",
+                dispute,
+                note_id=f"{dispute.dispute_id}:credit",
                 kind="credit",
                 amount=credited,
-                reason=f"dispute {dispute_id} upheld",
+                reason=f"dispute {dispute.dispute_id} upheld",
             )

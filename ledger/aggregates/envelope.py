@@ -9,23 +9,30 @@ the ledger's back refuses to load instead of being silently believed.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
 from ledger.aggregates.errors import ChainBroken
 from ledger.canonical import GENESIS_HASH, event_digest
 
+if TYPE_CHECKING:
+    from ledger.policies import Policies
+
 NOT_PAYLOAD = frozenset(
     {"originator_id", "originator_version", "timestamp", "prev_hash", "originator_topic"}
 )
+ENVELOPE = ("effective_on", "actor_id", "actor_role", "command_id", "correlation_id")
+"""The fields every recorded fact carries besides its own: when, who, under which command."""
 
 
 @dataclass(frozen=True)
 class CommandContext:
-    """What the application knows about the command being handled."""
+    """What the application knows about the command being handled, and the rules it sets."""
 
     actor_id: str
     actor_role: str
@@ -33,11 +40,37 @@ class CommandContext:
     correlation_id: str
     effective_on: date
     recorded_at: datetime
+    policies: Policies
 
     def __post_init__(self) -> None:
         if self.recorded_at.tzinfo is None:
             raise ValueError("recorded_at must be timezone-aware")
         object.__setattr__(self, "recorded_at", self.recorded_at.astimezone(UTC))
+
+    def envelope(self, effective_on: date | None = None) -> dict[str, Any]:
+        """The envelope of an event this command records, dated ``effective_on`` if given."""
+        return {"effective_on": effective_on or self.effective_on, "actor_id": self.actor_id,
+                "actor_role": self.actor_role, "command_id": self.command_id,
+                "correlation_id": self.correlation_id}
+
+
+@cache
+def payload_fields(event_class: type) -> tuple[str, ...]:
+    """An event class's own fields, as it declares them."""
+    return tuple(f.name for f in dataclasses.fields(event_class)
+                 if f.name not in NOT_PAYLOAD and f.name not in ENVELOPE)
+
+
+def payload_of(event_class: type, source: object, decided: dict[str, Any]) -> dict[str, Any]:
+    """The event's own fields: each as decided, or else the same-named attribute of ``source``
+    (the command, or the state object the event is about)."""
+    names = payload_fields(event_class)
+    if set(decided) - set(names):
+        raise TypeError(f"{event_class.__name__} has no {sorted(set(decided) - set(names))}")
+    missing = [n for n in names if n not in decided and not hasattr(source, n)]
+    if missing:
+        raise TypeError(f"{event_class.__name__}: {missing} neither decided nor given")
+    return {name: decided[name] if name in decided else getattr(source, name) for name in names}
 
 
 class LedgerEvent(Aggregate.Event):

@@ -16,6 +16,7 @@ from ledger.aggregates.errors import (
     InvalidDates,
 )
 from ledger.aggregates.state import Invoice, Movement
+from ledger.commands.receivables import AdjustInvoice, IssueInvoice
 from ledger.money import positive
 
 
@@ -67,63 +68,26 @@ class InvoiceAdjusted(LedgerEvent):
 
 
 class InvoiceCommands(AccountState):
-    def issue_invoice(
-        self,
-        ctx: CommandContext,
-        *,
-        invoice_id: str,
-        amount: Decimal,
-        currency: str,
-        issue_date: date,
-        due_date: date | None = None,
-        reference: str = "",
-    ) -> None:
-        if invoice_id in self.invoices:
-            raise DuplicateId(f"invoice {invoice_id!r} already exists on {self.number}")
-        value = positive(amount, currency)
-        due = due_date or issue_date + timedelta(days=self.terms_days)
-        if due < issue_date:
-            raise InvalidDates(f"due date {due} is before issue date {issue_date}")
-        self._record(
-            InvoiceIssued,
-            ctx,
-            effective_on=issue_date,
-            invoice_id=invoice_id,
-            currency=currency,
-            amount=value,
-            issue_date=issue_date,
-            due_date=due,
-            reference=reference,
-        )
+    def issue_invoice(self, ctx: CommandContext, cmd: IssueInvoice) -> None:
+        if cmd.invoice_id in self.invoices:
+            raise DuplicateId(f"invoice {cmd.invoice_id!r} already exists on {self.number}")
+        value = positive(cmd.amount, cmd.currency)
+        due = cmd.due_date or cmd.issue_date + timedelta(days=self.terms_days)
+        if due < cmd.issue_date:
+            raise InvalidDates(f"due date {due} is before issue date {cmd.issue_date}")
+        self._record(InvoiceIssued, ctx, cmd, amount=value, due_date=due)
 
-    def adjust_invoice(
-        self,
-        ctx: CommandContext,
-        *,
-        invoice_id: str,
-        note_id: str,
-        kind: str,
-        amount: Decimal,
-        reason: str,
-    ) -> None:
-        invoice = self.invoice(invoice_id)
-        if kind not in ("credit", "debit"):
-            raise InvalidCommand(f"note kind must be 'credit' or 'debit', not {kind!r}")
-        if any(m.ref == note_id for m in invoice.movements):
-            raise DuplicateId(f"note {note_id!r} already applied to invoice {invoice_id!r}")
+    def adjust_invoice(self, ctx: CommandContext, cmd: AdjustInvoice) -> None:
+        invoice = self.invoice(cmd.invoice_id)
+        if cmd.kind not in ("credit", "debit"):
+            raise InvalidCommand(f"note kind must be 'credit' or 'debit', not {cmd.kind!r}")
+        if any(m.ref == cmd.note_id for m in invoice.movements):
+            raise DuplicateId(f"note {cmd.note_id!r} already applied to invoice {cmd.invoice_id!r}")
         self.check_dated_after_issue(invoice, ctx.effective_on)
-        value = positive(amount, invoice.currency)
-        if kind == "credit":
+        value = positive(cmd.amount, invoice.currency)
+        if cmd.kind == "credit":
             self.check_reduction(invoice, value)
-        self._record(
-            InvoiceAdjusted,
-            ctx,
-            invoice_id=invoice_id,
-            note_id=note_id,
-            kind=kind,
-            amount=value,
-            reason=reason,
-        )
+        self._record(InvoiceAdjusted, ctx, cmd, amount=value)
 
     @staticmethod
     def check_dated_after_issue(invoice: Invoice, day: date) -> None:

@@ -17,6 +17,12 @@ from ledger.aggregates.errors import (
     PaymentAlreadyReversed,
 )
 from ledger.aggregates.state import Allocation, Invoice, Movement, Payment
+from ledger.commands.receivables import (
+    AllocatePayment,
+    AllocationLine,
+    RecordPayment,
+    ReversePayment,
+)
 from ledger.money import positive
 
 
@@ -112,98 +118,53 @@ class PaymentReversed(LedgerEvent):
 
 
 class PaymentCommands(AccountState):
-    def record_payment(
-        self,
-        ctx: CommandContext,
-        *,
-        payment_id: str,
-        amount: Decimal,
-        currency: str,
-        received_on: date,
-        reference: str = "",
-        method: str = "bank_transfer",
-        allocations: Sequence[Allocation] | None = None,
-    ) -> None:
-        if payment_id in self.payments:
-            raise DuplicateId(f"payment {payment_id!r} already recorded on {self.number}")
-        if reference and f"payment:{reference}" in self.external_ids:
-            raise DuplicateId(f"a payment with reference {reference!r} is already recorded")
-        cash = positive(amount, currency)
-        if allocations:
-            chosen = check_explicit(self.invoices, currency, cash, allocations, received_on)
-        else:
-            chosen = allocate_oldest_first(self.invoices.values(), currency, cash, received_on)
-        self._record(
-            PaymentReceived,
-            ctx,
-            effective_on=received_on,
-            payment_id=payment_id,
-            currency=currency,
-            amount=cash,
-            received_on=received_on,
-            reference=reference,
-            method=method,
-        )
+    def record_payment(self, ctx: CommandContext, cmd: RecordPayment) -> None:
+        if cmd.payment_id in self.payments:
+            raise DuplicateId(f"payment {cmd.payment_id!r} already recorded on {self.number}")
+        if cmd.reference and f"payment:{cmd.reference}" in self.external_ids:
+            raise DuplicateId(f"a payment with reference {cmd.reference!r} is already recorded")
+        cash = positive(cmd.amount, cmd.currency)
+        chosen = self._allocate(cmd.currency, cash, cmd.allocations, ctx.effective_on)
+        self._record(PaymentReceived, ctx, cmd, amount=cash)
         if chosen:
-            self._record(
-                PaymentAllocated,
-                ctx,
-                effective_on=received_on,
-                payment_id=payment_id,
-                allocations=tuple(chosen),
-                automatic=not allocations,
-            )
-        self.review_arrangements(ctx, received_on)
+            self._record(PaymentAllocated, ctx, cmd, allocations=tuple(chosen),
+                         automatic=not cmd.allocations)
+        self.review_arrangements(ctx, ctx.effective_on)
 
-    def allocate_payment(
-        self,
-        ctx: CommandContext,
-        *,
-        payment_id: str,
-        allocations: Sequence[Allocation] | None = None,
-    ) -> None:
+    def allocate_payment(self, ctx: CommandContext, cmd: AllocatePayment) -> None:
         """Apply a payment's unapplied credit, explicitly or oldest due first."""
-        payment = self.payment(payment_id)
+        payment = self.payment(cmd.payment_id)
         if payment.reversed:
-            raise PaymentAlreadyReversed(f"payment {payment_id!r} was reversed")
+            raise PaymentAlreadyReversed(f"payment {cmd.payment_id!r} was reversed")
         credit = payment.unapplied
         if credit <= 0:
-            raise InvalidCommand(f"payment {payment_id!r} has no unapplied credit")
-        if allocations:
-            chosen = check_explicit(
-                self.invoices, payment.currency, credit, allocations, ctx.effective_on
-            )
-        else:
-            chosen = allocate_oldest_first(
-                self.invoices.values(), payment.currency, credit, ctx.effective_on
-            )
+            raise InvalidCommand(f"payment {cmd.payment_id!r} has no unapplied credit")
+        chosen = self._allocate(payment.currency, credit, cmd.allocations, ctx.effective_on)
         if not chosen:
             raise InvalidCommand(f"no open {payment.currency} invoice to allocate to")
-        self._record(
-            PaymentAllocated,
-            ctx,
-            payment_id=payment_id,
-            allocations=tuple(chosen),
-            automatic=not allocations,
-        )
+        self._record(PaymentAllocated, ctx, cmd, allocations=tuple(chosen),
+                     automatic=not cmd.allocations)
 
-    def reverse_payment(self, ctx: CommandContext, *, payment_id: str, reason: str) -> None:
-        payment = self.payment(payment_id)
+    def _allocate(
+        self, currency: str, cash: Decimal, lines: Sequence[AllocationLine], on: date
+    ) -> list[Allocation]:
+        """As the lines say, or oldest due first when there are none."""
+        if lines:
+            requested = [Allocation(line.invoice_id, line.amount) for line in lines]
+            return check_explicit(self.invoices, currency, cash, requested, on)
+        return allocate_oldest_first(self.invoices.values(), currency, cash, on)
+
+    def reverse_payment(self, ctx: CommandContext, cmd: ReversePayment) -> None:
+        payment = self.payment(cmd.payment_id)
         if payment.reversed:
-            raise PaymentAlreadyReversed(f"payment {payment_id!r} was already reversed")
+            raise PaymentAlreadyReversed(f"payment {cmd.payment_id!r} was already reversed")
         latest = max(m.on for m in payment.movements)
         if ctx.effective_on < latest:
-            raise InvalidDates(f"payment {payment_id!r} cannot be reversed before {latest}")
+            raise InvalidDates(f"payment {cmd.payment_id!r} cannot be reversed before {latest}")
         reopened = tuple(
             Allocation(invoice_id, amount)
             for invoice_id, amount in sorted(payment.allocations.items())
             if amount > 0
         )
-        self._record(
-            PaymentReversed,
-            ctx,
-            payment_id=payment_id,
-            reason=reason,
-            reopened=reopened,
-            unapplied_removed=payment.unapplied,
-        )
+        self._record(PaymentReversed, ctx, cmd, reopened=reopened,
+                     unapplied_removed=payment.unapplied)

@@ -7,7 +7,6 @@ the second miss breaks the plan; cash covering the whole schedule completes it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,6 +21,7 @@ from ledger.aggregates.errors import (
     PlanAlreadyActive,
 )
 from ledger.aggregates.state import Instalment, PaymentPlan
+from ledger.commands.collections import AgreePaymentPlan
 from ledger.money import positive
 
 MISSES_THAT_BREAK = 2
@@ -70,26 +70,18 @@ class PlanCommands(AccountState):
     def active_plan(self) -> PaymentPlan | None:
         return next((p for p in self.plans.values() if p.status == "active"), None)
 
-    def agree_plan(
-        self,
-        ctx: CommandContext,
-        *,
-        plan_id: str,
-        currency: str,
-        instalments: Sequence[tuple[date, Decimal]],
-        grace_days: int = 0,
-    ) -> None:
-        if plan_id in self.plans:
-            raise DuplicateId(f"payment plan {plan_id!r} already exists")
+    def agree_payment_plan(self, ctx: CommandContext, cmd: AgreePaymentPlan) -> None:
+        if cmd.plan_id in self.plans:
+            raise DuplicateId(f"payment plan {cmd.plan_id!r} already exists")
         if self.active_plan() is not None:
             raise PlanAlreadyActive("the account already has an active payment plan")
-        if not instalments:
+        if not cmd.instalments:
             raise InvalidCommand("a payment plan needs at least one instalment")
-        if not 0 <= grace_days <= 31:
+        if not 0 <= cmd.grace_days <= 31:
             raise InvalidCommand("grace days must be between 0 and 31")
         schedule = tuple(
-            Instalment(n, due, positive(amount, currency))
-            for n, (due, amount) in enumerate(instalments, start=1)
+            Instalment(n, line.due_date, positive(line.amount, cmd.currency))
+            for n, line in enumerate(cmd.instalments, start=1)
         )
         dates = [i.due_date for i in schedule]
         if dates != sorted(dates) or len(set(dates)) != len(dates):
@@ -97,26 +89,19 @@ class PlanCommands(AccountState):
         if dates[0] < ctx.effective_on:
             raise InvalidDates("the first instalment is due before the plan was agreed")
         total = sum((i.amount for i in schedule), Decimal(0))
-        if total > self.outstanding(currency):
+        if total > self.outstanding(cmd.currency):
             raise AmountExceedsOutstanding(
-                f"plan total {total} {currency} exceeds the outstanding "
-                f"{self.outstanding(currency)}"
+                f"plan total {total} {cmd.currency} exceeds the outstanding "
+                f"{self.outstanding(cmd.currency)}"
             )
-        self._record(
-            PaymentPlanAgreed,
-            ctx,
-            plan_id=plan_id,
-            currency=currency,
-            instalments=schedule,
-            grace_days=grace_days,
-        )
+        self._record(PaymentPlanAgreed, ctx, cmd, instalments=schedule)
 
     def review_plan(self, ctx: CommandContext, day: date) -> None:
         plan = self.active_plan()
         if plan is None:
             return
         if self.received_between(plan.currency, plan.agreed_on, day) >= plan.total:
-            self._record(PaymentPlanCompleted, ctx, plan_id=plan.plan_id)
+            self._record(PaymentPlanCompleted, ctx, plan)
             return
         required = Decimal(0)
         for instalment in plan.instalments:
@@ -125,14 +110,8 @@ class PlanCommands(AccountState):
             if day <= deadline or instalment.number in plan.missed:
                 continue
             if self.received_between(plan.currency, plan.agreed_on, deadline) < required:
-                self._record(
-                    InstalmentMissed,
-                    ctx,
-                    effective_on=deadline + timedelta(days=1),
-                    plan_id=plan.plan_id,
-                    number=instalment.number,
-                    due_date=instalment.due_date,
-                )
+                self._record(InstalmentMissed, ctx, instalment, plan_id=plan.plan_id,
+                             effective_on=deadline + timedelta(days=1))
                 if len(plan.missed) >= MISSES_THAT_BREAK:
-                    self._record(PaymentPlanBroken, ctx, plan_id=plan.plan_id)
+                    self._record(PaymentPlanBroken, ctx, plan)
                     return

@@ -16,6 +16,7 @@ from ledger.aggregates.base import AccountState
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
 from ledger.aggregates.errors import DuplicateId, InvalidCommand, InvalidDates, PromiseAlreadyOpen
 from ledger.aggregates.state import Promise
+from ledger.commands.collections import MakePromise
 from ledger.money import positive
 
 
@@ -65,37 +66,22 @@ class PromiseCommands(AccountState):
     def open_promise(self) -> Promise | None:
         return next((p for p in self.promises.values() if p.status == "open"), None)
 
-    def make_promise(
-        self,
-        ctx: CommandContext,
-        *,
-        promise_id: str,
-        amount: Decimal,
-        currency: str,
-        due_date: date,
-        grace_days: int = 0,
-    ) -> None:
-        if promise_id in self.promises:
-            raise DuplicateId(f"promise {promise_id!r} already exists")
+    def make_promise(self, ctx: CommandContext, cmd: MakePromise) -> None:
+        if cmd.promise_id in self.promises:
+            raise DuplicateId(f"promise {cmd.promise_id!r} already exists")
         current = self.open_promise()
         if current is not None:
             raise PromiseAlreadyOpen(
                 f"promise {current.promise_id!r} is still open until {promise_deadline(current)}"
             )
-        value = positive(amount, currency)
-        if due_date < ctx.effective_on:
-            raise InvalidDates(f"a promise due {due_date} cannot be made on {ctx.effective_on}")
-        if not 0 <= grace_days <= 31:
+        value = positive(cmd.amount, cmd.currency)
+        if cmd.due_date < ctx.effective_on:
+            raise InvalidDates(
+                f"a promise due {cmd.due_date} cannot be made on {ctx.effective_on}"
+            )
+        if not 0 <= cmd.grace_days <= 31:
             raise InvalidCommand("grace days must be between 0 and 31")
-        self._record(
-            PromiseToPayMade,
-            ctx,
-            promise_id=promise_id,
-            currency=currency,
-            amount=value,
-            due_date=due_date,
-            grace_days=grace_days,
-        )
+        self._record(PromiseToPayMade, ctx, cmd, amount=value)
 
     def review_promise(self, ctx: CommandContext, day: date) -> None:
         promise = self.open_promise()
@@ -105,18 +91,7 @@ class PromiseCommands(AccountState):
         received = self.received_between(promise.currency, promise.made_on, deadline)
         if received >= promise.amount:
             kept_on = max(promise.made_on, min(day, deadline))
-            self._record(
-                PromiseKept,
-                ctx,
-                effective_on=kept_on,
-                promise_id=promise.promise_id,
-                received=received,
-            )
+            self._record(PromiseKept, ctx, promise, effective_on=kept_on, received=received)
         elif day > deadline:
-            self._record(
-                PromiseBroken,
-                ctx,
-                effective_on=deadline + timedelta(days=1),
-                promise_id=promise.promise_id,
-                received=received,
-            )
+            self._record(PromiseBroken, ctx, promise, effective_on=deadline + timedelta(days=1),
+                         received=received)

@@ -23,9 +23,10 @@ from ledger.aggregates.errors import (
     RequestNotPending,
     SettlementAlreadyActive,
 )
-from ledger.aggregates.four_eyes import FourEyesPolicy, check_approver
+from ledger.aggregates.four_eyes import check_approver
 from ledger.aggregates.state import Settlement
 from ledger.aggregates.writeoffs import InvoiceWrittenOff
+from ledger.commands.collections import AgreeSettlement, DecideSettlement
 from ledger.money import positive
 
 ACTIVE = ("pending_approval", "agreed")
@@ -94,68 +95,45 @@ class SettlementCommands(AccountState):
     def active_settlement(self) -> Settlement | None:
         return next((s for s in self.settlements.values() if s.status in ACTIVE), None)
 
-    def agree_settlement(
-        self,
-        ctx: CommandContext,
-        *,
-        settlement_id: str,
-        amount: Decimal,
-        currency: str,
-        due_by: date,
-        policy: FourEyesPolicy,
-    ) -> None:
-        if settlement_id in self.settlements:
-            raise DuplicateId(f"settlement {settlement_id!r} already exists")
+    def agree_settlement(self, ctx: CommandContext, cmd: AgreeSettlement) -> None:
+        if cmd.settlement_id in self.settlements:
+            raise DuplicateId(f"settlement {cmd.settlement_id!r} already exists")
         if self.active_settlement() is not None:
             raise SettlementAlreadyActive("the account already has an active settlement")
-        value = positive(amount, currency)
-        if due_by < ctx.effective_on:
+        value = positive(cmd.amount, cmd.currency)
+        if cmd.due_by < ctx.effective_on:
             raise InvalidDates(
-                f"a settlement due by {due_by} cannot be agreed on {ctx.effective_on}"
+                f"a settlement due by {cmd.due_by} cannot be agreed on {ctx.effective_on}"
             )
         covered = sorted(
             i.invoice_id
             for i in self.invoices.values()
-            if i.currency == currency and i.outstanding > 0
+            if i.currency == cmd.currency and i.outstanding > 0
         )
-        balance = self.outstanding(currency)
+        balance = self.outstanding(cmd.currency)
         if value >= balance:
             raise AmountExceedsOutstanding(
-                f"a settlement of {value} {currency} must be below the outstanding {balance}"
+                f"a settlement of {value} {cmd.currency} must be below the outstanding {balance}"
             )
         event = SettlementRequested
-        if not policy.needs_approval(balance - value, currency):
+        if not ctx.policies.settlement_approval.needs_approval(balance - value, cmd.currency):
             event = SettlementAgreed
-        self._record(
-            event,
-            ctx,
-            settlement_id=settlement_id,
-            currency=currency,
-            amount=value,
-            due_by=due_by,
-            invoice_ids=tuple(covered),
-            balance=balance,
-        )
+        self._record(event, ctx, cmd, amount=value, invoice_ids=tuple(covered), balance=balance)
 
-    def decide_settlement(
-        self, ctx: CommandContext, *, settlement_id: str, approve: bool, reason: str
-    ) -> None:
-        settlement = self.settlements.get(settlement_id)
+    def decide_settlement(self, ctx: CommandContext, cmd: DecideSettlement) -> None:
+        settlement = self.settlements.get(cmd.settlement_id)
         if settlement is None:
-            raise ArrangementNotFound(f"settlement {settlement_id!r} not found")
+            raise ArrangementNotFound(f"settlement {cmd.settlement_id!r} not found")
         if settlement.status != "pending_approval":
-            raise RequestNotPending(f"settlement {settlement_id!r} is {settlement.status}")
+            raise RequestNotPending(f"settlement {cmd.settlement_id!r} is {settlement.status}")
         check_approver(ctx, settlement.requested_by)
-        if not approve:
-            self._record(SettlementRejected, ctx, settlement_id=settlement_id, reason=reason)
+        if not cmd.approve:
+            self._record(SettlementRejected, ctx, cmd)
             return
         self._record(
             SettlementAgreed,
             ctx,
-            settlement_id=settlement_id,
-            currency=settlement.currency,
-            amount=settlement.amount,
-            due_by=settlement.due_by,
+            settlement,
             invoice_ids=tuple(settlement.invoice_ids),
             balance=self.outstanding(settlement.currency),
         )
@@ -168,12 +146,7 @@ class SettlementCommands(AccountState):
             settlement.currency, settlement.proposed_on, min(day, settlement.due_by)
         )
         if received >= settlement.amount:
-            self._record(
-                SettlementCompleted,
-                ctx,
-                settlement_id=settlement.settlement_id,
-                received=received,
-            )
+            self._record(SettlementCompleted, ctx, settlement, received=received)
             for invoice_id in settlement.invoice_ids:
                 remaining = self.invoices[invoice_id].undisputed
                 if remaining > 0:
@@ -187,10 +160,5 @@ class SettlementCommands(AccountState):
                         reason="settlement discount",
                     )
         elif day > settlement.due_by:
-            self._record(
-                SettlementBreached,
-                ctx,
-                effective_on=settlement.due_by + timedelta(days=1),
-                settlement_id=settlement.settlement_id,
-                received=received,
-            )
+            self._record(SettlementBreached, ctx, settlement, received=received,
+                         effective_on=settlement.due_by + timedelta(days=1))

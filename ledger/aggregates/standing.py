@@ -8,6 +8,17 @@ from typing import Any
 from ledger.aggregates.base import AccountState
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
 from ledger.aggregates.errors import AccountStandingConflict, InvalidCommand
+from ledger.commands.accounts import (
+    AssignAgent,
+    ChangeTerms,
+    PlaceCreditHold,
+    PlaceWithAgency,
+    RecallFromAgency,
+    ReferToLegal,
+    ReleaseCreditHold,
+    RequestCeaseCommunication,
+    SetCreditLimit,
+)
 from ledger.money import non_negative
 
 
@@ -90,46 +101,48 @@ def check_terms(terms_days: int) -> int:
 
 
 class StandingCommands(AccountState):
-    def change_terms(self, ctx: CommandContext, *, terms_days: int, reason: str) -> None:
-        self._record(AccountTermsChanged, ctx, terms_days=check_terms(terms_days), reason=reason)
+    def change_terms(self, ctx: CommandContext, cmd: ChangeTerms) -> None:
+        self._record(AccountTermsChanged, ctx, cmd, terms_days=check_terms(cmd.terms_days))
 
-    def set_credit_limit(self, ctx: CommandContext, *, amount: Decimal | None, reason: str) -> None:
-        value = None if amount is None else non_negative(amount, self.currency)
+    def set_credit_limit(self, ctx: CommandContext, cmd: SetCreditLimit) -> None:
+        value = None if cmd.amount is None else non_negative(cmd.amount, self.currency)
         if value is not None and value < 0:
             raise InvalidCommand("a credit limit cannot be negative")
-        self._record(CreditLimitSet, ctx, amount=value, reason=reason)
+        self._record(CreditLimitSet, ctx, cmd, amount=value)
 
-    def assign_agent(self, ctx: CommandContext, *, agent_id: str | None) -> None:
-        self._record(AgentAssigned, ctx, agent_id=agent_id or None)
+    def assign_agent(self, ctx: CommandContext, cmd: AssignAgent) -> None:
+        self._record(AgentAssigned, ctx, agent_id=cmd.agent_id or None)
 
-    def cease_communication_requested(self, ctx: CommandContext, *, reason: str) -> None:
+    def request_cease_communication(
+        self, ctx: CommandContext, cmd: RequestCeaseCommunication
+    ) -> None:
         if self.cease_communication:
             raise AccountStandingConflict("cease-communication is already in force")
-        self._record(CeaseCommunicationRequested, ctx, reason=reason)
+        self._record(CeaseCommunicationRequested, ctx, cmd)
 
-    def place_with_agency(self, ctx: CommandContext, *, agency_id: str, reason: str) -> None:
+    def place_with_agency(self, ctx: CommandContext, cmd: PlaceWithAgency) -> None:
         if self.agency_id is not None:
             raise AccountStandingConflict(f"the account is already with agency {self.agency_id}")
-        if not agency_id:
+        if not cmd.agency_id:
             raise InvalidCommand("an agency id is required")
-        self._record(PlacedWithAgency, ctx, agency_id=agency_id, reason=reason)
+        self._record(PlacedWithAgency, ctx, cmd)
 
-    def recall_from_agency(self, ctx: CommandContext, *, reason: str) -> None:
+    def recall_from_agency(self, ctx: CommandContext, cmd: RecallFromAgency) -> None:
         if self.agency_id is None:
             raise AccountStandingConflict("the account is not placed with an agency")
-        self._record(RecalledFromAgency, ctx, agency_id=self.agency_id, reason=reason)
+        self._record(RecalledFromAgency, ctx, cmd, agency_id=self.agency_id)
 
-    def refer_to_legal(self, ctx: CommandContext, *, reason: str) -> None:
+    def refer_to_legal(self, ctx: CommandContext, cmd: ReferToLegal) -> None:
         if self.legal_referral:
             raise AccountStandingConflict("the account is already referred to legal")
-        self._record(ReferredToLegal, ctx, reason=reason)
+        self._record(ReferredToLegal, ctx, cmd)
 
-    def place_credit_hold(self, ctx: CommandContext, *, reason: str) -> None:
+    def place_credit_hold(self, ctx: CommandContext, cmd: PlaceCreditHold) -> None:
         if self.credit_hold:
             raise AccountStandingConflict("the account is already on credit hold")
-        self._record(CreditHoldPlaced, ctx, reason=reason, invoice_id="")
+        self._record(CreditHoldPlaced, ctx, cmd, invoice_id="")
 
-    def release_credit_hold(self, ctx: CommandContext, *, reason: str) -> None:
+    def release_credit_hold(self, ctx: CommandContext, cmd: ReleaseCreditHold) -> None:
         if not self.credit_hold:
             raise AccountStandingConflict("the account is not on credit hold")
-        self._record(CreditHoldReleased, ctx, reason=reason)
+        self._record(CreditHoldReleased, ctx, cmd)

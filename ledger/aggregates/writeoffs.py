@@ -16,9 +16,10 @@ from ledger.aggregates.errors import (
     WriteOffNeedsApproval,
     WriteOffRequestNotFound,
 )
-from ledger.aggregates.four_eyes import MANAGER, FourEyesPolicy, check_approver
+from ledger.aggregates.four_eyes import MANAGER, check_approver
 from ledger.aggregates.invoices import InvoiceCommands
 from ledger.aggregates.state import Invoice, Movement, WriteOffRequest
+from ledger.commands.collections import DecideWriteOff, RecordRecovery, RequestWriteOff, WriteOff
 from ledger.money import positive
 
 
@@ -92,108 +93,56 @@ class WrittenOffAmountRecovered(LedgerEvent):
 
 
 class WriteOffCommands(AccountState):
-    def write_off(
-        self,
-        ctx: CommandContext,
-        *,
-        invoice_id: str,
-        amount: Decimal,
-        reason: str,
-        policy: FourEyesPolicy,
-        ref: str = "",
-    ) -> None:
+    def write_off(self, ctx: CommandContext, cmd: WriteOff) -> None:
         """A manager's direct write-off, allowed only up to the four-eyes threshold."""
-        invoice = self.invoice(invoice_id)
-        value = positive(amount, invoice.currency)
+        invoice = self.invoice(cmd.invoice_id)
+        value = positive(cmd.amount, invoice.currency)
         InvoiceCommands.check_dated_after_issue(invoice, ctx.effective_on)
         InvoiceCommands.check_reduction(invoice, value)
         if ctx.actor_role != MANAGER:
             raise NotAuthorised("only a manager writes off directly; others request a write-off")
+        policy = ctx.policies.four_eyes
         if policy.needs_approval(value, invoice.currency):
             raise WriteOffNeedsApproval(
                 f"{value} {invoice.currency} is above the four-eyes threshold "
                 f"{policy.threshold(invoice.currency)}: request it for approval"
             )
-        self._record(
-            InvoiceWrittenOff,
-            ctx,
-            invoice_id=invoice_id,
-            amount=value,
-            kind="write_off",
-            ref=ref or ctx.command_id,
-            reason=reason,
-        )
+        self._record(InvoiceWrittenOff, ctx, cmd, amount=value, kind="write_off",
+                     ref=ctx.command_id)
 
-    def request_write_off(
-        self, ctx: CommandContext, *, request_id: str, invoice_id: str, amount: Decimal, reason: str
-    ) -> None:
-        if request_id in self.write_off_requests:
-            raise DuplicateId(f"write-off request {request_id!r} already exists")
-        invoice = self.invoice(invoice_id)
-        value = positive(amount, invoice.currency)
+    def request_write_off(self, ctx: CommandContext, cmd: RequestWriteOff) -> None:
+        if cmd.request_id in self.write_off_requests:
+            raise DuplicateId(f"write-off request {cmd.request_id!r} already exists")
+        invoice = self.invoice(cmd.invoice_id)
+        value = positive(cmd.amount, invoice.currency)
         InvoiceCommands.check_dated_after_issue(invoice, ctx.effective_on)
         InvoiceCommands.check_reduction(invoice, value)
-        self._record(
-            WriteOffRequested,
-            ctx,
-            request_id=request_id,
-            invoice_id=invoice_id,
-            currency=invoice.currency,
-            amount=value,
-            reason=reason,
-        )
+        self._record(WriteOffRequested, ctx, cmd, currency=invoice.currency, amount=value)
 
-    def approve_write_off(self, ctx: CommandContext, *, request_id: str, reason: str) -> None:
-        request = self._pending_request(request_id)
+    def decide_write_off(self, ctx: CommandContext, cmd: DecideWriteOff) -> None:
+        request = self._pending_request(cmd.request_id)
         check_approver(ctx, request.requested_by)
+        if not cmd.approve:
+            self._record(WriteOffRejected, ctx, cmd)
+            return
         invoice = self.invoice(request.invoice_id)
         InvoiceCommands.check_dated_after_issue(invoice, ctx.effective_on)
         InvoiceCommands.check_reduction(invoice, request.amount)
-        self._record(WriteOffApproved, ctx, request_id=request_id, reason=reason)
-        self._record(
-            InvoiceWrittenOff,
-            ctx,
-            invoice_id=request.invoice_id,
-            amount=request.amount,
-            kind="write_off",
-            ref=request_id,
-            reason=request.reason,
-        )
+        self._record(WriteOffApproved, ctx, cmd)
+        self._record(InvoiceWrittenOff, ctx, request, kind="write_off", ref=request.request_id)
 
-    def reject_write_off(self, ctx: CommandContext, *, request_id: str, reason: str) -> None:
-        request = self._pending_request(request_id)
-        check_approver(ctx, request.requested_by)
-        self._record(WriteOffRejected, ctx, request_id=request_id, reason=reason)
-
-    def record_recovery(
-        self,
-        ctx: CommandContext,
-        *,
-        recovery_id: str,
-        invoice_id: str,
-        amount: Decimal,
-        received_on: date,
-    ) -> None:
-        invoice = self.invoice(invoice_id)
-        if any(m.ref == recovery_id for m in invoice.movements):
-            raise DuplicateId(f"recovery {recovery_id!r} already recorded")
-        value = positive(amount, invoice.currency)
+    def record_recovery(self, ctx: CommandContext, cmd: RecordRecovery) -> None:
+        invoice = self.invoice(cmd.invoice_id)
+        if any(m.ref == cmd.recovery_id for m in invoice.movements):
+            raise DuplicateId(f"recovery {cmd.recovery_id!r} already recorded")
+        value = positive(cmd.amount, invoice.currency)
         recoverable = invoice.written_off - invoice.recovered
         if value > recoverable:
             raise RecoveryExceedsWrittenOff(
                 f"{value} {invoice.currency} exceeds the {recoverable} still written off "
-                f"on invoice {invoice_id!r}"
+                f"on invoice {cmd.invoice_id!r}"
             )
-        self._record(
-            WrittenOffAmountRecovered,
-            ctx,
-            effective_on=received_on,
-            recovery_id=recovery_id,
-            invoice_id=invoice_id,
-            currency=invoice.currency,
-            amount=value,
-            received_on=received_on,
-        )
+        self._record(WrittenOffAmountRecovered, ctx, cmd, currency=invoice.currency, amount=value)
 
     def _pending_request(self, request_id: str) -> WriteOffRequest:
         request = self.write_off_requests.get(request_id)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from ledger.aggregates import Account, account_id_for
 from ledger.commands.base import (
     Amount,
     Command,
@@ -14,11 +13,11 @@ from ledger.commands.base import (
     Currency,
     Identifier,
     Name,
+    Personal,
     RequiredText,
     Text,
     Timezone,
 )
-from ledger.unit_of_work import Handler, UnitOfWork
 
 
 class OpenAccount(Command):
@@ -29,7 +28,7 @@ class OpenAccount(Command):
     credit_limit: Amount | None = None
     timezone: Timezone = "UTC"
     segment: Identifier = "standard"
-    contact: ContactDetails | None = None
+    contact: Annotated[ContactDetails | None, Personal("AccountOpened.contact")] = None
 
 
 class ChangeTerms(Command):
@@ -73,77 +72,3 @@ class ReleaseCreditHold(Command):
 
 class ErasePersonalData(Command):
     reason: RequiredText
-
-
-def open_account(cmd: OpenAccount, uow: UnitOfWork) -> None:
-    account = Account.open(
-        uow.context(),
-        number=cmd.account,
-        name=cmd.name,
-        currency=cmd.currency,
-        terms_days=cmd.terms_days,
-        credit_limit=cmd.credit_limit,
-        timezone=cmd.timezone,
-        segment=cmd.segment,
-        contact=uow.personal_data.seal_all(
-            account_id_for(cmd.account), "AccountOpened.contact", cmd.contact
-        ),
-    )
-    uow.accounts.add(account)
-
-
-def change_terms(cmd: ChangeTerms, uow: UnitOfWork) -> None:
-    uow.account().change_terms(uow.context(), terms_days=cmd.terms_days, reason=cmd.reason)
-
-
-def set_credit_limit(cmd: SetCreditLimit, uow: UnitOfWork) -> None:
-    uow.account().set_credit_limit(uow.context(), amount=cmd.amount, reason=cmd.reason)
-
-
-def assign_agent(cmd: AssignAgent, uow: UnitOfWork) -> None:
-    uow.account().assign_agent(uow.context(), agent_id=cmd.agent_id)
-
-
-def request_cease_communication(cmd: RequestCeaseCommunication, uow: UnitOfWork) -> None:
-    uow.account().cease_communication_requested(uow.context(), reason=cmd.reason)
-
-
-def place_with_agency(cmd: PlaceWithAgency, uow: UnitOfWork) -> None:
-    uow.account().place_with_agency(uow.context(), agency_id=cmd.agency_id, reason=cmd.reason)
-
-
-def recall_from_agency(cmd: RecallFromAgency, uow: UnitOfWork) -> None:
-    uow.account().recall_from_agency(uow.context(), reason=cmd.reason)
-
-
-def refer_to_legal(cmd: ReferToLegal, uow: UnitOfWork) -> None:
-    uow.account().refer_to_legal(uow.context(), reason=cmd.reason)
-
-
-def place_credit_hold(cmd: PlaceCreditHold, uow: UnitOfWork) -> None:
-    uow.account().place_credit_hold(uow.context(), reason=cmd.reason)
-
-
-def release_credit_hold(cmd: ReleaseCreditHold, uow: UnitOfWork) -> None:
-    uow.account().release_credit_hold(uow.context(), reason=cmd.reason)
-
-
-def erase_personal_data(cmd: ErasePersonalData, uow: UnitOfWork) -> None:
-    account = uow.account()
-    account.erase_personal_data(uow.context(), reason=cmd.reason)
-    uow.personal_data.destroy(account.id)
-
-
-HANDLERS: dict[type[Command], Handler] = {
-    OpenAccount: open_account,
-    ChangeTerms: change_terms,
-    SetCreditLimit: set_credit_limit,
-    AssignAgent: assign_agent,
-    RequestCeaseCommunication: request_cease_communication,
-    PlaceWithAgency: place_with_agency,
-    RecallFromAgency: recall_from_agency,
-    ReferToLegal: refer_to_legal,
-    PlaceCreditHold: place_credit_hold,
-    ReleaseCreditHold: release_credit_hold,
-    ErasePersonalData: erase_personal_data,
-}

@@ -130,6 +130,16 @@ def new_command_id() -> str:
     return str(uuid4())
 
 
+@dataclass(frozen=True)
+class Personal:
+    """Marks a command field as personal data: sealed before any aggregate sees it.
+
+    ``place`` is where the value lands in the event (``DisputeOpened.reason``); the
+    cipher binds the token to it, so it never changes (docs/audit.md, *Erasure*)."""
+
+    place: str
+
+
 class Command(BaseModel):
     """Base of all commands. ``effective_on`` defaults to the ledger's business date."""
 
@@ -156,6 +166,18 @@ class Command(BaseModel):
             raise ValueError(f"effective_on {self.effective_on} differs from {self.dated_by} "
                              f"{dated}: leave effective_on out")
         return self
+
+    @property
+    def business_date(self) -> date | None:
+        """The date the command's facts belong to, if it names one."""
+        dated: date | None = getattr(self, self.dated_by) if self.dated_by else None
+        return dated or self.effective_on
+
+    @classmethod
+    def personal_fields(cls) -> dict[str, str]:
+        """Field name -> its place in the event, for the fields marked `Personal`."""
+        return {name: mark.place for name, field in cls.model_fields.items()
+                for mark in field.metadata if isinstance(mark, Personal)}
 
     def content(self) -> dict[str, Any]:
         """What must match when a command id is seen again."""

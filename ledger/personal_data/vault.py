@@ -34,14 +34,18 @@ class PersonalDataVault:
         """Fetch the account's key now (while the session is open); False when there is none."""
         return self._key(account_id) is not None
 
-    def seal(self, account_id: UUID, field: str, value: str, *, erased: bool = False) -> str:
-        """``value`` as a token (an empty value stays empty and needs no key).
+    def seal(self, account_id: UUID, field: str, value: Any, *, erased: bool = False) -> Any:
+        """``value`` as a token (an empty value stays empty and needs no key); each value
+        of a mapping sealed under ``field.<name>``, the names staying readable.
 
         Once an account's personal data is erased it takes no new personal data:
         erasure is meant to be the end of it, not a new key for the next note.
         """
         if not value:
             return value
+        if isinstance(value, dict):
+            return {name: self.seal(account_id, f"{field}.{name}", v, erased=erased)
+                    for name, v in value.items()}
         if erased:
             raise AccountStandingConflict(
                 "personal data of this account is erased; it accepts no new personal data"
@@ -51,14 +55,6 @@ class PersonalDataVault:
             key = self._pending[account_id] = cipher.new_key()
             self._keys[account_id] = key
         return cipher.seal(key, account_id, field, value)
-
-    def seal_all(
-        self, account_id: UUID, field: str, values: dict[str, str] | None
-    ) -> dict[str, str] | None:
-        """Each value of a mapping sealed under ``field.<name>``; the names stay readable."""
-        if values is None:
-            return None
-        return {name: self.seal(account_id, f"{field}.{name}", v) for name, v in values.items()}
 
     def destroy(self, account_id: UUID) -> None:
         """Forget the account's key when the transaction is saved (crypto-shredding)."""
