@@ -1,22 +1,43 @@
-"""Every event class the ledger can store, found by walking the ``ledger`` package.
+"""Every event class the ledger can store: the classes defined in `EVENT_MODULES`.
 
 Messages name an event by its class name, never its module path (as the hash
 does), so moving code changes nothing on the wire. Nested classes (an
 aggregate's own ``Created``) are named by their qualified name,
-``Checkpoint.Created``, so two aggregates' ``Created`` never collide. Discovery
-walks subclasses rather than a hand-kept list, so an event added by anyone is
-published, decoded and given a schema without touching this module.
+``Checkpoint.Created``, so two aggregates' ``Created`` never collide. The modules
+are listed rather than found by walking the package, so importing the registry
+imports the events and nothing else; within them, every event class counts, and
+a test fails naming any event class defined in a module not listed here.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from functools import cache
+from types import ModuleType
 
 from eventsourcing.domain import DomainEvent, Snapshot
 
-import ledger
+from ledger.aggregates import (
+    access_grants,
+    account,
+    checkpoints,
+    contacts,
+    disputes,
+    dunning,
+    envelope,
+    invoices,
+    payments,
+    plans,
+    promises,
+    settlements,
+    standing,
+    trail_exports,
+    writeoffs,
+)
+
+EVENT_MODULES: tuple[ModuleType, ...] = (
+    envelope, account, invoices, payments, disputes, promises, plans, settlements,
+    writeoffs, contacts, dunning, standing, access_grants, checkpoints, trail_exports,
+)
 
 NEVER_RECORDED_NAMES = frozenset({"LedgerEvent", "Account.Created", "Account.Event"})
 """Bases, and the library's default creation event of the account (which is created by
@@ -34,15 +55,14 @@ def type_version(cls: type) -> int:
 
 @cache
 def event_classes() -> dict[str, type[DomainEvent]]:
-    """Type name -> class, for every domain event class defined under ``ledger``."""
-    for module in pkgutil.walk_packages(ledger.__path__, "ledger."):
-        importlib.import_module(module.name)
+    """Type name -> class, for every domain event class defined in `EVENT_MODULES`."""
+    modules = {module.__name__ for module in EVENT_MODULES}
     found: dict[str, type[DomainEvent]] = {}
     pending: list[type[DomainEvent]] = [DomainEvent]
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
-        if not cls.__module__.startswith("ledger.") or issubclass(cls, Snapshot):
+        if cls.__module__ not in modules or issubclass(cls, Snapshot):
             continue
         name = type_name(cls)
         other = found.get(name)
