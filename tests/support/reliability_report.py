@@ -25,7 +25,8 @@ roles, crashes, concurrent writers, a failing broker) and what it got, from one 
 of those tests. A ledger people collect money by must refuse what it cannot keep, write
 nothing when it refuses, lose and duplicate nothing when processes die or race, and get every
 event to Kafka whatever the broker does; each section says how the tests try that, and the
-figures are what they counted.
+figures are what they counted: each is summed over its area's tests (*tests*: how many reported
+it), and a test that fails may stop before it reports its figures.
 
 This page is generated; do not edit it. `make reliability` runs the tests of these areas
 (`tests/support/reliability_areas.py` says which) with
@@ -36,8 +37,6 @@ write a tracked file.
 """
 
 WIDTH = 100
-FIGURES_NOTE = ("Figures are summed over the area's tests; *tests* is how many reported the "
-                "figure. A failed test may stop before it reports its figures.")
 
 
 def render(document: Mapping[str, Any]) -> str:
@@ -90,7 +89,7 @@ def area_section(area: Area, counts: Mapping[str, Any] | None, failed: list[str]
         yield "| figure | value | tests |\n| --- | ---: | ---: |"
         for name, figure in sorted(counts["figures"].items(), key=lambda f: f[0].lower()):
             yield f"| {name} | {figure['total']:,} | {figure['tests']} |"
-        yield "\n" + textwrap.fill(FIGURES_NOTE, WIDTH, break_on_hyphens=False) + "\n"
+        yield ""
 
 
 def outcomes(counts: Mapping[str, int]) -> str:
