@@ -11,21 +11,24 @@ what makes at-least-once delivery safe to de-duplicate. See docs/events.md.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from functools import cache
 from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import DomainEvent
+from pydantic import TypeAdapter, ValidationError
 
-from ledger.aggregates.envelope import NOT_PAYLOAD
+from ledger.aggregates.envelope import ENVELOPE, NOT_PAYLOAD
 from ledger.canonical import event_digest, plain, utc_text
-from ledger.event_decoding import UnreadableEvent, attribute_types, decode_value
 from ledger.event_types import event_classes, type_name, type_version
 
 SCHEMA = "collections.events.v1"
 EVENT_ID_NAMESPACE = UUID("0b6c7e4e-5a0f-4d55-9e1c-7d3f2a9c1e80")
-ENVELOPE_ATTRIBUTES = ("effective_on", "actor_id", "actor_role", "command_id", "correlation_id")
 ENVELOPE_KEYS = frozenset(
     {
         "schema", "event_id", "type", "type_version", "account_id", "account_number",
@@ -45,6 +48,10 @@ __all__ = [
 ]
 
 
+class UnreadableEvent(ValueError):
+    """A message that is not a well-formed event of a type this code knows."""
+
+
 @dataclass(frozen=True)
 class EventMessage:
     key: bytes
@@ -57,10 +64,22 @@ def event_id_of(aggregate_id: UUID, version: int) -> UUID:
     return uuid5(EVENT_ID_NAMESPACE, f"{aggregate_id}:{version}")
 
 
+@cache
+def field_names(cls: type) -> frozenset[str]:
+    """The fields an event class declares, its bases' included."""
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
+@cache
+def event_adapter(cls: type) -> TypeAdapter[Any]:
+    """Reads (and describes, `ledger.event_schemas`) an event from its JSON form, by the
+    types its class declares."""
+    return TypeAdapter(cls)
+
+
 def is_account_class(cls: type) -> bool:
     """Account events carry the full envelope (business date, actor, chain)."""
-    hints = attribute_types(cls)
-    return "effective_on" in hints and "prev_hash" in hints
+    return {"effective_on", "prev_hash"} <= field_names(cls)
 
 
 def event_hash(event: DomainEvent) -> str | None:
@@ -121,7 +140,7 @@ def envelope_of(
         "prev_hash": state.get("prev_hash"),
         "hash": event_hash(event),
         "payload": {
-            k: v for k, v in state.items() if k not in NOT_PAYLOAD and k not in ENVELOPE_ATTRIBUTES
+            k: v for k, v in state.items() if k not in NOT_PAYLOAD and k not in ENVELOPE
         },
     }
     result: dict[str, Any] = plain(envelope)
@@ -170,19 +189,48 @@ def event_from_message(value: bytes) -> DomainEvent:
         raise UnreadableEvent(f"{envelope['type']} version {found!r}: this code knows 1..{known}")
     for step in range(found, known):
         getattr(cls, f"upcast_v{step}_v{step + 1}")(state)
-    hints = attribute_types(cls)
-    missing = sorted(set(hints) - set(state) - {"originator_id", "originator_version"})
-    if missing:
-        raise UnreadableEvent(f"{envelope['type']} is missing {missing}")
-    state = {k: v for k, v in state.items() if k in hints}
-    decoded = {
-        k: decode_value(v, hints.get(k, Any), f"{envelope['type']}.{k}") for k, v in state.items()
-    }
-    decoded["originator_id"] = decode_value(envelope["aggregate_id"], UUID, "aggregate_id")
-    decoded["originator_version"] = envelope["version"]
-    event = object.__new__(cls)
-    object.__setattr__(event, "__dict__", decoded)
+    state.update(originator_id=envelope["aggregate_id"], originator_version=envelope["version"])
+    try:
+        event: DomainEvent = event_adapter(cls).validate_json(json.dumps(state), strict=True)
+    except ValidationError as error:
+        raise UnreadableEvent(_reason(envelope["type"], error)) from None
+    for name, value in vars(event).items():
+        object.__setattr__(event, name, _as_stored(value, f"{envelope['type']}.{name}"))
     return event
+
+
+EXPECTED = {"date": "date", "datetime": "datetime", "uuid": "UUID", "int": "int", "bool": "bool",
+            "string": "str"}
+
+
+def _reason(type_name: str, error: ValidationError) -> str:
+    """The first thing wrong with a message, in words."""
+    problems = error.errors()
+    missing = sorted(str(p["loc"][0]) for p in problems if p["type"] == "missing")
+    if missing:
+        return f"{type_name} is missing {missing}"
+    problem = problems[0]
+    where = ".".join([type_name, *map(str, problem["loc"])])
+    expected = EXPECTED.get(problem["type"].split("_")[0])
+    if expected is None:
+        return f"{where}: {problem.get('ctx', {}).get('error', problem['msg'])}"
+    if problem["input"] is None:
+        return f"{where}: null where {expected} is required"
+    return f"{where}: {problem['input']!r} is not a {expected}"
+
+
+def _as_stored(value: Any, where: str) -> Any:
+    """A value as the event store gives it back: arrays as lists, enumerations as their
+    values, times in UTC (and a time without its offset refused)."""
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise UnreadableEvent(f"{where}: {value.isoformat()!r} must carry a UTC offset")
+        return value.astimezone(UTC)
+    return value
 
 
 def _refuse_float(text: str) -> Any:
@@ -202,7 +250,7 @@ def _check_envelope(envelope: dict[str, Any]) -> None:
 
 def _stored_state(envelope: dict[str, Any], cls: type) -> dict[str, Any]:
     """The attributes as the store holds them, before typing: envelope fields put back."""
-    hints = attribute_types(cls)
+    hints = field_names(cls)
     state: dict[str, Any] = dict(envelope["payload"])
     actor = envelope["actor"]
     for name, value in (

@@ -1,8 +1,9 @@
 """JSON Schemas of the published envelope, one per event type and version.
 
-Generated from the event classes' annotations, never written by hand, so the
-schemas cannot drift from what `ledger.event_messages` publishes: a test
-regenerates them and compares with the committed files. ``python -m
+Generated from the event classes' declarations by pydantic (the adapter that
+also reads messages, `ledger.event_messages.event_adapter`), never written by
+hand, so the schemas cannot drift from what `ledger.event_messages` publishes: a
+test regenerates them and compares with the committed files. ``python -m
 ledger.event_schemas`` (``make schemas``) writes them under
 ``schemas/collections.events.v1/<Type>.v<N>.json``. Files of older type versions
 are history and are never deleted or rewritten.
@@ -10,21 +11,17 @@ are history and are never deleted or rewritten.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
-import types
-import typing
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime
-from decimal import Decimal
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Union
-from uuid import UUID
+from typing import Any
 
-from ledger.aggregates.envelope import NOT_PAYLOAD
-from ledger.event_decoding import attribute_types
-from ledger.event_messages import ENVELOPE_ATTRIBUTES, SCHEMA, is_account_class
+from pydantic.json_schema import GenerateJsonSchema
+from pydantic_core import core_schema
+
+from ledger.aggregates.envelope import ENVELOPE, NOT_PAYLOAD
+from ledger.event_messages import SCHEMA, event_adapter, is_account_class
 from ledger.event_types import published_classes, type_name, type_version
 
 SCHEMAS_ROOT = Path(__file__).resolve().parent.parent / "schemas"
@@ -43,66 +40,72 @@ UUID_TEXT = {
 }
 HASH = {"type": "string", "pattern": r"^[0-9a-f]{64}$"}
 NULL = {"type": "null"}
-SCALARS: dict[type, dict[str, Any]] = {
-    str: {"type": "string"},
-    bool: {"type": "boolean"},
-    int: {"type": "integer"},
-    Decimal: DECIMAL,
-    datetime: TIMESTAMP,
-    date: DATE,
-    UUID: UUID_TEXT,
-}
 
 
-def value_schema(hint: Any) -> dict[str, Any]:
-    """The JSON Schema of a value of type ``hint`` in its canonical JSON form."""
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if hint is type(None):
-        return dict(NULL)
-    if origin in (Union, types.UnionType):
-        options = [value_schema(a) for a in args]
-        return options[0] if len(options) == 1 else {"anyOf": options}
-    if origin is typing.Literal:
-        return {"enum": list(args)}
-    if origin in (tuple, list, Sequence, typing.get_origin(Sequence[int])):
-        if origin is tuple and args and args[-1] is not Ellipsis:
-            items = [value_schema(a) for a in args]
-            return {"type": "array", "prefixItems": items, "items": False}
-        return {"type": "array", "items": value_schema(args[0]) if args else {}}
-    if origin in (dict, Mapping, typing.get_origin(Mapping[str, int])):
-        values = value_schema(args[1]) if len(args) == 2 else {}
-        return {"type": "object", "additionalProperties": values}
-    if isinstance(hint, type) and hint in SCALARS:
-        return dict(SCALARS[hint])
-    if isinstance(hint, type) and issubclass(hint, (str, int)) and hint is not bool:
-        return dict(SCALARS[str if issubclass(hint, str) else int])
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return object_schema(
-            {f.name: attribute_types(hint).get(f.name, Any) for f in dataclasses.fields(hint)}
-        )
-    return {}
+class CanonicalForm(GenerateJsonSchema):
+    """pydantic's JSON Schema of a type, for values in their canonical JSON form
+    (`ledger.canonical.plain`): exact decimal strings, UTC timestamps with microseconds,
+    enumerations as their plain values, value objects as closed objects without titles."""
+
+    def decimal_schema(self, schema: core_schema.DecimalSchema) -> dict[str, Any]:
+        return dict(DECIMAL)
+
+    def date_schema(self, schema: core_schema.DateSchema) -> dict[str, Any]:
+        return dict(DATE)
+
+    def datetime_schema(self, schema: core_schema.DatetimeSchema) -> dict[str, Any]:
+        return dict(TIMESTAMP)
+
+    def uuid_schema(self, schema: core_schema.UuidSchema) -> dict[str, Any]:
+        return dict(UUID_TEXT)
+
+    def enum_schema(self, schema: core_schema.EnumSchema) -> dict[str, Any]:
+        return {"type": "integer" if schema.get("sub_type") == "int" else "string"}
+
+    def dataclass_schema(self, schema: core_schema.DataclassSchema) -> dict[str, Any]:
+        fields = super().dataclass_schema(schema)
+        return object_schema(fields["properties"])
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
 
 
-def object_schema(fields: dict[str, Any]) -> dict[str, Any]:
+def fields_schema(cls: type) -> dict[str, dict[str, Any]]:
+    """Field name -> JSON Schema of its value, for every field ``cls`` declares."""
+    generated = event_adapter(cls).json_schema(mode="serialization", schema_generator=CanonicalForm)
+    definitions = generated.get("$defs", {})
+
+    def inline(value: Any) -> Any:
+        if isinstance(value, dict) and "$ref" in value:
+            named = definitions[value["$ref"].rsplit("/", 1)[1]]
+            return inline({k: v for k, v in named.items() if k != "title"})
+        if isinstance(value, dict):
+            return {k: inline(v) for k, v in value.items()}
+        return [inline(v) for v in value] if isinstance(value, list) else value
+
+    properties: dict[str, dict[str, Any]] = inline(generated["properties"])
+    return properties
+
+
+def object_schema(properties: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "object",
         "additionalProperties": False,
-        "required": sorted(fields),
-        "properties": {name: value_schema(hint) for name, hint in sorted(fields.items())},
+        "required": sorted(properties),
+        "properties": properties,
     }
 
 
 def event_schema(cls: type) -> dict[str, Any]:
     """The envelope of one event class at its current ``class_version``."""
-    hints = attribute_types(cls)
+    fields = fields_schema(cls)
     account = is_account_class(cls)
-    chained = "prev_hash" in hints or callable(getattr(cls, "digest", None))
+    chained = "prev_hash" in fields or callable(getattr(cls, "digest", None))
 
-    def envelope_field(name: str, schema: dict[str, Any]) -> dict[str, Any]:
-        return schema if name in hints else dict(NULL)
+    def envelope_field(name: str) -> dict[str, Any]:
+        return fields.get(name, NULL)
 
-    payload = {k: v for k, v in hints.items() if k not in NOT_PAYLOAD | set(ENVELOPE_ATTRIBUTES)}
+    payload = {k: v for k, v in fields.items() if k not in NOT_PAYLOAD | set(ENVELOPE)}
     name, version = type_name(cls), type_version(cls)
     properties = {
         "schema": {"const": SCHEMA},
@@ -112,23 +115,23 @@ def event_schema(cls: type) -> dict[str, Any]:
         "account_id": UUID_TEXT if account else NULL,
         "account_number": {"type": ["string", "null"]} if account else NULL,
         "aggregate_id": UUID_TEXT,
-        "aggregate_topic": envelope_field("originator_topic", {"type": "string"}),
+        "aggregate_topic": envelope_field("originator_topic"),
         "version": {"type": "integer", "minimum": 1},
         "position": {"type": "integer", "minimum": 1},
-        "effective_on": envelope_field("effective_on", DATE),
+        "effective_on": envelope_field("effective_on"),
         "recorded_at": TIMESTAMP,
         "actor": {
             "type": "object",
             "additionalProperties": False,
             "required": ["id", "role"],
             "properties": {
-                "id": envelope_field("actor_id", {"type": "string"}),
-                "role": envelope_field("actor_role", {"type": "string"}),
+                "id": envelope_field("actor_id"),
+                "role": envelope_field("actor_role"),
             },
         },
-        "command_id": envelope_field("command_id", {"type": "string"}),
-        "correlation_id": envelope_field("correlation_id", {"type": "string"}),
-        "prev_hash": envelope_field("prev_hash", HASH),
+        "command_id": envelope_field("command_id"),
+        "correlation_id": envelope_field("correlation_id"),
+        "prev_hash": HASH if "prev_hash" in fields else NULL,
         "hash": HASH if chained else NULL,
         "payload": object_schema(payload),
     }
@@ -167,14 +170,53 @@ def generated_schemas(root: Path = SCHEMAS_ROOT) -> dict[Path, str]:
     }
 
 
+TYPE_KEYWORDS = ("type", "format", "pattern", "const", "enum")
+
+
+def field_types(schema: Mapping[str, Any], path: str = "") -> dict[str, str]:
+    """Every field of a schema by its path (``payload.allocations[].amount``), with the type
+    a consumer relies on (JSON type, format, pattern, constant; each option of a union)."""
+    options = schema.get("anyOf", [schema])
+    found = {path: " | ".join(sorted(
+        json.dumps({k: o[k] for k in TYPE_KEYWORDS if k in o}, sort_keys=True) for o in options
+    ))}
+    for option in options:
+        for name, child in option.get("properties", {}).items():
+            found |= field_types(child, f"{path}.{name}" if path else name)
+        for keyword, suffix in (("items", "[]"), ("additionalProperties", "{}")):
+            if isinstance(option.get(keyword), dict):
+                found |= field_types(option[keyword], path + suffix)
+    return found
+
+
+def incompatibilities(committed: Mapping[str, Any], generated: Mapping[str, Any]) -> list[str]:
+    """The fields ``generated`` removes, renames or retypes: what a type version never does
+    (docs/events.md, *Compatibility*); fields it adds are fine."""
+    now = field_types(generated)
+    return [f"{path or 'the envelope'}: {kind} -> {now.get(path, 'gone')}"
+            for path, kind in field_types(committed).items() if now.get(path) != kind]
+
+
+class IncompatibleSchema(ValueError):
+    """Regenerating a committed schema would break its consumers: raise ``class_version``."""
+
+
 def write_schemas(root: Path = SCHEMAS_ROOT) -> list[Path]:
-    """Write the schemas that are missing or differ; return the files written."""
+    """Write the schemas that are missing or differ; return the files written. A schema
+    whose fields would be removed, renamed or retyped is refused, not rewritten."""
     written = []
     for path, text in generated_schemas(root).items():
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        if path.exists():
+            broken = incompatibilities(json.loads(path.read_text(encoding="utf-8")),
+                                       json.loads(text))
+            if broken:
+                raise IncompatibleSchema(f"{path.name}: {broken}: a breaking change needs a "
+                                         "new class_version and upcaster (docs/events.md)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
     return written
 
 

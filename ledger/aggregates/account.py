@@ -9,7 +9,6 @@ history replays the same even after a policy or threshold has changed.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,6 +28,7 @@ from ledger.aggregates.plans import PlanCommands
 from ledger.aggregates.promises import PromiseCommands
 from ledger.aggregates.settlements import SettlementCommands
 from ledger.aggregates.standing import StandingCommands, check_terms
+from ledger.aggregates.state import ExactDecimal
 from ledger.aggregates.writeoffs import WriteOffCommands
 from ledger.canonical import GENESIS_HASH
 from ledger.commands.accounts import ErasePersonalData, OpenAccount
@@ -48,7 +48,7 @@ class AccountOpened(LedgerEvent, Aggregate.Created):
     name: str
     currency: str
     terms_days: int
-    credit_limit: Decimal | None
+    credit_limit: ExactDecimal | None
     timezone: str
     segment: str
     contact: dict[str, str] | None

@@ -8,7 +8,6 @@ whole amount or a stated smaller one) and the rest is collectible again.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from ledger.aggregates.base import AccountState
@@ -21,7 +20,7 @@ from ledger.aggregates.errors import (
     InvalidCommand,
 )
 from ledger.aggregates.invoices import InvoiceAdjusted, InvoiceCommands
-from ledger.aggregates.state import Dispute
+from ledger.aggregates.state import Dispute, ExactDecimal
 from ledger.commands.collections import OpenDispute, ResolveDispute
 from ledger.money import normalise, positive
 
@@ -31,7 +30,7 @@ OUTCOMES = ("upheld", "rejected")
 class DisputeOpened(LedgerEvent):
     dispute_id: str
     invoice_id: str
-    amount: Decimal
+    amount: ExactDecimal
     reason: str
 
     def apply(self, account: Any) -> None:
@@ -49,7 +48,7 @@ class DisputeOpened(LedgerEvent):
 class DisputeResolved(LedgerEvent):
     dispute_id: str
     outcome: str
-    credited: Decimal
+    credited: ExactDecimal
     reason: str
 
     def apply(self, account: Any) -> None:

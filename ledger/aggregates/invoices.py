@@ -15,7 +15,7 @@ from ledger.aggregates.errors import (
     InvalidCommand,
     InvalidDates,
 )
-from ledger.aggregates.state import Invoice, Movement
+from ledger.aggregates.state import ExactDecimal, Invoice, Movement
 from ledger.commands.receivables import AdjustInvoice, IssueInvoice
 from ledger.money import positive
 
@@ -23,7 +23,7 @@ from ledger.money import positive
 class InvoiceIssued(LedgerEvent):
     invoice_id: str
     currency: str
-    amount: Decimal
+    amount: ExactDecimal
     issue_date: date
     due_date: date
     reference: str
@@ -51,7 +51,7 @@ class InvoiceAdjusted(LedgerEvent):
     invoice_id: str
     note_id: str
     kind: str
-    amount: Decimal
+    amount: ExactDecimal
     reason: str
 
     def apply(self, account: Any) -> None:

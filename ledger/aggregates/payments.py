@@ -16,7 +16,7 @@ from ledger.aggregates.errors import (
     InvalidDates,
     PaymentAlreadyReversed,
 )
-from ledger.aggregates.state import Allocation, Invoice, Movement, Payment
+from ledger.aggregates.state import Allocation, ExactDecimal, Invoice, Movement, Payment
 from ledger.commands.receivables import (
     AllocatePayment,
     AllocationLine,
@@ -29,7 +29,7 @@ from ledger.money import positive
 class PaymentReceived(LedgerEvent):
     payment_id: str
     currency: str
-    amount: Decimal
+    amount: ExactDecimal
     received_on: date
     reference: str
     method: str
@@ -89,7 +89,7 @@ class PaymentReversed(LedgerEvent):
     payment_id: str
     reason: str
     reopened: tuple[Allocation, ...]
-    unapplied_removed: Decimal
+    unapplied_removed: ExactDecimal
 
     def apply(self, account: Any) -> None:
         payment: Payment = account.payments[self.payment_id]

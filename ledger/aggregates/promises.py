@@ -9,13 +9,12 @@ open promise per account at a time.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from ledger.aggregates.base import AccountState
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
 from ledger.aggregates.errors import DuplicateId, InvalidCommand, InvalidDates, PromiseAlreadyOpen
-from ledger.aggregates.state import Promise
+from ledger.aggregates.state import ExactDecimal, Promise
 from ledger.commands.collections import MakePromise
 from ledger.money import positive
 
@@ -23,7 +22,7 @@ from ledger.money import positive
 class PromiseToPayMade(LedgerEvent):
     promise_id: str
     currency: str
-    amount: Decimal
+    amount: ExactDecimal
     due_date: date
     grace_days: int
 
@@ -40,7 +39,7 @@ class PromiseToPayMade(LedgerEvent):
 
 class PromiseKept(LedgerEvent):
     promise_id: str
-    received: Decimal
+    received: ExactDecimal
 
     def apply(self, account: Any) -> None:
         promise: Promise = account.promises[self.promise_id]
@@ -50,7 +49,7 @@ class PromiseKept(LedgerEvent):
 
 class PromiseBroken(LedgerEvent):
     promise_id: str
-    received: Decimal
+    received: ExactDecimal
 
     def apply(self, account: Any) -> None:
         promise: Promise = account.promises[self.promise_id]

@@ -10,7 +10,6 @@ until a different manager approves it.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from ledger.aggregates.base import AccountState
@@ -24,7 +23,7 @@ from ledger.aggregates.errors import (
     SettlementAlreadyActive,
 )
 from ledger.aggregates.four_eyes import check_approver
-from ledger.aggregates.state import Settlement
+from ledger.aggregates.state import ExactDecimal, Settlement
 from ledger.aggregates.writeoffs import InvoiceWrittenOff
 from ledger.commands.collections import AgreeSettlement, DecideSettlement
 from ledger.money import positive
@@ -35,10 +34,10 @@ ACTIVE = ("pending_approval", "agreed")
 class SettlementRequested(LedgerEvent):
     settlement_id: str
     currency: str
-    amount: Decimal
+    amount: ExactDecimal
     due_by: date
     invoice_ids: tuple[str, ...]
-    balance: Decimal
+    balance: ExactDecimal
 
     def apply(self, account: Any) -> None:
         account.settlements[self.settlement_id] = Settlement(
@@ -73,7 +72,7 @@ class SettlementRejected(LedgerEvent):
 
 class SettlementCompleted(LedgerEvent):
     settlement_id: str
-    received: Decimal
+    received: ExactDecimal
 
     def apply(self, account: Any) -> None:
         settlement: Settlement = account.settlements[self.settlement_id]
@@ -83,7 +82,7 @@ class SettlementCompleted(LedgerEvent):
 
 class SettlementBreached(LedgerEvent):
     settlement_id: str
-    received: Decimal
+    received: ExactDecimal
 
     def apply(self, account: Any) -> None:
         settlement: Settlement = account.settlements[self.settlement_id]

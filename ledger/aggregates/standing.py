@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from ledger.aggregates.base import AccountState
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
 from ledger.aggregates.errors import AccountStandingConflict, InvalidCommand
+from ledger.aggregates.state import ExactDecimal
 from ledger.commands.accounts import (
     AssignAgent,
     ChangeTerms,
@@ -31,7 +31,7 @@ class AccountTermsChanged(LedgerEvent):
 
 
 class CreditLimitSet(LedgerEvent):
-    amount: Decimal | None
+    amount: ExactDecimal | None
     reason: str
 
     def apply(self, account: Any) -> None:

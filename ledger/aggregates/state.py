@@ -11,20 +11,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import PlainValidator
+
+
+def _read_exact(value: object) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected Decimal as a string, got {value!r}")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a Decimal") from None
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
+ExactDecimal = Annotated[Decimal, PlainValidator(_read_exact)]
+"""An amount in an event: exact, so written as its string and read only from one, never
+from a JSON number (docs/canonical-encoding.md)."""
 
 
 @dataclass(frozen=True)
 class Allocation:
     invoice_id: str
-    amount: Decimal
+    amount: ExactDecimal
 
 
 @dataclass(frozen=True)
 class Instalment:
     number: int
     due_date: date
-    amount: Decimal
+    amount: ExactDecimal
 
 
 @dataclass

@@ -18,7 +18,7 @@ from ledger.aggregates.errors import (
 )
 from ledger.aggregates.four_eyes import MANAGER, check_approver
 from ledger.aggregates.invoices import InvoiceCommands
-from ledger.aggregates.state import Invoice, Movement, WriteOffRequest
+from ledger.aggregates.state import ExactDecimal, Invoice, Movement, WriteOffRequest
 from ledger.commands.collections import DecideWriteOff, RecordRecovery, RequestWriteOff, WriteOff
 from ledger.money import positive
 
@@ -27,7 +27,7 @@ class WriteOffRequested(LedgerEvent):
     request_id: str
     invoice_id: str
     currency: str
-    amount: Decimal
+    amount: ExactDecimal
     reason: str
 
     def apply(self, account: Any) -> None:
@@ -64,7 +64,7 @@ class InvoiceWrittenOff(LedgerEvent):
     """``kind`` is ``write_off`` or ``settlement_discount``; ``ref`` the request or settlement."""
 
     invoice_id: str
-    amount: Decimal
+    amount: ExactDecimal
     kind: str
     ref: str
     reason: str
@@ -81,7 +81,7 @@ class WrittenOffAmountRecovered(LedgerEvent):
     recovery_id: str
     invoice_id: str
     currency: str
-    amount: Decimal
+    amount: ExactDecimal
     received_on: date
 
     def apply(self, account: Any) -> None:

@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 
 from ledger.aggregates.errors import LedgerError
 from ledger.demo import demo_commands
-from ledger.event_decoding import attribute_types
 from ledger.service import LedgerService
 from tests.builders import SteppingClock, make_service
 
@@ -103,7 +102,7 @@ def values_of(hint: Any) -> st.SearchStrategy[Any]:
     if hint in SCALARS:
         return SCALARS[hint]
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        fields = attribute_types(hint)
+        fields = typing.get_type_hints(hint)
         return st.builds(
             hint, **{f.name: values_of(fields[f.name]) for f in dataclasses.fields(hint)}
         )
@@ -112,8 +111,11 @@ def values_of(hint: Any) -> st.SearchStrategy[Any]:
 
 def events_of(cls: type[DomainEvent]) -> st.SearchStrategy[DomainEvent]:
     """Any event of ``cls``, built the way the library builds one: all annotated fields set."""
-    hints = attribute_types(cls)
-    fields = {n: SPECIAL[n] if n in SPECIAL else values_of(h) for n, h in hints.items()}
+    hints = typing.get_type_hints(cls)
+    fields = {
+        f.name: SPECIAL[f.name] if f.name in SPECIAL else values_of(hints[f.name])
+        for f in dataclasses.fields(cls)
+    }
 
     def build(state: dict[str, Any]) -> DomainEvent:
         event = object.__new__(cls)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,11 @@ from jsonschema import Draft202012Validator, ValidationError
 from ledger.event_messages import SCHEMA, envelope_of, event_from_message, event_message
 from ledger.event_schemas import (
     SCHEMAS_ROOT,
+    IncompatibleSchema,
     committed_schema,
     generated_schemas,
+    incompatibilities,
+    schema_text,
     write_schemas,
 )
 from ledger.event_types import published_classes
@@ -48,6 +53,60 @@ def test_every_published_event_type_has_a_schema_and_every_schema_is_valid() -> 
     assert len(published_classes()) >= 35
     for path in files:
         Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_regenerated_schemas_keep_every_committed_field_with_its_type() -> None:
+    """Field by field (names and types) against the files consumers validate with."""
+    broken = {
+        path.name: incompatibilities(json.loads(path.read_text(encoding="utf-8")), json.loads(text))
+        for path, text in generated_schemas().items()
+        if path.exists()
+    }
+    assert {name: fields for name, fields in broken.items() if fields} == {}
+
+
+Payload = dict[str, Any]
+
+
+def nested_amount(payload: Payload) -> None:
+    payload["allocations"]["items"]["properties"]["amount"] = {"type": "integer"}
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda payload: payload.pop("payment_id"), "payload.payment_id: "),
+        (lambda payload: payload.update(payment=payload.pop("payment_id")), "payload.payment_id: "),
+        (lambda payload: payload.update(automatic={"type": "string"}), "payload.automatic: "),
+        (nested_amount, "payload.allocations[].amount: "),
+        (lambda payload: payload.update(allocations={"type": "object"}), "payload.allocations"),
+    ],
+    ids=["removed", "renamed", "retyped", "retyped-inside-a-value", "array-became-object"],
+)
+def test_a_removed_renamed_or_retyped_field_is_an_incompatibility(
+    change: Callable[[Payload], object], named: str
+) -> None:
+    committed = committed_schema({"type": "PaymentAllocated", "type_version": 1})
+    generated = copy.deepcopy(committed)
+    change(generated["properties"]["payload"]["properties"])
+    assert [b for b in incompatibilities(committed, generated) if b.startswith(named)]
+
+
+def test_an_added_field_is_compatible() -> None:
+    committed = committed_schema({"type": "PaymentAllocated", "type_version": 1})
+    generated = copy.deepcopy(committed)
+    generated["properties"]["payload"]["properties"]["channel"] = {"type": "string"}
+    assert incompatibilities(committed, generated) == []
+
+
+def test_make_schemas_refuses_to_rewrite_a_schema_incompatibly(tmp_path: Path) -> None:
+    write_schemas(tmp_path)
+    path = tmp_path / SCHEMA / "InvoiceIssued.v1.json"
+    published = json.loads(path.read_text(encoding="utf-8"))
+    published["properties"]["payload"]["properties"]["amount"] = {"type": "number"}
+    path.write_text(schema_text(published), encoding="utf-8")
+    with pytest.raises(IncompatibleSchema, match="payload.amount"):
+        write_schemas(tmp_path)
 
 
 def test_writing_schemas_creates_one_file_per_type_and_version(tmp_path: Path) -> None:
