@@ -8,17 +8,7 @@ from ledger.aggregates.base import AccountState
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
 from ledger.aggregates.errors import AccountStandingConflict, InvalidCommand
 from ledger.aggregates.state import ExactDecimal
-from ledger.commands.accounts import (
-    AssignAgent,
-    ChangeTerms,
-    PlaceCreditHold,
-    PlaceWithAgency,
-    RecallFromAgency,
-    ReferToLegal,
-    ReleaseCreditHold,
-    RequestCeaseCommunication,
-    SetCreditLimit,
-)
+from ledger.commands import accounts
 from ledger.money import non_negative
 
 
@@ -101,48 +91,48 @@ def check_terms(terms_days: int) -> int:
 
 
 class StandingCommands(AccountState):
-    def change_terms(self, ctx: CommandContext, cmd: ChangeTerms) -> None:
+    def change_terms(self, ctx: CommandContext, cmd: accounts.ChangeTerms) -> None:
         self._record(AccountTermsChanged, ctx, cmd, terms_days=check_terms(cmd.terms_days))
 
-    def set_credit_limit(self, ctx: CommandContext, cmd: SetCreditLimit) -> None:
+    def set_credit_limit(self, ctx: CommandContext, cmd: accounts.SetCreditLimit) -> None:
         value = None if cmd.amount is None else non_negative(cmd.amount, self.currency)
         if value is not None and value < 0:
             raise InvalidCommand("a credit limit cannot be negative")
         self._record(CreditLimitSet, ctx, cmd, amount=value)
 
-    def assign_agent(self, ctx: CommandContext, cmd: AssignAgent) -> None:
+    def assign_agent(self, ctx: CommandContext, cmd: accounts.AssignAgent) -> None:
         self._record(AgentAssigned, ctx, agent_id=cmd.agent_id or None)
 
     def request_cease_communication(
-        self, ctx: CommandContext, cmd: RequestCeaseCommunication
+        self, ctx: CommandContext, cmd: accounts.RequestCeaseCommunication
     ) -> None:
         if self.cease_communication:
             raise AccountStandingConflict("cease-communication is already in force")
         self._record(CeaseCommunicationRequested, ctx, cmd)
 
-    def place_with_agency(self, ctx: CommandContext, cmd: PlaceWithAgency) -> None:
+    def place_with_agency(self, ctx: CommandContext, cmd: accounts.PlaceWithAgency) -> None:
         if self.agency_id is not None:
             raise AccountStandingConflict(f"the account is already with agency {self.agency_id}")
         if not cmd.agency_id:
             raise InvalidCommand("an agency id is required")
         self._record(PlacedWithAgency, ctx, cmd)
 
-    def recall_from_agency(self, ctx: CommandContext, cmd: RecallFromAgency) -> None:
+    def recall_from_agency(self, ctx: CommandContext, cmd: accounts.RecallFromAgency) -> None:
         if self.agency_id is None:
             raise AccountStandingConflict("the account is not placed with an agency")
         self._record(RecalledFromAgency, ctx, cmd, agency_id=self.agency_id)
 
-    def refer_to_legal(self, ctx: CommandContext, cmd: ReferToLegal) -> None:
+    def refer_to_legal(self, ctx: CommandContext, cmd: accounts.ReferToLegal) -> None:
         if self.legal_referral:
             raise AccountStandingConflict("the account is already referred to legal")
         self._record(ReferredToLegal, ctx, cmd)
 
-    def place_credit_hold(self, ctx: CommandContext, cmd: PlaceCreditHold) -> None:
+    def place_credit_hold(self, ctx: CommandContext, cmd: accounts.PlaceCreditHold) -> None:
         if self.credit_hold:
             raise AccountStandingConflict("the account is already on credit hold")
         self._record(CreditHoldPlaced, ctx, cmd, invoice_id="")
 
-    def release_credit_hold(self, ctx: CommandContext, cmd: ReleaseCreditHold) -> None:
+    def release_credit_hold(self, ctx: CommandContext, cmd: accounts.ReleaseCreditHold) -> None:
         if not self.credit_hold:
             raise AccountStandingConflict("the account is not on credit hold")
         self._record(CreditHoldReleased, ctx, cmd)
