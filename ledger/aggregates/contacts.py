@@ -19,7 +19,7 @@ from ledger.aggregates.contact_policy import (
 )
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
 from ledger.aggregates.errors import DuplicateId, InvalidCommand
-from ledger.aggregates.state import ContactRecord
+from ledger.aggregates.state import ContactRecord, made_from
 from ledger.commands.collections import RecordContact
 
 
@@ -34,16 +34,7 @@ class ContactAttempted(LedgerEvent):
     rules_evaluated: tuple[str, ...]
 
     def apply(self, account: Any) -> None:
-        account.contacts.append(
-            ContactRecord(
-                contact_id=self.contact_id,
-                channel=self.channel,
-                outcome=self.outcome,
-                at=self.at,
-                purpose=self.purpose,
-                agent_id=self.agent_id,
-            )
-        )
+        account.contacts.append(made_from(ContactRecord, self))
 
 
 class ContactCommands(AccountState):

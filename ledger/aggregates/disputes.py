@@ -20,7 +20,7 @@ from ledger.aggregates.errors import (
     InvalidCommand,
 )
 from ledger.aggregates.invoices import InvoiceAdjusted, InvoiceCommands
-from ledger.aggregates.state import Dispute, ExactDecimal
+from ledger.aggregates.state import Dispute, ExactDecimal, made_from
 from ledger.commands.collections import OpenDispute, ResolveDispute
 from ledger.money import normalise, positive
 
@@ -34,13 +34,8 @@ class DisputeOpened(LedgerEvent):
     reason: str
 
     def apply(self, account: Any) -> None:
-        account.disputes[self.dispute_id] = Dispute(
-            dispute_id=self.dispute_id,
-            invoice_id=self.invoice_id,
-            amount=self.amount,
-            reason=self.reason,
-            opened_on=self.effective_on,
-            opened_at=self.timestamp,
+        account.disputes[self.dispute_id] = made_from(
+            Dispute, self, opened_on=self.effective_on, opened_at=self.timestamp
         )
         account.invoices[self.invoice_id].disputed += self.amount
 

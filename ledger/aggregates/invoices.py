@@ -15,7 +15,7 @@ from ledger.aggregates.errors import (
     InvalidCommand,
     InvalidDates,
 )
-from ledger.aggregates.state import ExactDecimal, Invoice, Movement
+from ledger.aggregates.state import ExactDecimal, Invoice, Movement, made_from
 from ledger.commands.receivables import AdjustInvoice, IssueInvoice
 from ledger.money import positive
 
@@ -29,14 +29,7 @@ class InvoiceIssued(LedgerEvent):
     reference: str
 
     def apply(self, account: Any) -> None:
-        invoice = Invoice(
-            invoice_id=self.invoice_id,
-            currency=self.currency,
-            amount=self.amount,
-            issue_date=self.issue_date,
-            due_date=self.due_date,
-            reference=self.reference,
-        )
+        invoice = made_from(Invoice, self)
         invoice.movements.append(
             Movement(self.issue_date, self.timestamp, "issued", self.amount, self.invoice_id)
         )

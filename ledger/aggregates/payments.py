@@ -16,7 +16,7 @@ from ledger.aggregates.errors import (
     InvalidDates,
     PaymentAlreadyReversed,
 )
-from ledger.aggregates.state import Allocation, ExactDecimal, Invoice, Movement, Payment
+from ledger.aggregates.state import Allocation, ExactDecimal, Invoice, Movement, Payment, made_from
 from ledger.commands.receivables import (
     AllocatePayment,
     AllocationLine,
@@ -35,13 +35,7 @@ class PaymentReceived(LedgerEvent):
     method: str
 
     def apply(self, account: Any) -> None:
-        payment = Payment(
-            payment_id=self.payment_id,
-            currency=self.currency,
-            amount=self.amount,
-            received_on=self.received_on,
-            reference=self.reference,
-        )
+        payment = made_from(Payment, self)
         payment.movements.append(
             Movement(self.received_on, self.timestamp, "received", self.amount, self.payment_id)
         )

@@ -20,7 +20,7 @@ from ledger.aggregates.errors import (
     InvalidDates,
     PlanAlreadyActive,
 )
-from ledger.aggregates.state import Instalment, PaymentPlan
+from ledger.aggregates.state import Instalment, PaymentPlan, made_from
 from ledger.commands.collections import AgreePaymentPlan
 from ledger.money import positive
 
@@ -34,12 +34,8 @@ class PaymentPlanAgreed(LedgerEvent):
     grace_days: int
 
     def apply(self, account: Any) -> None:
-        account.plans[self.plan_id] = PaymentPlan(
-            plan_id=self.plan_id,
-            currency=self.currency,
-            agreed_on=self.effective_on,
-            grace_days=self.grace_days,
-            instalments=list(self.instalments),
+        account.plans[self.plan_id] = made_from(
+            PaymentPlan, self, agreed_on=self.effective_on, instalments=list(self.instalments)
         )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from ledger.aggregates.base import AccountState
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
 from ledger.aggregates.errors import DuplicateId, InvalidCommand, InvalidDates, PromiseAlreadyOpen
-from ledger.aggregates.state import ExactDecimal, Promise
+from ledger.aggregates.state import ExactDecimal, Promise, made_from
 from ledger.commands.collections import MakePromise
 from ledger.money import positive
 
@@ -27,14 +27,7 @@ class PromiseToPayMade(LedgerEvent):
     grace_days: int
 
     def apply(self, account: Any) -> None:
-        account.promises[self.promise_id] = Promise(
-            promise_id=self.promise_id,
-            currency=self.currency,
-            amount=self.amount,
-            made_on=self.effective_on,
-            due_date=self.due_date,
-            grace_days=self.grace_days,
-        )
+        account.promises[self.promise_id] = made_from(Promise, self, made_on=self.effective_on)
 
 
 class PromiseKept(LedgerEvent):

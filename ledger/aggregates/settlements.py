@@ -23,7 +23,7 @@ from ledger.aggregates.errors import (
     SettlementAlreadyActive,
 )
 from ledger.aggregates.four_eyes import check_approver
-from ledger.aggregates.state import ExactDecimal, Settlement
+from ledger.aggregates.state import ExactDecimal, Settlement, made_from
 from ledger.aggregates.writeoffs import InvoiceWrittenOff
 from ledger.commands.collections import AgreeSettlement, DecideSettlement
 from ledger.money import positive
@@ -40,15 +40,9 @@ class SettlementRequested(LedgerEvent):
     balance: ExactDecimal
 
     def apply(self, account: Any) -> None:
-        account.settlements[self.settlement_id] = Settlement(
-            settlement_id=self.settlement_id,
-            currency=self.currency,
-            amount=self.amount,
-            due_by=self.due_by,
-            invoice_ids=list(self.invoice_ids),
-            proposed_on=self.effective_on,
-            requested_by=self.actor_id,
-            status="pending_approval",
+        account.settlements[self.settlement_id] = made_from(
+            Settlement, self, invoice_ids=list(self.invoice_ids), proposed_on=self.effective_on,
+            requested_by=self.actor_id, status="pending_approval",
         )
 
 

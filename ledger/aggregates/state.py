@@ -9,12 +9,26 @@ with its business date and recorded time, which is what makes "the account on
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import PlainValidator
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
+
+
+def made_from(cls: type[T], event: object, **given: Any) -> T:
+    """A state object of ``cls`` as the event that makes it says: each field as ``given``,
+    else the event's same-named one, else its default."""
+    names = (f.name for f in dataclasses.fields(cls))
+    return cls(**{name: given[name] if name in given else getattr(event, name)
+                  for name in names if name in given or hasattr(event, name)})
 
 
 def _read_exact(value: object) -> Decimal:

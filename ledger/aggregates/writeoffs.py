@@ -18,7 +18,7 @@ from ledger.aggregates.errors import (
 )
 from ledger.aggregates.four_eyes import MANAGER, check_approver
 from ledger.aggregates.invoices import InvoiceCommands
-from ledger.aggregates.state import ExactDecimal, Invoice, Movement, WriteOffRequest
+from ledger.aggregates.state import ExactDecimal, Invoice, Movement, WriteOffRequest, made_from
 from ledger.commands.collections import DecideWriteOff, RecordRecovery, RequestWriteOff, WriteOff
 from ledger.money import positive
 
@@ -31,12 +31,8 @@ class WriteOffRequested(LedgerEvent):
     reason: str
 
     def apply(self, account: Any) -> None:
-        account.write_off_requests[self.request_id] = WriteOffRequest(
-            request_id=self.request_id,
-            invoice_id=self.invoice_id,
-            amount=self.amount,
-            reason=self.reason,
-            requested_by=self.actor_id,
+        account.write_off_requests[self.request_id] = made_from(
+            WriteOffRequest, self, requested_by=self.actor_id
         )
 
 
