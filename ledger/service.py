@@ -15,7 +15,7 @@ from sqlalchemy import distinct, select
 
 from ledger.account_view import account_view
 from ledger.aggregates import Account, account_id_for
-from ledger.aggregates.envelope import LedgerEvent
+from ledger.aggregates.envelope import ENVELOPE, LedgerEvent
 from ledger.aggregates.errors import AccountNotFound
 from ledger.application import LedgerApplication
 from ledger.canonical import plain
@@ -129,12 +129,7 @@ def event_record(event: LedgerEvent) -> dict[str, Any]:
             "correlation_id": event.correlation_id,
             "prev_hash": event.prev_hash,
             "hash": event.digest(),
-            "payload": {
-                k: v
-                for k, v in event.payload().items()
-                if k
-                not in ("effective_on", "actor_id", "actor_role", "command_id", "correlation_id")
-            },
+            "payload": {k: v for k, v in event.payload().items() if k not in ENVELOPE},
         }
     )
     return record

@@ -49,9 +49,8 @@ class CommandContext:
 
     def envelope(self, effective_on: date | None = None) -> dict[str, Any]:
         """The envelope of an event this command records, dated ``effective_on`` if given."""
-        return {"effective_on": effective_on or self.effective_on, "actor_id": self.actor_id,
-                "actor_role": self.actor_role, "command_id": self.command_id,
-                "correlation_id": self.correlation_id}
+        stamped = {name: getattr(self, name) for name in ENVELOPE}
+        return (stamped | {"effective_on": effective_on}) if effective_on else stamped
 
 
 @cache
