@@ -1,7 +1,7 @@
 """Aging as of any business date, as known at any recorded time: one SQL query.
 
-An invoice contributes the sum of its movements dated on or before ``as_of`` (and,
-with ``known_at``, recorded by then). Its bucket follows from days past due, which
+An invoice contributes what it owes as of ``as_of`` as known at ``known_at``
+(`outstanding`, the one place that says how). Its bucket follows from days past due, which
 is turned into due-date bounds in Python so the same SQL runs on every backend.
 Disputed amounts stay in their bucket and are also reported apart; unapplied credit
 is reported apart and never netted.
@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal, select
 
 from ledger.projections.amounts import from_minor
+from ledger.projections.outstanding import disputed as open_disputes
+from ledger.projections.outstanding import invoices_owing, unapplied_credit
 from ledger.projections.projection import Tables
 
 DEFAULT_EDGES = (30, 60, 90, 120)
@@ -44,38 +46,6 @@ class AgingRow:
     total: Decimal
     invoices: int = 0
     detail: dict[str, Any] = field(default_factory=dict)
-
-
-def _known(column: Any, known_at: datetime | None) -> Any:
-    return literal(True) if known_at is None else column <= known_at
-
-
-def _invoice_outstanding(t: Tables, as_of: date, known_at: datetime | None) -> Any:
-    m = t["invoice_movements"]
-    return (
-        select(
-            m.c.account_id, m.c.invoice_id, m.c.currency,
-            func.sum(m.c.amount_minor).label("outstanding"),
-        )
-        .where(m.c.on_date <= as_of, _known(m.c.recorded_at, known_at))
-        .group_by(m.c.account_id, m.c.invoice_id, m.c.currency)
-        .having(func.sum(m.c.amount_minor) != 0)
-        .subquery("owed")
-    )
-
-
-def _open_disputes(t: Tables, as_of: date, known_at: datetime | None) -> Any:
-    d = t["disputes"]
-    resolved_by_then = and_(
-        d.c.resolved_on.is_not(None), d.c.resolved_on <= as_of,
-        _known(d.c.resolved_at, known_at),
-    )
-    return (
-        select(d.c.account_id, d.c.invoice_id, func.sum(d.c.amount_minor).label("disputed"))
-        .where(d.c.opened_on <= as_of, _known(d.c.opened_at, known_at), ~resolved_by_then)
-        .group_by(d.c.account_id, d.c.invoice_id)
-        .subquery("disputed")
-    )
 
 
 def _bucket(due_date: Any, as_of: date, edges: Sequence[int]) -> Any:
@@ -112,8 +82,8 @@ def aging(
 ) -> list[AgingRow]:
     if by not in GROUPINGS:
         raise ValueError(f"group by one of {GROUPINGS}")
-    owed = _invoice_outstanding(t, as_of, known_at)
-    disputed = _open_disputes(t, as_of, known_at)
+    owed = invoices_owing(t, as_of, known_at)
+    disputed = open_disputes(t, as_of, known_at)
     invoices, accounts = t["invoices"], t["accounts"]
     key = _group_key(by, accounts).label("key")
     bucket = _bucket(invoices.c.due_date, as_of, edges).label("bucket")
@@ -158,14 +128,13 @@ def _unapplied(
     session: Any, t: Tables, as_of: date, known_at: datetime | None, by: str,
     currency: str | None,
 ) -> list[tuple[str, str, Decimal]]:
-    c, accounts = t["credit_movements"], t["accounts"]
+    c, accounts = unapplied_credit(t, as_of, known_at), t["accounts"]
     key = _group_key(by, accounts).label("key")
     query = (
-        select(key, c.c.currency, func.sum(c.c.amount_minor).label("credit"))
+        select(key, c.c.currency, func.sum(c.c.credit).label("credit"))
         .select_from(c.join(accounts, accounts.c.account_id == c.c.account_id))
-        .where(c.c.on_date <= as_of, _known(c.c.recorded_at, known_at))
         .group_by(*_grouped_by(by, key), c.c.currency)
-        .having(func.sum(c.c.amount_minor) != 0)
+        .having(func.sum(c.c.credit) != 0)
     )
     if currency:
         query = query.where(c.c.currency == currency)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import and_, func, or_, select
 
+from ledger.projections.outstanding import invoices_owing, known
 from ledger.projections.projection import Tables
 
 SALES_KINDS = ("issued", "debit_note", "credit_note")
@@ -43,7 +44,7 @@ class Scope:
         return query
 
     def known(self, recorded_at: Any) -> Any:
-        return literal(True) if self.known_at is None else recorded_at <= self.known_at
+        return known(recorded_at, self.known_at)
 
 
 def _by_currency(session: Any, query: Any) -> dict[str, int]:
@@ -57,14 +58,13 @@ def receivables(
 
     With ``current_only`` only invoices not yet past due on ``on`` (due on or after it).
     """
-    m, invoices = t["invoice_movements"], t["invoices"]
-    query = scope.select(m, m.c.currency, func.sum(m.c.amount_minor).label("total"))
-    query = query.where(m.c.on_date <= on, scope.known(m.c.recorded_at))
+    owed, invoices = invoices_owing(t, on, scope.known_at), t["invoices"]
+    query = scope.select(owed, owed.c.currency, func.sum(owed.c.outstanding).label("total"))
     if current_only:
-        query = query.join(invoices, and_(invoices.c.account_id == m.c.account_id,
-                                          invoices.c.invoice_id == m.c.invoice_id))
+        query = query.join(invoices, and_(invoices.c.account_id == owed.c.account_id,
+                                          invoices.c.invoice_id == owed.c.invoice_id))
         query = query.where(invoices.c.due_date >= on)
-    return _by_currency(session, query.group_by(m.c.currency))
+    return _by_currency(session, query.group_by(owed.c.currency))
 
 
 def daily_sales(session: Any, t: Tables, scope: Scope, until: date) -> dict[str, dict[date, int]]:

@@ -16,12 +16,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import and_, func, select
 
 from ledger.aggregates.errors import AccountNotFound, InvalidDates
 from ledger.known_at import known_at_utc
 from ledger.projections.aging import DEFAULT_EDGES, AgingRow, aging, bucket_labels
 from ledger.projections.amounts import from_minor
+from ledger.projections.outstanding import invoices_owing, known, of_account, unapplied_credit
 from ledger.projections.projection import Tables
 
 LINE_KINDS = {
@@ -80,10 +81,6 @@ class _Entry:
     effect: int
 
 
-def _known(column: Any, known_at: datetime | None) -> Any:
-    return literal(True) if known_at is None else column <= known_at
-
-
 def statement(
     session: Any,
     t: Tables,
@@ -105,7 +102,7 @@ def statement(
     if account is None:
         raise AccountNotFound(f"account {account_number!r} not found")
     currencies = _currencies(session, t, account.account_id, end, known_at) or [account.currency]
-    scoped = _one_account(t, account.account_id)
+    scoped = of_account(t, account.account_id)
     return [
         _statement_in(session, t, scoped, account, currency, start, end, known_at)
         for currency in currencies
@@ -119,32 +116,22 @@ def _currencies(
     for table in (t["invoice_movements"], t["credit_movements"]):
         query = select(table.c.currency).distinct().where(
             table.c.account_id == account_id, table.c.on_date <= end,
-            _known(table.c.recorded_at, known_at),
+            known(table.c.recorded_at, known_at),
         )
         found.update(session.execute(query).scalars())
     return sorted(found)
 
 
-def _one_account(t: Tables, account_id: str) -> Tables:
-    """The tables narrowed to one account, so the aging footer costs one account's rows
-    rather than the whole portfolio's: aging only selects from and joins its tables."""
-    scoped: dict[str, Any] = {
-        logical: select(table).where(table.c.account_id == account_id)
-        .subquery(f"{table.name}_of_account")
-        for logical, table in t.items()
-    }
-    return Tables(scoped)
-
-
-def _balance(session: Any, t: Tables, account_id: str, currency: str, on: date,
+def _balance(session: Any, scoped: Tables, currency: str, on: date,
              known_at: datetime | None) -> int:
-    """Invoices' outstanding less payments' unapplied credit at the end of ``on``."""
+    """What the account's invoices owe less its payments' unapplied credit at the end of
+    ``on`` (``scoped``: its tables alone)."""
+    owed = invoices_owing(scoped, on, known_at, owing_only=False)
+    credit = unapplied_credit(scoped, on, known_at)
     total = 0
-    for table, sign in ((t["invoice_movements"], 1), (t["credit_movements"], -1)):
-        query = select(func.coalesce(func.sum(table.c.amount_minor), 0)).where(
-            table.c.account_id == account_id, table.c.currency == currency,
-            table.c.on_date <= on, _known(table.c.recorded_at, known_at),
-        )
+    for sums, column, sign in ((owed, "outstanding", 1), (credit, "credit", -1)):
+        query = select(func.coalesce(func.sum(sums.c[column]), 0)).where(
+            sums.c.currency == currency)
         total += sign * int(session.execute(query).scalar_one())
     return total
 
@@ -161,7 +148,7 @@ def _entries(session: Any, t: Tables, account_id: str, currency: str, start: dat
                              invoices.c.invoice_id == m.c.invoice_id))
         .where(m.c.account_id == account_id, m.c.currency == currency,
                m.c.on_date >= start, m.c.on_date <= end, m.c.kind != "allocation",
-               _known(m.c.recorded_at, known_at))
+               known(m.c.recorded_at, known_at))
     )
     reversals: dict[tuple[int, str], _Entry] = {}
     entries: list[_Entry] = []
@@ -179,7 +166,7 @@ def _entries(session: Any, t: Tables, account_id: str, currency: str, start: dat
                              payments.c.payment_id == c.c.payment_id))
         .where(c.c.account_id == account_id, c.c.currency == currency,
                c.c.on_date >= start, c.c.on_date <= end, c.c.kind != "allocation",
-               _known(c.c.recorded_at, known_at))
+               known(c.c.recorded_at, known_at))
     )
     for r in credit_rows:
         if r.kind == "reversal":
@@ -220,9 +207,8 @@ def _description(entry: _Entry) -> str:
 
 def _statement_in(session: Any, t: Tables, scoped: Tables, account: Any, currency: str,
                   start: date, end: date, known_at: datetime | None) -> Statement:
-    opening = _balance(session, t, account.account_id, currency, start - timedelta(days=1),
-                       known_at)
-    closing = _balance(session, t, account.account_id, currency, end, known_at)
+    opening = _balance(session, scoped, currency, start - timedelta(days=1), known_at)
+    closing = _balance(session, scoped, currency, end, known_at)
     running, debits, credits = opening, 0, 0
     lines = []
     for entry in _entries(session, t, account.account_id, currency, start, end, known_at):

@@ -1,9 +1,8 @@
 """What the read models say about an agent's accounts on a day, for the worklist.
 
-The same movement logic as aging (an invoice owes the sum of its movements dated
-up to the day; open disputes are those opened by then and not resolved by then),
-restricted to the accounts currently assigned to the agent. Date bounds are
-computed in Python so the SQL is the same on SQLite and PostgreSQL.
+What each invoice owes and what is in dispute on the day come from `outstanding`, as
+for aging, restricted to the accounts currently assigned to the agent. Date bounds
+are computed in Python so the SQL is the same on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -15,8 +14,9 @@ from sqlalchemy import Table, and_, func, or_, select
 
 from ledger.aggregates.contact_policy import CALL
 from ledger.aggregates.state import ContactRecord
-from ledger.projections.aging import _invoice_outstanding, _open_disputes
 from ledger.projections.amounts import from_minor
+from ledger.projections.outstanding import disputed as open_disputes
+from ledger.projections.outstanding import invoices_owing, open_on
 from ledger.projections.projection import Tables
 from ledger.projections.worklist_scoring import AccountFacts, OwedInvoice, WorklistWeights
 
@@ -43,7 +43,7 @@ def gather_facts(
             from_minor(r.disputed, r.currency)))
     d = t["disputes"]
     for r in _rows(session, select(d.c.account_id, d.c.opened_on), d, a, mine,
-                   d.c.opened_on <= day, _open_on(d, day)):
+                   open_on(d, day, None)):
         facts[r.account_id].open_disputes_since.append(r.opened_on)
     _promises_and_instalments(session, activity, a, mine, day, weights, facts)
     _contacts(session, activity["contacts"], a, mine, day, lookback_days, facts)
@@ -62,7 +62,7 @@ def _open_on(table: Table, day: date) -> Any:
 
 
 def _owed(session: Any, t: Tables, day: date, mine: Any) -> Any:
-    owed, disputed = _invoice_outstanding(t, day, None), _open_disputes(t, day, None)
+    owed, disputed = invoices_owing(t, day, None), open_disputes(t, day, None)
     invoices, a = t["invoices"], t["accounts"]
     return session.execute(
         select(owed.c.account_id, owed.c.currency, invoices.c.due_date, owed.c.outstanding,

@@ -1,0 +1,94 @@
+"""What is owed as of a business date, as known at a recorded time: the one place it is said.
+
+Every read of money owed — the account view, aging, statements, KPIs, worklists — takes
+its figures from these queries over the open-items tables:
+
+- an invoice owes the sum of its movements (issued, debit and credit notes, allocations,
+  reversals, write-offs, settlement discounts) dated on or before ``as_of`` and, with
+  ``known_at``, recorded by then: amount + debit notes − credit notes − allocated −
+  written off, each counted from its own date (docs/domain.md, *Invoices*);
+- a payment's unapplied credit is the sum of its credit movements the same way;
+- a dispute is open on ``as_of`` when it was opened by then and not resolved by then.
+
+Each returns a subquery, so a read joins it to what it groups by. Amounts are minor units.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, literal, select
+
+from ledger.projections.projection import Tables
+
+
+def known(recorded_at: Any, known_at: datetime | None) -> Any:
+    """Recorded by ``known_at`` (always, when None: everything known so far)."""
+    return literal(True) if known_at is None else recorded_at <= known_at
+
+
+def counted(movements: Any, as_of: date, known_at: datetime | None) -> Any:
+    """A movement that counts on ``as_of`` as known at ``known_at``."""
+    return and_(movements.c.on_date <= as_of, known(movements.c.recorded_at, known_at))
+
+
+def invoices_owing(t: Tables, as_of: date, known_at: datetime | None,
+                   *, owing_only: bool = True) -> Any:
+    """Per invoice (account_id, invoice_id, currency): ``outstanding``. With
+    ``owing_only`` only invoices that owe something (or are owed: never, for a
+    ledger whose rules held)."""
+    m = t["invoice_movements"]
+    query = (
+        select(m.c.account_id, m.c.invoice_id, m.c.currency,
+               func.sum(m.c.amount_minor).label("outstanding"))
+        .where(counted(m, as_of, known_at))
+        .group_by(m.c.account_id, m.c.invoice_id, m.c.currency)
+    )
+    if owing_only:
+        query = query.having(func.sum(m.c.amount_minor) != 0)
+    return query.subquery("owed")
+
+
+def unapplied_credit(t: Tables, as_of: date, known_at: datetime | None) -> Any:
+    """Per account and currency (account_id, currency): ``credit``, the payments'
+    unapplied credit; reported apart from what invoices owe, never netted into it."""
+    c = t["credit_movements"]
+    return (
+        select(c.c.account_id, c.c.currency, func.sum(c.c.amount_minor).label("credit"))
+        .where(counted(c, as_of, known_at))
+        .group_by(c.c.account_id, c.c.currency)
+        .subquery("credit")
+    )
+
+
+def open_on(disputes: Any, as_of: date, known_at: datetime | None) -> Any:
+    """A dispute open on ``as_of`` as known at ``known_at``."""
+    resolved_by_then = and_(
+        disputes.c.resolved_on.is_not(None), disputes.c.resolved_on <= as_of,
+        known(disputes.c.resolved_at, known_at),
+    )
+    return and_(disputes.c.opened_on <= as_of, known(disputes.c.opened_at, known_at),
+                ~resolved_by_then)
+
+
+def disputed(t: Tables, as_of: date, known_at: datetime | None) -> Any:
+    """Per invoice (account_id, invoice_id): ``disputed``, its open disputes' amounts."""
+    d = t["disputes"]
+    return (
+        select(d.c.account_id, d.c.invoice_id, func.sum(d.c.amount_minor).label("disputed"))
+        .where(open_on(d, as_of, known_at))
+        .group_by(d.c.account_id, d.c.invoice_id)
+        .subquery("disputed")
+    )
+
+
+def of_account(t: Tables, account_id: str) -> Tables:
+    """The tables narrowed to one account, so a query over them costs that account's rows
+    rather than the portfolio's (the queries above only select from and join them)."""
+    scoped: dict[str, Any] = {
+        logical: select(table).where(table.c.account_id == account_id)
+        .subquery(f"{table.name}_of_account")
+        for logical, table in t.items()
+    }
+    return Tables(scoped)
