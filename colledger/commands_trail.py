@@ -58,7 +58,8 @@ def run_trail(args: argparse.Namespace) -> int:
     service = service_for(args)
     try:
         made = export_trail(service.app, query, args.out, Actor(args.actor, args.role),
-                            service.clock, override=args.override_verification)
+                            service.clock, override=args.override_verification,
+                            account_view=service.account_as_of)
     except LedgerDoesNotVerify as refused:
         print(f"error [{refused.rule()}]: {refused.message}", file=sys.stderr)
         return 1

@@ -103,12 +103,13 @@ def bootstrap(
     settings = settings or Settings()
     app = LedgerApplication(env=event_store_env(settings.database_url))
     prepare_schema(app, settings)
-    service = LedgerService(app, policies_from(settings), clock)
+    policies = policies_from(settings)
     read_models = ReadModels(
         app, batch_size=settings.projection_batch_size,
-        contact_policies=service.policies.contact, clock=clock,
+        contact_policies=policies.contact, clock=clock,
         after_batch=PeriodicCheckpoints(app, settings.checkpoint_every, clock),
     )
+    service = LedgerService(app, policies, clock, read_models)
     return Ledger(settings, service, read_models, KeyStore(app, clock))
 
 

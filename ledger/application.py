@@ -10,12 +10,13 @@ class rename. The library internals it relies on are in `ledger.store_adapter`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import JSONTranscoder
+from sqlalchemy import select
 
 from ledger.aggregates import Account
 from ledger.aggregates.envelope import LedgerEvent
@@ -24,6 +25,14 @@ from ledger.store_adapter import StoreAdapter
 from ledger.transcodings import register_ledger_transcodings
 
 SNAPSHOT_INTERVAL = 100
+
+
+@dataclass(frozen=True)
+class StreamHead:
+    """An account's stored version, and the log position of its last event."""
+
+    version: int
+    position: int
 
 
 class LedgerApplication(StoreAdapter):
@@ -44,13 +53,15 @@ class LedgerApplication(StoreAdapter):
     def account_events(self, account_id: UUID) -> Iterator[LedgerEvent]:
         yield from self.events.get(account_id)  # type: ignore[misc]
 
-    def account_known_at(self, account_id: UUID, known_at: datetime | None) -> Account:
-        """The account as the ledger knew it at ``known_at`` (all of it when None)."""
-        account: Account | None = None
-        for event in self.account_events(account_id):
-            if known_at is not None and event.timestamp > known_at:
-                break
-            account = event.mutate(account)
-        if account is None:
-            raise AccountNotFound(f"account {account_id} not found (as known at {known_at})")
-        return account
+    def stream_head(self, account_id: UUID) -> StreamHead | None:
+        """Where the account's stream ends (None: it has no events), from the index alone."""
+        record = self.events_record
+        query = (
+            select(record.originator_version, record.id)
+            .where(record.originator_id == account_id)
+            .order_by(record.originator_version.desc())
+            .limit(1)
+        )
+        with self.datastore.transaction(commit=False) as session:
+            row = session.execute(query).first()
+        return None if row is None else StreamHead(int(row[0]), int(row[1]))

@@ -1,7 +1,8 @@
 """The ledger as its entry points (CLI, API, consumers) see it.
 
-Writes go through the command bus; reads rebuild accounts from their events.
-Nothing here knows about HTTP, Kafka or where the database is.
+Writes go through the command bus; an account as of a date is read from the read models
+(which apply its latest events first), its history from its events. Nothing here knows
+about HTTP, Kafka or where the database is.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from uuid import UUID
 
 from sqlalchemy import distinct, select
 
-from ledger.account_view import account_view
 from ledger.aggregates import Account, account_id_for
 from ledger.aggregates.envelope import ENVELOPE, LedgerEvent
 from ledger.aggregates.errors import AccountNotFound
@@ -21,9 +21,9 @@ from ledger.application import LedgerApplication
 from ledger.canonical import plain
 from ledger.commands.base import Actor, Command, CommandResult
 from ledger.commands.bus import BatchReport, CommandBus
-from ledger.known_at import known_at_utc
 from ledger.personal_data.vault import PersonalDataVault
 from ledger.policies import Policies
+from ledger.projections.read_models import ReadModels
 
 
 class LedgerService:
@@ -32,10 +32,12 @@ class LedgerService:
         app: LedgerApplication,
         policies: Policies,
         clock: Callable[[], datetime],
+        read_models: ReadModels,
     ) -> None:
         self.app = app
         self.policies = policies
         self.clock = clock
+        self.read_models = read_models
         self.bus = CommandBus(app, policies, clock)
 
     def execute(self, command: Command, actor: Actor) -> CommandResult:
@@ -60,15 +62,16 @@ class LedgerService:
     def account_as_of(
         self, number: str, as_of: date | None = None, known_at: datetime | None = None
     ) -> dict[str, Any]:
-        known_at = known_at_utc(known_at)
-        try:
-            account = self.app.account_known_at(account_id_for(number), known_at)
-        except AccountNotFound:
-            when = f" as known at {known_at.isoformat()}" if known_at else ""
-            raise AccountNotFound(f"account {number!r} not found{when}") from None
-        view = account_view(account, as_of or self.clock().date(), known_at)
-        view["contact"] = self.contact(account)
-        return view
+        """The account as of ``as_of`` (default: today) as known at ``known_at``, with every
+        write stored to it so far already in (`ReadModels.account`)."""
+        return self.read_models.account(number, as_of or self.clock().date(), known_at)
+
+    def current_version(self, number: str) -> int:
+        """The account's stored version, without loading it; AccountNotFound if none."""
+        head = self.app.stream_head(account_id_for(number))
+        if head is None:
+            raise AccountNotFound(f"account {number!r} not found")
+        return head.version
 
     def vault_for(self, account_id: UUID) -> PersonalDataVault:
         """A vault holding the account's key (if it still exists), for reads."""

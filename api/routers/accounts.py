@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 
 from api.command_endpoint import assigned_agent, etag
 from api.deps import CallerDep, ReadModelsDep, ServiceDep
@@ -12,8 +12,17 @@ from api.exports import EXPORTABLE, ExportFormat, streamed
 from api.history_pages import HISTORY_COLUMNS, account_page, account_records
 from api.path_params import AccountNumber
 from api.permissions import AGENT, READERS_OF_ACCOUNTS, READERS_OF_HISTORY, check_read
-from api.read_params import AfterVersion, AsOf, Fresh, KnownAt, Limit, link_next
+from api.read_params import (
+    RETRY_AFTER_SECONDS,
+    AfterVersion,
+    AsOf,
+    Fresh,
+    KnownAt,
+    Limit,
+    link_next,
+)
 from api.schemas.accounts import AccountsPage, AccountState, AccountSummary, HistoryPage
+from ledger.projections.runner import ReadModelsBehind
 
 router = APIRouter(prefix="/accounts", tags=["accounts"], responses={401: {}, 403: {}})
 
@@ -53,23 +62,25 @@ def list_accounts(
 
 @router.get("/{account}", response_model=AccountState, operation_id="GetAccount",
             responses={304: {"description": "not changed since the If-None-Match ETag"},
-                       404: {}, 422: {}})
+                       404: {}, 409: {}, 422: {}, 503: {}})
 def get_account(
     account: AccountNumber,
     response: Response,
     service: ServiceDep,
-    models: ReadModelsDep,
     caller: CallerDep,
     as_of: AsOf = None,
     known_at: KnownAt = None,
     if_none_match: IfNoneMatch = None,
 ) -> Any:
-    """The account as of a business date, as known at a recorded time; ETag = current version."""
+    """The account as of a business date, as known at a recorded time, with every write
+    to it so far (no ``wait_for`` needed); ETag = current version."""
     check_read(caller, READERS_OF_ACCOUNTS, account, lambda: assigned_agent(service, account))
-    view = service.account_as_of(account, as_of, known_at)
-    held = models.excluded(*models.runner.live).held(account)
-    view["quarantined_in"] = list(held.projections) if held else []
-    tag = etag(view["version"] if known_at is None else service.account(account).version)
+    try:
+        view = service.account_as_of(account, as_of, known_at)
+    except ReadModelsBehind as behind:
+        raise HTTPException(503, str(behind),
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+    tag = etag(service.current_version(account))
     response.headers["ETag"] = tag
     if as_of is not None and if_none_match is not None and tag in _tags(if_none_match):
         return Response(status_code=304, headers={"ETag": tag})

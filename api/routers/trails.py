@@ -53,6 +53,7 @@ def export(
         made = export_trail(
             service.app, query, Path(scratch) / "trail", Actor(caller.actor_id, caller.role),
             service.clock, override=body.override_verification, correlation_id=correlation,
+            account_view=service.account_as_of,
         )
         content = io.BytesIO()
         with zipfile.ZipFile(content, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -91,17 +91,21 @@ class AccountState(BaseModel):
     )
     as_of: date
     known_at: datetime | None
-    version: int
-    head_hash: str
-    flags: AccountFlags
+    version: int = Field(description=(
+        "the last event this view counts: dated by as_of and recorded by known_at (the "
+        "ETag is the account's current version)"))
+    head_hash: str = Field(description="that event's hash (64 zeros when it counts none)")
+    flags: AccountFlags = Field(description=(
+        "the standing as of as_of as known at known_at; personal_data_erased as known at "
+        "known_at, whatever the date (erased data is gone for every date)"))
     totals: dict[str, CurrencyTotals] = Field(description="per currency")
     invoices: list[OpenInvoice] = Field(description="invoices with something outstanding")
     open_disputes: list[OpenDispute]
     open_promise: OpenPromise | None
-    quarantined_in: list[str] = Field(default=[], description=(
-        "read models that could not project an event of this account and leave it out of "
-        "aging, KPIs, worklists and statements; these figures come from its events and "
-        "are right (GET /operations/status says why)"))
+    quarantined_in: list[str] = Field(default=[], deprecated=True, description=(
+        "always empty: the view is made of the read models, so while one of them has "
+        "quarantined the account it is refused (409 account-quarantined; GET "
+        "/operations/status says why)"))
 
 
 class HistoryEvent(BaseModel):

@@ -1,10 +1,12 @@
 """The mutable parts of an account's state, and the value objects events carry.
 
-State objects are plain dataclasses so that snapshots can store them and the
-as-of view can read them. Money movements are kept *dated*: every change to an
-invoice's outstanding amount or a payment's unapplied credit is a `Movement`
-with its business date and recorded time, which is what makes "the account on
-31 March, as we knew it on 5 April" a filter rather than a second model.
+State objects are plain dataclasses so that snapshots can store them. They hold what
+the account's decisions need: what each invoice owes now (`Invoice.outstanding`, the
+one definition of it in the domain), each payment's unapplied credit, open disputes.
+The dated `Movement` of each change is kept for the rules that look back (a note or
+recovery id used once, a reversal dated after the payment's last movement); "the
+account on 31 March, as we knew it on 5 April" is a read model's answer
+(`ledger.projections.outstanding`), never a replay.
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ class Invoice:
 
     @property
     def outstanding(self) -> Decimal:
+        """Amount + debit notes − credit notes − allocated − written off (docs/domain.md)."""
         return (
             self.amount + self.debit_notes - self.credit_notes - self.allocated - self.written_off
         )
@@ -105,15 +108,6 @@ class Invoice:
     def ceiling(self) -> Decimal:
         return self.amount + self.debit_notes
 
-    def outstanding_on(self, day: date, known_at: datetime | None = None) -> Decimal:
-        return sum(
-            (
-                m.amount
-                for m in self.movements
-                if m.on <= day and (known_at is None or m.recorded_at <= known_at)
-            ),
-            Decimal(0),
-        )
 
 
 @dataclass
@@ -135,15 +129,6 @@ class Payment:
     def unapplied(self) -> Decimal:
         return Decimal(0) if self.reversed else self.amount - self.allocated
 
-    def unapplied_on(self, day: date, known_at: datetime | None = None) -> Decimal:
-        return sum(
-            (
-                m.amount
-                for m in self.movements
-                if m.on <= day and (known_at is None or m.recorded_at <= known_at)
-            ),
-            Decimal(0),
-        )
 
 
 @dataclass
@@ -160,15 +145,6 @@ class Dispute:
     resolved_on: date | None = None
     resolved_at: datetime | None = None
 
-    def is_open_on(self, day: date, known_at: datetime | None = None) -> bool:
-        if self.opened_on > day or (known_at is not None and self.opened_at > known_at):
-            return False
-        if self.resolved_on is None or self.resolved_at is None:
-            return True
-        resolved_by_then = self.resolved_on <= day and (
-            known_at is None or self.resolved_at <= known_at
-        )
-        return not resolved_by_then
 
 
 @dataclass

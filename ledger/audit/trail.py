@@ -14,7 +14,7 @@ import csv
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -22,7 +22,6 @@ from uuid import uuid4
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from ledger.account_view import account_view
 from ledger.aggregates.account import AccountOpened, account_id_for
 from ledger.aggregates.envelope import LedgerEvent
 from ledger.aggregates.errors import InvalidCommand, LedgerError, RuleViolation
@@ -44,8 +43,12 @@ from ledger.audit.trail_manifest import (
 from ledger.audit.trail_query import TrailQuery
 from ledger.audit.trail_records import FIELDS, csv_row, trail_record
 from ledger.audit.verification import verify_ledger
-from ledger.canonical import plain, utc_text
+from ledger.canonical import utc_text
 from ledger.commands.base import Actor
+from ledger.projections.runner import ReadModelsBehind
+
+AccountView = Callable[[str, date], dict[str, Any]]
+"""The account as of a business date (`LedgerService.account_as_of`)."""
 
 
 class LedgerDoesNotVerify(RuleViolation):
@@ -82,9 +85,12 @@ def export_trail(
     *,
     override: bool = False,
     correlation_id: str | None = None,
+    account_view: AccountView | None = None,
 ) -> TrailExport:
     """Write the trail into ``out`` (created; refused if it holds anything) and record
-    the export. Raises LedgerDoesNotVerify (nothing written) unless ``override``."""
+    the export. Raises LedgerDoesNotVerify (nothing written) unless ``override``.
+    ``account_view`` (`LedgerService.account_as_of`) gives an account trail its
+    ``account.json``."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InvalidCommand(f"{out} exists and is not an empty directory")
     report = verify_ledger(app, query.account)
@@ -95,7 +101,7 @@ def export_trail(
     written = _write_events(app, query, report.position, out)
     files = [file_entry(out / EVENTS_NDJSON, written.events),
              file_entry(out / EVENTS_CSV, written.events)]
-    account_file = _write_account(app, query, out, exported_at)
+    account_file = _write_account(account_view, query, out, exported_at)
     if account_file is not None:
         files.append(account_file)
     included = sorted(written.accounts)
@@ -160,17 +166,20 @@ def _decoded(app: LedgerApplication, row: StoredRow) -> LedgerEvent | None:
 
 
 def _write_account(
-    app: LedgerApplication, query: TrailQuery, out: Path, exported_at: datetime
+    account_view: AccountView | None, query: TrailQuery, out: Path, exported_at: datetime
 ) -> FileEntry | None:
-    """An account trail's account view at the export date (balances, open items, aging);
-    left out when the stored chain no longer loads (an overridden export)."""
-    if query.account is None:
+    """An account trail's account view at the export date (balances, open items, flags),
+    from the read models brought up to the account's last event; left out when they
+    cannot show it (the account quarantined there, e.g. after an overridden export of a
+    chain that no longer loads). Without the contact: a trail carries no personal data
+    in clear."""
+    if query.account is None or account_view is None:
         return None
     try:
-        account = app.account_known_at(account_id_for(query.account), None)
-    except (LedgerError, ValueError):
+        view = account_view(query.account, exported_at.date())
+    except (LedgerError, ReadModelsBehind):
         return None
-    view = plain(account_view(account, exported_at.date()))
+    view.pop("contact", None)
     path = out / ACCOUNT_JSON
     path.write_text(json.dumps(view, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return file_entry(path, 1)

@@ -7,7 +7,7 @@ knows the invoice or payment id.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,19 +18,7 @@ from ledger.projections.amounts import to_minor
 from ledger.projections.batch_writer import BatchWriter
 from ledger.projections.open_items_schema import open_items_tables
 from ledger.projections.projection import Positioned, Projection, Tables
-
-ACCOUNT_FLAGS: dict[str, Callable[[Any], dict[str, Any]]] = {
-    "AgentAssigned": lambda e: {"agent_id": e.agent_id},
-    "AccountTermsChanged": lambda e: {"terms_days": e.terms_days},
-    "CeaseCommunicationRequested": lambda e: {"cease_communication": True},
-    "PlacedWithAgency": lambda e: {"agency_id": e.agency_id},
-    "RecalledFromAgency": lambda e: {"agency_id": None},
-    "ReferredToLegal": lambda e: {"legal_referral": True},
-    "CreditHoldPlaced": lambda e: {"credit_hold": True},
-    "CreditHoldReleased": lambda e: {"credit_hold": False},
-    "PersonalDataErased": lambda e: {"personal_data_erased": True},
-}
-
+from ledger.projections.standing import FLAGS
 
 ID_COLUMNS = {"invoices": "invoice_id", "payments": "payment_id", "disputes": "dispute_id"}
 
@@ -66,8 +54,8 @@ class _Batch:
         event = item.event
         kind = event.event_type
         account = str(event.originator_id)
-        if kind in ACCOUNT_FLAGS:
-            self.w.update(self.t["accounts"], {"account_id": account}, **ACCOUNT_FLAGS[kind](event))
+        if kind in FLAGS:
+            self.w.update(self.t["accounts"], {"account_id": account}, **FLAGS[kind](vars(event)))
             return
         handler = getattr(self, f"on_{kind}", None)
         if handler is not None:

@@ -14,11 +14,14 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
+from ledger.aggregates import account_id_for
 from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.application import LedgerApplication
 from ledger.known_at import known_at_utc
 from ledger.projections.account_directory import AccountPage, account_page
 from ledger.projections.account_rebuild import AccountRebuilt, rebuild_account
+from ledger.projections.account_view import PROJECTIONS as ACCOUNT_VIEW
+from ledger.projections.account_view import account_view
 from ledger.projections.agent_performance import AgentPerformance, agent_performance
 from ledger.projections.aging import DEFAULT_EDGES, AgingRow, aging
 from ledger.projections.exclusions import Exclusions, exclusions
@@ -26,7 +29,7 @@ from ledger.projections.kpis import KpiReport, kpis
 from ledger.projections.projection import Tables
 from ledger.projections.rebuild import Progress, rebuild
 from ledger.projections.registry import all_projections, projections_named
-from ledger.projections.runner import ProjectionRunner
+from ledger.projections.runner import ProjectionRunner, ReadModelsBehind
 from ledger.projections.statement import Statement, statement
 from ledger.projections.status import ReadSideStatus, read_side_status
 from ledger.projections.worklist import (
@@ -188,6 +191,26 @@ class ReadModels:
                 known_at=known_at, worklist_table=self.worklist_items,
             )
         )
+
+    def account(
+        self, number: str, as_of: date, known_at: datetime | None = None,
+        timeout: float = 5.0,
+    ) -> dict[str, Any]:
+        """The account as of ``as_of`` as known at ``known_at`` (`account_view`), once the
+        read models have applied its last stored event, whoever wrote it: a write is seen
+        by the next read without ``wait_for``. Refused (`AccountQuarantined`) while a read
+        model it is made of has quarantined the account; `ReadModelsBehind` when they did
+        not get there, nothing moving for ``timeout`` seconds."""
+        known_at = known_at_utc(known_at)
+        head = self.app.stream_head(account_id_for(number))
+        if head is not None and not self.runner.catch_up_to(head.position, timeout):
+            raise ReadModelsBehind(
+                f"the read models have not reached account {number}'s last event "
+                f"(position {head.position}) within {timeout:g}s; retry shortly"
+            )
+        self.excluded(*ACCOUNT_VIEW).check(number)
+        tables = {name: self.tables(name) for name in ACCOUNT_VIEW}
+        return self.read(lambda s: account_view(s, tables, number, as_of, known_at))
 
     def statement(
         self, account_number: str, start: date, end: date, known_at: datetime | None = None

@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 BeforeCommit = Callable[[Any, Sequence[Positioned]], None]
 
 
+class ReadModelsBehind(Exception):
+    """The read models did not reach a position a read needs in time."""
+
+
 class ProjectionRunner:
     def __init__(
         self,
@@ -107,6 +111,21 @@ class ProjectionRunner:
             if time.monotonic() >= deadline:
                 return False
             time.sleep(interval)
+        return True
+
+    def catch_up_to(self, position: int, timeout: float = 5.0, interval: float = 0.01) -> bool:
+        """Read-your-writes without waiting for a follower: apply what is pending here until
+        every projection has applied ``position``. A follower applying the same batch
+        meanwhile wins the tracking row (`run_once` then applies nothing), and this waits
+        for it instead; False once nothing moved for ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while self.lowest_position() < position:
+            if self.run_once():
+                deadline = time.monotonic() + timeout
+            elif time.monotonic() >= deadline:
+                return False
+            else:
+                time.sleep(interval)
         return True
 
     def follow(self, stop: threading.Event, interval: float = 0.2) -> None:

@@ -14,6 +14,7 @@ from ledger.commands.accounts import OpenAccount
 from ledger.commands.receivables import IssueInvoice, RecordPayment
 from ledger.service import LedgerService
 from tests.builders import MANAGER, SERVICE, SteppingClock, make_service
+from tests.replayed_view import account_known_at
 
 
 class StoreContract:
@@ -76,7 +77,7 @@ class StoreContract:
         assert account.version > SNAPSHOT_INTERVAL
 
         snapshots = list(service.app.snapshots.get(account.id))  # type: ignore[union-attr]
-        replayed = service.app.account_known_at(account.id, None)
+        replayed = account_known_at(service.app, account.id, None)
 
         assert snapshots, "a snapshot should have been taken"
         assert vars(replayed) == vars(account)

@@ -22,7 +22,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from ledger.account_view import account_view
 from ledger.aggregates import Account
 from ledger.aggregates.errors import LedgerError
 from ledger.commands.accounts import OpenAccount
@@ -66,6 +65,7 @@ from tests.property.account_model import (
     money,
     units,
 )
+from tests.replayed_view import account_known_at
 
 
 class LedgerMachine(RuleBasedStateMachine):
@@ -523,10 +523,10 @@ class LedgerMachine(RuleBasedStateMachine):
             check_against_model(loaded, model)
             if self.verified.get(number) == loaded.version:
                 continue
-            replayed = self.service.app.account_known_at(loaded.id, None)
+            replayed = account_known_at(self.service.app, loaded.id, None)
             check_state_matches_replay(loaded, replayed)
             check_hash_chain(list(self.service.history(number)), loaded)
-            view = account_view(replayed, self.today)
+            view = self.service.account_as_of(number, self.today)
             for currency, totals in view["totals"].items():
                 assert Decimal(totals["balance"]) == loaded.balance(currency)
             self.verified[number] = loaded.version

@@ -47,6 +47,7 @@ from ledger.projections.rebuild import rebuild
 from ledger.projections.runner import ProjectionRunner
 from ledger.service import LedgerService
 from tests.builders import AGENT, MANAGER, make_service
+from tests.replayed_view import replayed_view
 
 ACCOUNTS = ("ACC-A", "ACC-B")
 PLACES = {"USD": 2, "JPY": 0}
@@ -241,9 +242,10 @@ def expected_bucket(days_past_due: int) -> str:
 
 def aggregate_aging(service: LedgerService, number: str, as_of: date,
                     known_at: datetime | None) -> dict[str, dict[str, Any]]:
-    """Per currency, the aging a credit controller would derive from the account view."""
+    """Per currency, the aging a credit controller would derive from the account's events
+    (the replayed view: the read-model view is made of the same rows as aging)."""
     try:
-        view = service.account_as_of(number, as_of, known_at)
+        view = replayed_view(service, number, as_of, known_at)
     except AccountNotFound:
         return {}
     expected: dict[str, dict[str, Any]] = {}

@@ -61,7 +61,8 @@ def refresh_manifest_entry(directory: Path, name: str) -> None:
 
 def test_an_account_trail_round_trips_and_verifies_offline(tmp_path: Path) -> None:
     service, clock = ledger()
-    made = export_trail(service.app, TrailQuery(account="T-1"), tmp_path / "t", COMPLIANCE, clock)
+    made = export_trail(service.app, TrailQuery(account="T-1"), tmp_path / "t", COMPLIANCE, clock,
+                        account_view=service.account_as_of)
 
     result = check_trail(tmp_path / "t")
 
@@ -86,7 +87,8 @@ def test_an_account_trail_round_trips_and_verifies_offline(tmp_path: Path) -> No
                                   "manifest.json"])
 def test_one_flipped_byte_in_any_file_fails_naming_that_file(tmp_path: Path, name: str) -> None:
     service, clock = ledger()
-    export_trail(service.app, TrailQuery(account="T-1"), tmp_path / "t", COMPLIANCE, clock)
+    export_trail(service.app, TrailQuery(account="T-1"), tmp_path / "t", COMPLIANCE, clock,
+                 account_view=service.account_as_of)
     path = tmp_path / "t" / name
     data = bytearray(path.read_bytes())
     at = 0 if name == "manifest.json" else len(data) // 2
