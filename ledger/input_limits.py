@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from importlib.resources import files
 
@@ -156,8 +156,9 @@ def moment(value: datetime) -> datetime:
     """An aware timestamp whose date (in UTC) lies in the years 1900 to 2199."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise InputRefused("a time must carry its UTC offset, e.g. 2026-03-02T10:15:00Z")
-    if not EARLIEST_DATE.year <= value.year <= LATEST_DATE.year:
-        raise InputRefused(f"{value.isoformat()} is outside the years 1900 to 2199")
+    in_utc = value.astimezone(UTC)
+    if not EARLIEST_DATE.year <= in_utc.year <= LATEST_DATE.year:
+        raise InputRefused(f"{value.isoformat()} is outside the years 1900 to 2199 (in UTC)")
     return value
 
 

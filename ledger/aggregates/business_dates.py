@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from ledger.aggregates.errors import FutureDate
-from ledger.input_limits import CONTACT_CLOCK_SKEW, latest_today
+from ledger.aggregates.errors import FutureDate, InvalidDates
+from ledger.input_limits import CONTACT_CLOCK_SKEW, EARLIEST_DATE, LATEST_DATE, latest_today
 
 
 def check_not_ahead(day: date, now: datetime, *, days_ahead: int = 0, what: str) -> None:
@@ -36,3 +36,10 @@ def check_day_begun(day: date, today: date) -> None:
     if day > today:
         raise FutureDate(f"day {day} has not begun yet in the account's timezone "
                          f"(today there is {today})")
+
+
+def check_in_calendar(day: date, what: str) -> None:
+    """A date derived from a time in another timezone (a contact's local day) may fall a
+    day outside the years the ledger keeps; such a fact is refused, not stored."""
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise InvalidDates(f"{what} {day} is outside the years 1900 to 2199")

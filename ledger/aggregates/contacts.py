@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledger.aggregates.base import AccountState
-from ledger.aggregates.business_dates import check_moment_not_ahead
+from ledger.aggregates.business_dates import check_in_calendar, check_moment_not_ahead
 from ledger.aggregates.contact_policy import (
     CHANNELS,
     OUTCOMES,
@@ -59,6 +59,7 @@ class ContactCommands(AccountState):
             raise InvalidCommand("a contact time must carry its UTC offset")
         moment = cmd.at.astimezone(UTC)
         check_moment_not_ahead(moment, ctx.recorded_at, what="a contact at")
+        check_in_calendar(local_date(moment, self.timezone), "the contact's local day")
         policy = ctx.policies.contact.for_portfolio(self.segment)
         rules = check_contact(
             self.standing(), self.contacts, Attempt(cmd.channel, cmd.purpose, moment), policy

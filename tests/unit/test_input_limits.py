@@ -14,14 +14,14 @@ commands' business dates), so "tomorrow" is tomorrow.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from ledger.aggregates.errors import AmountAboveMaximum, FutureDate
+from ledger.aggregates.errors import AmountAboveMaximum, FutureDate, InvalidDates
 from ledger.commands.accounts import OpenAccount
 from ledger.commands.base import Command
 from ledger.commands.collections import ProcessDay, RecordContact, RecordRecovery
@@ -196,3 +196,21 @@ def test_a_command_id_with_a_nul_is_refused_and_one_with_a_tab_is_not(
     position = store_position(ledger)
     ledger.execute(IssueInvoice.model_validate(invoice(command_id="erp:a\tb")), MANAGER)
     assert store_position(ledger) > position
+
+
+def test_a_contact_whose_local_day_falls_before_1900_is_refused() -> None:
+    """1900-01-01T03:00Z is in the calendar, but in New York it is still 1899."""
+    service, _ = make_service(clock=SteppingClock(NOW), follow_business_dates=False)
+    an_account(service, timezone="America/New_York")
+    at = datetime(1900, 1, 1, 3, 0, tzinfo=UTC)
+    call = RecordContact(account=ACCOUNT, contact_id="C-1899", channel="email", outcome="sent",
+                         at=at)
+    with rejected(service, InvalidDates):
+        service.execute(call, AGENT)
+
+
+def test_a_time_is_placed_in_the_calendar_by_its_utc_instant() -> None:
+    """Its own offset cannot move a time into the years the ledger keeps."""
+    with pytest.raises(ValidationError, match="outside the years"):
+        RecordContact(account=ACCOUNT, contact_id="C-0", channel="email", outcome="sent",
+                      at=datetime(1900, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=14))))
