@@ -7,8 +7,9 @@ payment arriving by file and by feed is recorded once) and, when it is a valid i
 the payment id (`ledger.imports.payments.payment_id_for`).
 
 A message naming an invoice gets as much of its amount allocated to that invoice as
-the invoice can take, the rest staying unapplied credit, decided against the ledger as
-the remittance import decides it (`ledger.imports.preparation`).
+the invoice can take, the rest staying unapplied credit: the account decides it inside
+the command (``RecordPayment.fit_allocations``), as for the remittance import; an
+invoice that can take nothing dead-letters the message (``nothing-to-pay``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from consumers.feed_messages import (
     Feed,
     FeedMessage,
     Money,
-    Rejected,
     feed_command_id,
     json_object,
     validated,
@@ -29,13 +29,10 @@ from consumers.feed_messages import (
 from ledger.commands.base import Actor
 from ledger.commands.receivables import AllocationLine, RecordPayment
 from ledger.imports.payments import DEFAULT_METHOD, payment_id_for
-from ledger.imports.plan import PlannedRow
-from ledger.imports.preparation import prepare
 from ledger.service import LedgerService
 
 FEED = "bank-payments"
 ACTOR = Actor("bank-feed", "service")
-NOTHING_TO_PAY = "nothing-to-pay"
 
 
 class BankPayment(FeedMessage):
@@ -49,8 +46,8 @@ class BankPayment(FeedMessage):
 
 
 def payment_command(value: bytes | None, origin: str) -> RecordPayment:
-    """The command a message asks for, allocating its whole amount to the invoice it
-    names; ``origin`` is the correlation id when it has none.
+    """The command a message asks for, its whole amount fitted to the invoice it names;
+    ``origin`` is the correlation id when it has none.
 
     Raises `Rejected` when the message is not a valid ``bank.payments.v1`` message.
     """
@@ -75,22 +72,12 @@ def record_payment(message: BankPayment, origin: str) -> RecordPayment:
         reference=message.transaction_id,
         method=message.method,
         allocations=allocations,
+        fit_allocations=bool(allocations),
     )
 
 
-def fitted(service: LedgerService, payment: RecordPayment) -> RecordPayment:
-    """The payment with its allocation cut to what the named invoice can take now (or, for
-    a payment recorded before, as it was first recorded, so a repeat is still a repeat)."""
-    rows, unfit = prepare(service, [PlannedRow(0, (payment,))])
-    if unfit:
-        raise Rejected(NOTHING_TO_PAY, unfit[0].message)
-    (fitted_payment,) = rows[0].commands
-    assert isinstance(fitted_payment, RecordPayment)
-    return fitted_payment
-
-
-def _command_for(service: LedgerService, value: bytes | None, origin: str) -> RecordPayment:
-    return fitted(service, payment_command(value, origin))
+def _command_for(_: LedgerService, value: bytes | None, origin: str) -> RecordPayment:
+    return payment_command(value, origin)
 
 
 BANK_PAYMENTS = Feed(FEED, ACTOR, _command_for)

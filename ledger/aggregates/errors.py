@@ -115,6 +115,10 @@ class AmountExceedsUndisputed(RuleViolation):
     pass
 
 
+class NothingToPay(RuleViolation):
+    """A payment asked to be fitted to an invoice that can take none of it."""
+
+
 class PaymentAlreadyReversed(RuleViolation):
     pass
 

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ledger.aggregates.allocation import allocate_oldest_first, check_explicit
+from ledger.aggregates.allocation import allocate_oldest_first, check_explicit, fit_explicit
 from ledger.aggregates.base import AccountState
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
 from ledger.aggregates.errors import (
@@ -118,7 +118,8 @@ class PaymentCommands(AccountState):
         if cmd.reference and f"payment:{cmd.reference}" in self.external_ids:
             raise DuplicateId(f"a payment with reference {cmd.reference!r} is already recorded")
         cash = positive(cmd.amount, cmd.currency)
-        chosen = self._allocate(cmd.currency, cash, cmd.allocations, ctx.effective_on)
+        chosen = self._allocate(cmd.currency, cash, cmd.allocations, ctx.effective_on,
+                                fit=cmd.fit_allocations)
         self._record(PaymentReceived, ctx, cmd, amount=cash)
         if chosen:
             self._record(PaymentAllocated, ctx, cmd, allocations=tuple(chosen),
@@ -140,12 +141,15 @@ class PaymentCommands(AccountState):
                      automatic=not cmd.allocations)
 
     def _allocate(
-        self, currency: str, cash: Decimal, lines: Sequence[AllocationLine], on: date
+        self, currency: str, cash: Decimal, lines: Sequence[AllocationLine], on: date,
+        *, fit: bool = False,
     ) -> list[Allocation]:
-        """As the lines say, or oldest due first when there are none."""
+        """As the lines say (``fit``: each cut to what its invoice can take), or oldest due
+        first when there are none."""
         if lines:
             requested = [Allocation(line.invoice_id, line.amount) for line in lines]
-            return check_explicit(self.invoices, currency, cash, requested, on)
+            decide = fit_explicit if fit else check_explicit
+            return decide(self.invoices, currency, cash, requested, on)
         return allocate_oldest_first(self.invoices.values(), currency, cash, on)
 
     def reverse_payment(self, ctx: CommandContext, cmd: ReversePayment) -> None:

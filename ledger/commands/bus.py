@@ -1,10 +1,10 @@
 """Carries out commands: idempotently, atomically, with bounded retry on conflict.
 
-For each command: look up its id in the command log (same content: return the
-original result; different content: conflict), load the account, let the
-handler decide, save the events and the log row in one transaction. When
-another writer got to the account first (the version is taken), reload and
-decide again, a few times at most.
+For each command: look up its id in the command log (same content, or the form an
+earlier release logged it in (`earlier_forms`): return the original result; different
+content: conflict), load the account, let the handler decide, save the events and the
+log row in one transaction. When another writer got to the account first (the version
+is taken), reload and decide again, a few times at most.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ledger.aggregates.errors import ConcurrencyConflict, IdempotencyConflict, L
 from ledger.application import LedgerApplication
 from ledger.commands import command_log
 from ledger.commands.base import Actor, Command, CommandResult
+from ledger.commands.earlier_forms import earlier_digest
 from ledger.commands.registry import HANDLERS
 from ledger.policies import Policies
 from ledger.unit_of_work import UnitOfWork
@@ -147,6 +148,9 @@ class CommandBus:
                         repeats[position] = earlier
                     elif command.command_id in logged:
                         digest, result = logged[command.command_id]
+                        if digest != digests[position] and (
+                                digest == earlier_digest(self.app, uow.session, command)):
+                            digest = digests[position]
                         self._check_same(command, digest, digests[position])
                         report.results[position] = replace(result, replayed=True)
                     else:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.commands.base import (
     Amount,
@@ -52,6 +52,19 @@ class RecordPayment(Command):
     reference: Reference = ""
     method: Identifier = "bank_transfer"
     allocations: tuple[AllocationLine, ...] = ()
+    fit_allocations: bool = Field(default=False, description=(
+        "allocate each line only as much as its invoice can take (its undisputed "
+        "outstanding), the rest staying unapplied credit; refused (nothing-to-pay) when "
+        "a named invoice can take nothing. Without it, lines are applied exactly or "
+        "refused whole."))
+
+    def content(self) -> dict[str, Any]:
+        """Without ``fit_allocations`` when it is off, so a payment sent before the option
+        existed is still the same payment when it is sent again."""
+        content = super().content()
+        if not self.fit_allocations:
+            del content["fit_allocations"]
+        return content
 
 
 class AllocatePayment(Command):

@@ -5,8 +5,8 @@ Columns: ``account``, ``bank_reference``, ``received_on``, ``amount``,
 See docs/imports.md. The bank reference is what makes a payment the same
 payment when a file is imported twice, so it keys the command id; the payment
 id defaults to it. A row naming an invoice asks for the whole amount on that
-invoice; how much of it fits is settled against the ledger when the plan runs
-(`ledger.imports.preparation`), the rest staying as unapplied credit.
+invoice, fitted (``RecordPayment.fit_allocations``): the account allocates what the
+invoice can take when the command runs, the rest staying as unapplied credit.
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ def _record_payment(row: Row, correlation: str) -> RecordPayment | None:
                 "reference": bank_reference,
                 "method": method,
                 "allocations": allocations,
+                "fit_allocations": bool(allocations),
             }
         )
     except ValidationError as error:

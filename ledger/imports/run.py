@@ -27,6 +27,7 @@ from ledger.aggregates.errors import (
     InvalidDates,
     InvoiceNotFound,
     LedgerError,
+    NothingToPay,
     OverAllocation,
 )
 from ledger.commands.base import Actor, Command
@@ -47,6 +48,7 @@ COLUMN_OF_ERROR: dict[type[LedgerError], str] = {
     AmountExceedsOutstanding: "amount",
     AmountExceedsUndisputed: "amount",
     OverAllocation: "amount",
+    NothingToPay: "invoice_id",
 }
 CHANGED_ROW = (
     "this row was imported before with different content ({}): record the change as a "
@@ -110,13 +112,10 @@ def _run_batch(
 ) -> None:
     pending = list(batch)
     while pending:
-        rows, unfit = prepare(service, pending)
-        tally.errors += unfit
-        if unfit and not skip_invalid:
-            return
+        rows = prepare(service, pending)
         outcome = service.execute_batch([c for row in rows for c in row.commands], actor)
         tally.anything_written |= outcome.written
-        failed = _count(rows, outcome, tally) | {error.row_number for error in unfit}
+        failed = _count(rows, outcome, tally)
         if not outcome.errors or not skip_invalid:
             return
         pending = [row for row in pending if row.row_number not in failed]

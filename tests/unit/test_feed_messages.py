@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from kafka.consumer.fetcher import ConsumerRecord
 
-from consumers.bank_payments import BANK_PAYMENTS, fitted, payment_command
+from consumers.bank_payments import BANK_PAYMENTS, payment_command
 from consumers.dead_letters import DeadLetter, dead_letter_headers, dead_letter_topic
 from consumers.erp_invoices import ERP_INVOICES, invoice_command
 from consumers.feed_messages import Rejected, feed_command_id
-from ledger.aggregates.errors import AmountAboveMaximum
+from ledger.aggregates.errors import AmountAboveMaximum, NothingToPay
 from ledger.commands.receivables import AllocationLine
 from ledger.service import LedgerService
 from tests.support.reliability import RecordFigures
@@ -162,9 +162,13 @@ def test_a_payment_naming_an_invoice_is_allocated_what_the_invoice_can_take(
     an_invoice(service, "INV-1", "100.00")
     payment = payment_command(encoded(PAYMENT, invoice_id="INV-1"), ORIGIN)
 
-    assert fitted(service, payment).allocations == (
-        AllocationLine(invoice_id="INV-1", amount=Decimal("100.00")),
-    )
+    service.execute(payment, BANK_PAYMENTS.actor)
+
+    recorded = service.account("ACC-1").payments[payment.payment_id]
+    assert payment.fit_allocations and payment.allocations == (
+        AllocationLine(invoice_id="INV-1", amount=Decimal("300.00")),)
+    assert recorded.allocations == {"INV-1": Decimal("100.00")}
+    assert recorded.unapplied == Decimal("200.00")
 
 
 def test_a_payment_naming_a_paid_invoice_is_nothing_to_pay(service: LedgerService) -> None:
@@ -174,9 +178,10 @@ def test_a_payment_naming_a_paid_invoice_is_nothing_to_pay(service: LedgerServic
                     BANK_PAYMENTS.actor)
     payment = payment_command(encoded(PAYMENT, invoice_id="INV-1"), ORIGIN)
 
-    with pytest.raises(Rejected) as caught:
-        fitted(service, payment)
-    assert caught.value.error_type == "nothing-to-pay"
+    with pytest.raises(NothingToPay) as caught:
+        service.execute(payment, BANK_PAYMENTS.actor)
+    assert caught.value.rule() == "nothing-to-pay"
+    assert "nothing left to pay" in caught.value.message
 
 
 def test_the_feeds_record_as_service_actors() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger.commands.receivables import AllocationLine, RecordPayment
 from ledger.imports import (
     ImportPlan,
     ImportReport,
@@ -398,6 +399,29 @@ def test_payment_to_a_paid_invoice_is_reported_not_allocated_elsewhere(
     assert located(report) == [(2, "invoice_id")]
     assert "nothing left to pay" in report.errors[0].message
     assert invoiced.account("C-100").invoices["INV-1002"].outstanding == Decimal("350.50")
+
+
+def test_a_payment_row_imported_by_a_release_that_fitted_it_itself_is_still_a_repeat(
+    invoiced: LedgerService,
+) -> None:
+    """That release sent the amount it had fitted (1200.00 of 1500.00) as an explicit
+    allocation, and its command log holds that form's digest; the row now asks the
+    account to fit it."""
+    row = "C-100,B-1,2026-02-01,1500.00,EUR,INV-1001"
+    (asked,) = payments(PAYMENT_HEADER, row).rows[0].commands
+    assert isinstance(asked, RecordPayment) and asked.fit_allocations
+    as_sent_then = asked.model_copy(update={"fit_allocations": False, "allocations": (
+        AllocationLine(invoice_id="INV-1001", amount=Decimal("1200.00")),)})
+    invoiced.execute(as_sent_then, SERVICE)
+    before = store_position(invoiced)
+
+    again = run(invoiced, payments(PAYMENT_HEADER, row))
+    changed = run(invoiced, payments(PAYMENT_HEADER, row.replace("1500.00", "1400.00")),
+                  skip_invalid=True)
+
+    assert (again.rows_already_imported, again.errors) == (1, ())
+    assert "idempotency-conflict" in changed.errors[0].message
+    assert store_position(invoiced) == before
 
 
 def test_payment_without_invoice_pays_oldest_due_first_under_its_bank_reference(

@@ -15,6 +15,7 @@ from ledger.aggregates.errors import (
     InvalidCommand,
     InvalidDates,
     InvoiceNotFound,
+    NothingToPay,
     OverAllocation,
     PaymentAlreadyReversed,
     PaymentNotFound,
@@ -196,6 +197,64 @@ def test_explicit_allocations_above_the_payment_are_refused(account: LedgerServi
         a_payment(
             account, "PAY-1", "100.00", PAID_ON, allocations=[("INV-1", "60"), ("INV-2", "40.01")]
         )
+
+
+def fitted(payment_id: str, amount: str, *pairs: tuple[str, str]) -> RecordPayment:
+    return RecordPayment(account=ACCOUNT, payment_id=payment_id, amount=Decimal(amount),
+                         currency="USD", received_on=PAID_ON, allocations=lines(*pairs),
+                         fit_allocations=True)
+
+
+def test_a_fitted_payment_gives_the_invoice_what_it_can_take_and_keeps_the_rest(
+    account: LedgerService,
+) -> None:
+    an_invoice(account, "INV-1", "100.00")
+    an_invoice(account, "INV-2", "500.00")
+    account.execute(OpenDispute(account=ACCOUNT, dispute_id="D-1", invoice_id="INV-1",
+                                amount=Decimal("30.00"), reason="x"), MANAGER)
+
+    account.execute(fitted("PAY-1", "300.00", ("INV-1", "300.00")), MANAGER)
+
+    assert allocations_of(account, "PAY-1") == {"INV-1": Decimal("70.00")}
+    assert unapplied(account, "PAY-1") == Decimal("230.00")
+    (allocated,) = events_of(account, "PaymentAllocated")
+    assert allocated["payload"]["automatic"] is False
+
+
+def test_fitted_lines_to_one_invoice_share_what_it_can_take(account: LedgerService) -> None:
+    an_invoice(account, "INV-1", "100.00")
+    an_invoice(account, "INV-2", "500.00")
+
+    account.execute(fitted("PAY-1", "200.00", ("INV-1", "80.00"), ("INV-1", "80.00"),
+                           ("INV-2", "10.00")), MANAGER)
+
+    assert allocations_of(account, "PAY-1") == {"INV-1": Decimal("100.00"),
+                                                "INV-2": Decimal("10.00")}
+    assert unapplied(account, "PAY-1") == Decimal("90.00")
+
+
+def test_a_fitted_payment_to_an_invoice_with_nothing_left_is_refused(
+    account: LedgerService,
+) -> None:
+    an_invoice(account, "INV-1", "100.00")
+    an_invoice(account, "INV-2", "100.00")
+    a_payment(account, "PAY-1", "100.00", PAID_ON, allocations=[("INV-1", "100.00")])
+
+    with rejected(account, NothingToPay) as refused:
+        account.execute(fitted("PAY-2", "50.00", ("INV-1", "50.00")), MANAGER)
+    assert "nothing left to pay" in refused.value.message
+    assert outstanding(account, "INV-2") == Decimal("100.00"), "nothing went elsewhere"
+
+
+@pytest.mark.parametrize(("invoice_id", "error"), [("INV-404", InvoiceNotFound),
+                                                   ("INV-EUR", CurrencyMismatch)])
+def test_a_fitted_payment_keeps_the_rules_of_explicit_ones(
+    account: LedgerService, invoice_id: str, error: type[Exception]
+) -> None:
+    an_invoice(account, "INV-EUR", "100.00", currency="EUR")
+
+    with rejected(account, error):
+        account.execute(fitted("PAY-1", "50.00", (invoice_id, "50.00")), MANAGER)
 
 
 def test_reusing_a_payment_id_is_refused(account: LedgerService) -> None:
