@@ -270,7 +270,7 @@ class UnreachableStore(LedgerService):
     """The ledger whose database is down for the first ``outages`` commands."""
 
     def __init__(self, service: LedgerService, outages: int) -> None:
-        super().__init__(service.app, service.policies, service.clock)
+        super().__init__(service.app, service.policies, service.clock, service.read_models)
         self.outages = outages
 
     def execute(self, command: Command, actor: Actor) -> CommandResult:
