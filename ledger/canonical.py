@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,12 +20,25 @@ from typing import Any
 from uuid import UUID
 
 GENESIS_HASH = "0" * 64
+UTC_TEXT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+"""How a UTC time is written wherever it is hashed or published: always six fractional digits."""
+_DIGITS = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2, "%f": 6}
+UTC_TEXT_PATTERN = "^" + "".join(
+    f"[0-9]{{{_DIGITS[part]}}}" if part in _DIGITS else part.replace(".", r"\.")
+    for part in re.findall(r"%.|.", UTC_TEXT_FORMAT)
+) + "$"
+"""`UTC_TEXT_FORMAT` as a regular expression (the published JSON Schemas' timestamps)."""
 
 
 def utc_text(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("recorded times must be timezone-aware (UTC)")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime(UTC_TEXT_FORMAT)
+
+
+def from_utc_text(text: str) -> datetime:
+    """The UTC time `utc_text` wrote; ValueError for any other text."""
+    return datetime.strptime(text, UTC_TEXT_FORMAT).replace(tzinfo=UTC)
 
 
 def plain(value: Any) -> Any:
@@ -63,6 +77,7 @@ def event_digest(
     recorded_at: datetime,
     prev_hash: str,
 ) -> str:
+    """An account event's digest (docs/canonical-encoding.md): what a consumer recomputes."""
     document = {
         "stream_id": stream_id,
         "version": version,
@@ -71,4 +86,13 @@ def event_digest(
         "recorded_at": recorded_at,
         "prev_hash": prev_hash,
     }
+    return document_digest(document)
+
+
+def document_digest(document: Mapping[str, Any]) -> str:
+    """SHA-256 of an event's canonical document: every event digest is computed here.
+
+    Events store their digest when they are recorded (`ledger.aggregates.digests`), so
+    only verification calls this for an event read back from the store.
+    """
     return hashlib.sha256(canonical_bytes(document)).hexdigest()

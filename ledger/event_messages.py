@@ -4,7 +4,8 @@ Pure functions, no I/O: the relay reads events from the store and sends what
 `event_message` returns; Kafka projection workers turn a message back into the
 same event object with `event_from_message`. The envelope is the canonical
 JSON (ledger.canonical), so amounts are exact strings, and it carries the
-event's hash so a consumer can check the chain without the ledger. Re-publishing
+event's hash (the digest stored with it) so a consumer can check the chain without
+the ledger. Re-publishing
 an event yields a byte-identical message (same event id, same bytes), which is
 what makes at-least-once delivery safe to de-duplicate. See docs/events.md.
 """
@@ -23,6 +24,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import DomainEvent
 from pydantic import TypeAdapter, ValidationError
 
+from ledger.aggregates.digests import DIGEST, Digested
 from ledger.aggregates.envelope import ENVELOPE, NOT_PAYLOAD
 from ledger.canonical import event_digest, plain, utc_text
 from ledger.event_types import event_classes, type_name, type_version
@@ -83,10 +85,12 @@ def is_account_class(cls: type) -> bool:
 
 
 def event_hash(event: DomainEvent) -> str | None:
-    """The event's digest as its successor's ``prev_hash`` names it; None if it is unchained."""
-    digest = getattr(event, "digest", None)
-    if callable(digest):
-        return str(digest())
+    """The event's digest as its successor's ``prev_hash`` names it; None if it is unchained.
+
+    The ledger's chained events store theirs (`ledger.aggregates.digests`); only an event
+    of some other aggregate chained by ``prev_hash`` gets one computed here."""
+    if isinstance(event, Digested):
+        return event.digest
     state = vars(event)
     if "prev_hash" not in state:
         return None
@@ -196,6 +200,8 @@ def event_from_message(value: bytes) -> DomainEvent:
         raise UnreadableEvent(_reason(envelope["type"], error)) from None
     for name, value in vars(event).items():
         object.__setattr__(event, name, _as_stored(value, f"{envelope['type']}.{name}"))
+    if isinstance(event, Digested):
+        vars(event)[DIGEST] = _stored_digest(envelope)
     return event
 
 
@@ -231,6 +237,14 @@ def _as_stored(value: Any, where: str) -> Any:
             raise UnreadableEvent(f"{where}: {value.isoformat()!r} must carry a UTC offset")
         return value.astimezone(UTC)
     return value
+
+
+def _stored_digest(envelope: dict[str, Any]) -> str:
+    """A chained event's ``hash`` is the digest the ledger stored with it: kept, not recomputed."""
+    digest = envelope["hash"]
+    if not isinstance(digest, str) or len(digest) != 64 or digest.strip("0123456789abcdef"):
+        raise UnreadableEvent(f"{envelope['type']} needs its hash, 64 lower-case hex digits")
+    return digest
 
 
 def _refuse_float(text: str) -> Any:

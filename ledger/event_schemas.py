@@ -20,7 +20,9 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
 
+from ledger.aggregates.digests import Digested
 from ledger.aggregates.envelope import ENVELOPE, NOT_PAYLOAD
+from ledger.canonical import UTC_TEXT_PATTERN
 from ledger.event_messages import SCHEMA, event_adapter, is_account_class
 from ledger.event_types import published_classes, type_name, type_version
 
@@ -28,11 +30,7 @@ SCHEMAS_ROOT = Path(__file__).resolve().parent.parent / "schemas"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DECIMAL = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
 DATE = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
-TIMESTAMP = {
-    "type": "string",
-    "format": "date-time",
-    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$",
-}
+TIMESTAMP = {"type": "string", "format": "date-time", "pattern": UTC_TEXT_PATTERN}
 UUID_TEXT = {
     "type": "string",
     "format": "uuid",
@@ -100,7 +98,7 @@ def event_schema(cls: type) -> dict[str, Any]:
     """The envelope of one event class at its current ``class_version``."""
     fields = fields_schema(cls)
     account = is_account_class(cls)
-    chained = "prev_hash" in fields or callable(getattr(cls, "digest", None))
+    chained = "prev_hash" in fields or issubclass(cls, Digested)
 
     def envelope_field(name: str) -> dict[str, Any]:
         return fields.get(name, NULL)

@@ -131,7 +131,7 @@ def event_record(event: LedgerEvent) -> dict[str, Any]:
             "command_id": event.command_id,
             "correlation_id": event.correlation_id,
             "prev_hash": event.prev_hash,
-            "hash": event.digest(),
+            "hash": event.digest,
             "payload": {k: v for k, v in event.payload().items() if k not in ENVELOPE},
         }
     )

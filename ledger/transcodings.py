@@ -10,8 +10,16 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    JSONTranscoder,
+    Mapper,
+    Transcoding,
+    UUIDAsHex,
+)
 
 from ledger.aggregates import state
 
@@ -58,3 +66,14 @@ def register_ledger_transcodings(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
     for name, cls in STATE_CLASSES.items():
         transcoder.register(DataclassAsDict(cls, name))
+
+
+def stored_event_mapper() -> Mapper[UUID]:
+    """A mapper reading stored events as the application's does (the library's default
+    transcodings and the ledger's; no compressor, no cipher), for code that has the event
+    store's connection but no application: a migration."""
+    transcoder = JSONTranscoder()
+    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
+        transcoder.register(transcoding)
+    register_ledger_transcodings(transcoder)
+    return Mapper(transcoder=transcoder)

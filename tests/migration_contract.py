@@ -2,15 +2,18 @@
 
 The tables a migrated database holds are exactly the ones the code declares (Alembic's
 autogenerate finds no difference); the read-model branch migrates a database of its own;
-a store written before migrations is adopted with its data; and a ledger told not to
-upgrade on start refuses a schema that is behind.
+a store written before migrations is adopted with its data; events stored before their
+digests were get theirs; and a ledger told not to upgrade on start refuses a schema that is
+behind.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select, text
@@ -20,7 +23,8 @@ from colledger.main import main
 from infra.bootstrap import SchemaNotCurrent
 from infra.migrations import schema
 from infra.migrations.adoption import StoreNotAdoptable
-from infra.migrations.runner import current, heads, ours, upgrade
+from infra.migrations.runner import config, current, heads, ours, upgrade
+from ledger.audit.recording import record_checkpoint
 from ledger.commands.command_log import command_log
 from tests.builders import make_service
 from tests.unit.given import an_account, an_invoice
@@ -54,6 +58,42 @@ def as_an_earlier_release_left_it(url: str) -> None:
         for name in ("alembic_version", *LAZY):
             connection.execute(text(f"DROP TABLE {name}"))
     engine.dispose()
+
+
+def as_stored_before_digests(url: str) -> dict[int, bytes]:
+    """The store as the release before stored digests left it: each event's state without
+    the digest recording appends last, and the store branch at the revision before. Returns
+    the states as they were, by row id."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        states = {row_id: bytes(state) for row_id, state in connection.execute(
+            text("SELECT id, state FROM ledger_events"))}
+        for row_id, state in states.items():
+            connection.execute(text("UPDATE ledger_events SET state = :s WHERE id = :id"),
+                               {"s": without_digest(state), "id": row_id})
+        connection.execute(text("UPDATE alembic_version SET version_num = 'store_0001' "
+                                "WHERE version_num = :head"), {"head": heads()[schema.STORE]})
+    engine.dispose()
+    return states
+
+
+def without_digest(state: bytes) -> bytes:
+    return re.sub(rb',"digest":"[0-9a-f]{64}"}$', b"}", state)
+
+
+def event_states(engine: Engine) -> dict[int, bytes]:
+    with engine.connect() as connection:
+        return {row_id: bytes(state) for row_id, state in connection.execute(
+            text("SELECT id, state FROM ledger_events"))}
+
+
+def a_store_with_every_chain(url: str) -> None:
+    """An account's events, and a checkpoint (a ledger-level chain), then closed."""
+    service, clock = make_service(url)
+    an_account(service, "ACC-1")
+    an_invoice(service, "INV-1", "250.00", account="ACC-1")
+    record_checkpoint(service.app, "auditor-1", clock)
+    service.app.datastore.engine.dispose()
 
 
 class MigrationContract:
@@ -112,6 +152,46 @@ class MigrationContract:
         assert [e["type"] for e in service.history("ACC-1")] == ["AccountOpened",
                                                                  "InvoiceIssued"]
         service.app.datastore.engine.dispose()
+
+    def test_events_stored_before_digests_get_the_digest_recording_stores_and_verify(
+        self, database_url: str, engine: Engine, capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        a_store_with_every_chain(database_url)
+        recorded = as_stored_before_digests(database_url)
+
+        assert main(["--database-url", database_url, "db", "upgrade"]) == 0
+
+        with engine.connect() as connection:
+            assert current(connection) == heads()
+        assert event_states(engine) == recorded, "byte for byte what recording stored"
+        assert main(["--database-url", database_url, "verify"]) == 0, capsys.readouterr()
+
+        with engine.begin() as connection:
+            command.downgrade(config(connection), "store_0001")
+        assert event_states(engine) == {i: without_digest(s) for i, s in recorded.items()}
+
+    def test_an_event_that_no_longer_decodes_is_left_for_verification_to_report(
+        self, database_url: str, engine: Engine, capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        a_store_with_every_chain(database_url)
+        as_stored_before_digests(database_url)
+        with engine.begin() as connection:
+            row_id, state = connection.execute(text(
+                "SELECT id, state FROM ledger_events WHERE topic LIKE :topic"),
+                {"topic": "%:InvoiceIssued"}).one()
+            edited = bytes(state).replace(b'"250.00"', b'"ten dollars"')
+            connection.execute(text("UPDATE ledger_events SET state = :s WHERE id = :id"),
+                               {"s": edited, "id": row_id})
+
+        assert main(["--database-url", database_url, "db", "upgrade"]) == 0
+
+        with engine.connect() as connection:
+            assert bytes(connection.execute(text(
+                "SELECT state FROM ledger_events WHERE id = :id"), {"id": row_id}).scalar_one()
+            ) == edited
+        capsys.readouterr()
+        assert main(["--database-url", database_url, "verify"]) == 1
+        assert "ACC-1 v2 payload-changed" in capsys.readouterr().out
 
     def test_a_ledger_starting_on_an_earlier_release_store_adopts_it(
         self, database_url: str, engine: Engine,

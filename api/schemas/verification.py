@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 BreakKind = Literal[
-    "payload-changed", "event-missing", "order-changed", "tail-truncated", "stream-deleted"
+    "payload-changed", "event-missing", "order-changed", "tail-truncated", "stream-deleted",
+    "digest-mismatch",
 ]
 DIGEST_EXAMPLE = "9f2c" + "0" * 60
 

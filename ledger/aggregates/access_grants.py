@@ -15,15 +15,15 @@ never had. No I/O here.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from ledger.aggregates.digests import DIGEST, Digested
 from ledger.aggregates.errors import RuleViolation
-from ledger.canonical import GENESIS_HASH, canonical_bytes
+from ledger.canonical import GENESIS_HASH, document_digest
 
 ACCESS_GRANTS_ID = uuid5(UUID("6f1c7a52-3b7e-4c1e-9a43-2d5b8e0c4f11"), "ledger-access-grants")
 """The one well-known id of the access-grant stream."""
@@ -33,23 +33,24 @@ class ActorBoundToRole(RuleViolation):
     """A key for an actor id must have the role that actor id was first given."""
 
 
-class _Chained:
+class _Chained(Digested):
     """What both grant events share: the digest that chains them, and keeping the chain's end.
 
     A mixin rather than a base event, so no event type exists that is never stored."""
 
-    def digest(self) -> str:
+    def recomputed_digest(self) -> str:
         document = {
             k: v for k, v in vars(self).items()
-            if k not in ("originator_id", "originator_version", "timestamp", "originator_topic")
+            if k not in ("originator_id", "originator_version", "timestamp", "originator_topic",
+                         DIGEST)
         }
         document["type"] = type(self).__name__
         document["version"] = vars(self)["originator_version"]
         document["recorded_at"] = vars(self)["timestamp"]
-        return hashlib.sha256(canonical_bytes(document)).hexdigest()
+        return document_digest(document)
 
     def apply(self, aggregate: Any) -> None:
-        aggregate.last_digest = self.digest()
+        aggregate.last_digest = self.seal()
 
 
 class ApiKeyIssued(_Chained, Aggregate.Event):

@@ -10,20 +10,20 @@ to publish however many accounts there are. Checkpoints are chained to each othe
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from ledger.canonical import GENESIS_HASH, canonical_bytes
+from ledger.aggregates.digests import Digested
+from ledger.canonical import GENESIS_HASH, document_digest
 
 CHECKPOINTS_ID = uuid5(UUID("6f1c7a52-3b7e-4c1e-9a43-2d5b8e0c4f11"), "ledger-checkpoints")
 """The one well-known id of the checkpoint stream."""
 
 
-class CheckpointRecorded(Aggregate.Event):
+class CheckpointRecorded(Digested, Aggregate.Event):
     position: int
     accounts: int
     events: int
@@ -36,7 +36,7 @@ class CheckpointRecorded(Aggregate.Event):
         """Checkpoint #1 is the stream's second event (the first creates the stream)."""
         return self.originator_version - 1
 
-    def digest(self) -> str:
+    def recomputed_digest(self) -> str:
         document = {
             "type": "CheckpointRecorded",
             "sequence": self.sequence,
@@ -48,10 +48,10 @@ class CheckpointRecorded(Aggregate.Event):
             "actor_id": self.actor_id,
             "recorded_at": self.timestamp,
         }
-        return hashlib.sha256(canonical_bytes(document)).hexdigest()
+        return document_digest(document)
 
     def apply(self, aggregate: Any) -> None:
-        aggregate.last_digest = self.digest()
+        aggregate.last_digest = self.seal()
         aggregate.last_position = self.position
 
 

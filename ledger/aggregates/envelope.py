@@ -4,7 +4,8 @@ Who did it, when it happened in the world (``effective_on``), when the ledger
 learnt it (``timestamp``, UTC), under which command and correlation, and the
 hash of the previous event of the same account. Applying an event checks its
 ``prev_hash`` against the aggregate's head, so a history that was edited behind
-the ledger's back refuses to load instead of being silently believed.
+the ledger's back refuses to load instead of being silently believed. The head is
+the digest stored with the event (`ledger.aggregates.digests`), never recomputed here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
+from ledger.aggregates.digests import DIGEST, Digested
 from ledger.aggregates.errors import ChainBroken
 from ledger.canonical import GENESIS_HASH, event_digest
 
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     from ledger.policies import Policies
 
 NOT_PAYLOAD = frozenset(
-    {"originator_id", "originator_version", "timestamp", "prev_hash", "originator_topic"}
+    {"originator_id", "originator_version", "timestamp", "prev_hash", "originator_topic", DIGEST}
 )
 ENVELOPE = ("effective_on", "actor_id", "actor_role", "command_id", "correlation_id")
 """The fields every recorded fact carries besides its own: when, who, under which command."""
@@ -72,7 +74,7 @@ def payload_of(event_class: type, source: object, decided: dict[str, Any]) -> di
     return {name: decided[name] if name in decided else getattr(source, name) for name in names}
 
 
-class LedgerEvent(Aggregate.Event):
+class LedgerEvent(Digested, Aggregate.Event):
     effective_on: date
     actor_id: str
     actor_role: str
@@ -91,7 +93,7 @@ class LedgerEvent(Aggregate.Event):
     def payload(self) -> dict[str, Any]:
         return {k: v for k, v in vars(self).items() if k not in NOT_PAYLOAD}
 
-    def digest(self) -> str:
+    def recomputed_digest(self) -> str:
         return event_digest(
             stream_id=self.originator_id,
             version=self.originator_version,
@@ -109,5 +111,5 @@ class LedgerEvent(Aggregate.Event):
                 "prev_hash does not match the previous event"
             )
         result: Any = super().mutate(aggregate)
-        result.head_hash = self.digest()
+        result.head_hash = self.seal()
         return result

@@ -10,20 +10,20 @@ the way checkpoints are, so removing or editing one breaks the next. No I/O here
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from ledger.canonical import GENESIS_HASH, canonical_bytes
+from ledger.aggregates.digests import DIGEST, Digested
+from ledger.canonical import GENESIS_HASH, document_digest
 
 TRAIL_EXPORTS_ID = uuid5(UUID("6f1c7a52-3b7e-4c1e-9a43-2d5b8e0c4f11"), "ledger-trail-exports")
 """The one well-known id of the trail-export stream."""
 
 
-class TrailExported(Aggregate.Event):
+class TrailExported(Digested, Aggregate.Event):
     effective_on: date
     actor_id: str
     actor_role: str
@@ -39,17 +39,18 @@ class TrailExported(Aggregate.Event):
     override: bool
     previous_digest: str
 
-    def digest(self) -> str:
+    def recomputed_digest(self) -> str:
         document = {
             k: v for k, v in vars(self).items()
-            if k not in ("originator_id", "originator_version", "timestamp", "originator_topic")
+            if k not in ("originator_id", "originator_version", "timestamp", "originator_topic",
+                         DIGEST)
         }
         document["version"] = self.originator_version
         document["recorded_at"] = self.timestamp
-        return hashlib.sha256(canonical_bytes(document)).hexdigest()
+        return document_digest(document)
 
     def apply(self, aggregate: Any) -> None:
-        aggregate.last_digest = self.digest()
+        aggregate.last_digest = self.seal()
         aggregate.exports += 1
 
 

@@ -6,7 +6,10 @@ is put in its place is a change of order (a swap keeps the version numbers and
 moves the content, so the links give it away); any other misfit means the earlier
 event's digest changed, i.e. its payload was edited. Against a checkpoint's head
 for the account: a different digest at the recorded version is a changed payload,
-fewer events with an intact prefix is a truncated tail.
+fewer events with an intact prefix is a truncated tail. An event whose stored digest is
+not the one its content hashes to is a changed payload if what the chain recorded of
+it (the next ``prev_hash``, else the checkpoint's head) disagrees with its content, and
+a digest mismatch otherwise: the content is as recorded, the stored digest is not.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ledger.audit.report import (
     STREAM_DELETED,
     TAIL_TRUNCATED,
     Break,
+    digest_mismatch,
 )
 from ledger.audit.stored_streams import Link
 from ledger.canonical import GENESIS_HASH
@@ -51,6 +55,8 @@ def first_break(
         if link.prev_hash != previous:
             return _misfit(account, links, index, previous)
         assert link.digest is not None
+        if link.stored != link.digest:
+            return _stored_differs(account, links, index, recorded, checkpoint)
         previous, expected = link.digest, expected + 1
         if recorded is not None and link.version == recorded[0] and link.digest != recorded[1]:
             return Break(account, link.version, PAYLOAD_CHANGED,
@@ -60,6 +66,27 @@ def first_break(
         return Break(account, last + 1, TAIL_TRUNCATED,
                      f"{checkpoint} recorded v{recorded[0]}; the stored stream ends at v{last}")
     return None
+
+
+def _stored_differs(
+    account: str, links: Sequence[Link], index: int, recorded: Head | None, checkpoint: str
+) -> Break:
+    """The digest stored with ``links[index]`` is not the one recomputed from its content;
+    what the chain recorded of the event says which of the two changed."""
+    link = links[index]
+    assert link.digest is not None
+    later = links[index + 1] if index + 1 < len(links) else None
+    named_by: str | None = None
+    if later is not None and later.version == link.version + 1 and later.problem is None:
+        if later.prev_hash != link.digest:
+            return _misfit(account, links, index + 1, link.digest)
+        named_by = f"the prev_hash stored in v{later.version}"
+    elif recorded is not None and recorded[0] == link.version:
+        if recorded[1] != link.digest:
+            return Break(account, link.version, PAYLOAD_CHANGED,
+                         f"digest of v{link.version} differs from the head {checkpoint} recorded")
+        named_by = f"the head {checkpoint} recorded"
+    return digest_mismatch(account, link.version, link.stored, named_by)
 
 
 def _misfit(account: str, links: Sequence[Link], index: int, previous: str) -> Break:

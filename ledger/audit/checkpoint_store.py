@@ -17,7 +17,7 @@ from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, sel
 
 from ledger.aggregates.checkpoints import CHECKPOINTS_ID, CheckpointRecorded
 from ledger.application import LedgerApplication
-from ledger.audit.report import PAYLOAD_CHANGED, Break, heads_digest
+from ledger.audit.report import PAYLOAD_CHANGED, Break, digest_mismatch, heads_digest
 from ledger.canonical import GENESIS_HASH, utc_text
 
 EXPORT_KIND = "colledger-checkpoint"
@@ -106,15 +106,17 @@ def _checkpoint(app: LedgerApplication, event: CheckpointRecorded) -> Checkpoint
     return Checkpoint(
         sequence=event.sequence, position=event.position, accounts=event.accounts,
         events=event.events, digest=event.heads_digest, recorded_at=event.timestamp,
-        recorded_by=event.actor_id, event_digest=event.digest(),
+        recorded_by=event.actor_id, event_digest=event.digest,
         heads=_heads(app, event.sequence),
     )
 
 
 def recorded_events(app: LedgerApplication) -> tuple[list[CheckpointRecorded], Break | None]:
-    """The checkpoint events in order, up to the first one that does not continue the chain."""
+    """The checkpoint events in order, up to the first one that does not continue the chain
+    or whose stored digest is not the one it hashes to (`chain_check`, by the same rules)."""
     found: list[CheckpointRecorded] = []
     previous = GENESIS_HASH
+    suspect: CheckpointRecorded | None = None
     for stored in app.recorder.select_events(CHECKPOINTS_ID):
         version = stored.originator_version
         try:
@@ -123,7 +125,7 @@ def recorded_events(app: LedgerApplication) -> tuple[list[CheckpointRecorded], B
                 continue
             if not isinstance(event, CheckpointRecorded):
                 raise TypeError(f"stored as {type(event).__name__}")
-            digest = event.digest()
+            digest = event.recomputed_digest()
         except Exception as error:  # noqa: BLE001 - an edited row may fail in any way
             return found, Break(CHECKPOINT_STREAM, version, PAYLOAD_CHANGED,
                                 f"checkpoint event unreadable: {error}")
@@ -133,8 +135,15 @@ def recorded_events(app: LedgerApplication) -> tuple[list[CheckpointRecorded], B
         if event.previous_digest != previous:
             return found, Break(CHECKPOINT_STREAM, version - 1, PAYLOAD_CHANGED,
                                 f"checkpoint #{event.sequence} does not continue the chain")
+        if suspect is not None:
+            return found, digest_mismatch(CHECKPOINT_STREAM, version - 1, suspect.stored_digest,
+                                          f"checkpoint #{event.sequence}")
         found.append(event)
         previous = digest
+        suspect = event if event.stored_digest != digest else None
+    if suspect is not None:
+        return found, digest_mismatch(CHECKPOINT_STREAM, suspect.originator_version,
+                                      suspect.stored_digest, None)
     return found, None
 
 

@@ -24,7 +24,7 @@ from ledger.aggregates.access_grants import (
     ApiKeyRevoked,
 )
 from ledger.application import LedgerApplication
-from ledger.audit.report import EVENT_MISSING, PAYLOAD_CHANGED, Break
+from ledger.audit.report import EVENT_MISSING, PAYLOAD_CHANGED, Break, digest_mismatch
 from ledger.canonical import GENESIS_HASH, utc_text
 
 GRANTS_STREAM = "access-grants"
@@ -83,9 +83,11 @@ def _grants(app: LedgerApplication, now: datetime) -> AccessGrants:
 
 
 def grant_history(app: LedgerApplication) -> tuple[list[Grant], Break | None]:
-    """Every grant and revocation in order, up to the first that does not continue the chain."""
+    """Every grant and revocation in order, up to the first that does not continue the chain
+    or whose stored digest is not the one it hashes to (`chain_check`, by the same rules)."""
     found: list[Grant] = []
     previous = GENESIS_HASH
+    suspect: ApiKeyIssued | ApiKeyRevoked | None = None
     for stored in app.recorder.select_events(ACCESS_GRANTS_ID):
         version = stored.originator_version
         try:
@@ -94,7 +96,7 @@ def grant_history(app: LedgerApplication) -> tuple[list[Grant], Break | None]:
                 continue
             if not isinstance(event, ApiKeyIssued | ApiKeyRevoked):
                 raise TypeError(f"stored as {type(event).__name__}")
-            digest = event.digest()
+            digest = event.recomputed_digest()
         except Exception as error:  # noqa: BLE001 - an edited row may fail in any way
             return found, Break(GRANTS_STREAM, version, PAYLOAD_CHANGED,
                                 f"grant event unreadable: {error}")
@@ -104,10 +106,17 @@ def grant_history(app: LedgerApplication) -> tuple[list[Grant], Break | None]:
         if event.previous_digest != previous:
             return found, Break(GRANTS_STREAM, version - 1, PAYLOAD_CHANGED,
                                 f"grant v{version} does not continue the chain")
+        if suspect is not None:
+            return found, digest_mismatch(GRANTS_STREAM, version - 1, suspect.stored_digest,
+                                          f"grant v{version}")
         found.append(Grant(
             type(event).__name__, event.key_id, event.holder_id, event.holder_role,
             event.actor_id, event.actor_role, utc_text(event.timestamp), event.correlation_id,
             digest,
         ))
         previous = digest
+        suspect = event if event.stored_digest != digest else None
+    if suspect is not None:
+        return found, digest_mismatch(GRANTS_STREAM, suspect.originator_version,
+                                      suspect.stored_digest, None)
     return found, None

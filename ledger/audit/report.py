@@ -18,7 +18,11 @@ EVENT_MISSING = "event-missing"
 ORDER_CHANGED = "order-changed"
 TAIL_TRUNCATED = "tail-truncated"
 STREAM_DELETED = "stream-deleted"
-KINDS = (PAYLOAD_CHANGED, EVENT_MISSING, ORDER_CHANGED, TAIL_TRUNCATED, STREAM_DELETED)
+DIGEST_MISMATCH = "digest-mismatch"
+"""The digest stored with an event is not the one its content hashes to, and nothing later
+in the chain says the content changed instead (docs/audit.md, *Stored digests*)."""
+KINDS = (PAYLOAD_CHANGED, EVENT_MISSING, ORDER_CHANGED, TAIL_TRUNCATED, STREAM_DELETED,
+         DIGEST_MISMATCH)
 
 
 def heads_digest(heads: Mapping[str, tuple[int, str]]) -> str:
@@ -41,6 +45,20 @@ class Break:
     def __str__(self) -> str:
         at = "" if self.version is None else f" v{self.version}"
         return f"{self.account_id}{at} {self.kind}: {self.detail}"
+
+
+def digest_mismatch(stream: str, version: int, stored: str | None, named_by: str | None) -> Break:
+    """v``version`` of ``stream`` stored ``stored`` as its digest, which is not the one its
+    content hashes to; ``named_by`` is what in the chain names the digest of its content, if
+    anything does (then the content is as recorded and the stored digest is what changed)."""
+    found = (f"v{version} has no stored digest" if stored is None
+             else f"the digest stored with v{version} is not the one its content hashes to")
+    if named_by is None:
+        return Break(stream, version, DIGEST_MISMATCH,
+                     f"{found}: its content or its stored digest was changed")
+    return Break(stream, version, DIGEST_MISMATCH,
+                 f"{found}; {named_by} names the digest of its content, so the content is as "
+                 "recorded")
 
 
 @dataclass(frozen=True)

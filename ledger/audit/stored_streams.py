@@ -33,13 +33,15 @@ class StoredRow:
 
 @dataclass(frozen=True)
 class Link:
-    """One stored event as the chain sees it; ``problem`` says why it could not be read."""
+    """One stored event as the chain sees it: ``digest`` recomputed from its content,
+    ``stored`` the digest stored with it; ``problem`` says why it could not be read."""
 
     version: int
     prev_hash: str | None
     digest: str | None
     number: str | None
     problem: str | None
+    stored: str | None
 
 
 def stored_streams(
@@ -71,7 +73,8 @@ def is_account_topic(topic: str) -> bool:
 
 
 def read_link(app: LedgerApplication, row: StoredRow) -> Link:
-    """Decode through the application's mapper and recompute the event's digest.
+    """Decode through the application's mapper, recompute the event's digest and read the
+    stored one.
 
     An edited row may fail to decode at all (a changed amount that is no longer a
     number, a topic that no longer resolves): that is reported, never raised.
@@ -86,9 +89,9 @@ def read_link(app: LedgerApplication, row: StoredRow) -> Link:
         prev_hash = vars(event).get("prev_hash")
         if not isinstance(prev_hash, str):
             raise TypeError("no prev_hash")
-        digest = event.digest()
+        digest = event.recomputed_digest()
     except Exception as error:  # noqa: BLE001 - an edited row may fail in any way
         problem = f"stored event no longer reads as recorded ({type(error).__name__}: {error})"
-        return Link(row.version, None, None, None, problem[:500])
+        return Link(row.version, None, None, None, problem[:500], None)
     number = event.number if isinstance(event, AccountOpened) else None
-    return Link(row.version, prev_hash, digest, number, None)
+    return Link(row.version, prev_hash, digest, number, None, event.stored_digest)

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from ledger.aggregates.envelope import LedgerEvent
-from ledger.canonical import event_digest
+from ledger.canonical import event_digest, from_utc_text
 from ledger.csv_cells import text_cell
 from ledger.service import event_record
 
@@ -53,12 +52,11 @@ def recomputed_digest(record: Mapping[str, Any]) -> str:
     payload = dict(record["payload"])
     for name in ENVELOPE:
         payload[name] = record[name]
-    recorded_at = datetime.strptime(record["recorded_at"], "%Y-%m-%dT%H:%M:%S.%fZ")
     return event_digest(
         stream_id=UUID(record["account_id"]),
         version=int(record["version"]),
         event_type=str(record["type"]),
         payload=payload,
-        recorded_at=recorded_at.replace(tzinfo=UTC),
+        recorded_at=from_utc_text(record["recorded_at"]),
         prev_hash=str(record["prev_hash"]),
     )

@@ -79,7 +79,7 @@ class HistoryProjection(Projection):
                 version=e.originator_version, type=e.event_type, effective_on=e.effective_on,
                 recorded_at=e.timestamp, actor_id=e.actor_id, actor_role=e.actor_role,
                 command_id=e.command_id, correlation_id=e.correlation_id,
-                prev_hash=e.prev_hash, hash=e.digest(),
+                prev_hash=e.prev_hash, hash=e.digest,
                 payload=json.dumps(plain(payload), sort_keys=True, separators=(",", ":")),
             )
         writer.flush()

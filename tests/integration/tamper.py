@@ -64,6 +64,18 @@ def change_amount(url: str, number: str, version: int, new_amount: str) -> None:
         set_state(connection, row_id, json.dumps(state, separators=(",", ":")).encode())
 
 
+def set_digest(url: str, number: str, version: int, digest: str | None) -> None:
+    """Rewrite the digest stored with an event (None: remove it), leaving its content alone."""
+    with raw_sql(url) as connection:
+        row_id = row_ids(connection, number)[version]
+        state = json.loads(state_of(connection, row_id))
+        if digest is None:
+            del state["digest"]
+        else:
+            state["digest"] = digest
+        set_state(connection, row_id, json.dumps(state, separators=(",", ":")).encode())
+
+
 def delete_versions(url: str, number: str, versions: list[int] | None = None) -> None:
     """Delete some of an account's events (all of them when ``versions`` is None)."""
     with raw_sql(url) as connection:

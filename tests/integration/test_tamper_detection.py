@@ -81,6 +81,22 @@ def test_a_changed_last_event_is_caught_by_the_checkpoint_head(store_url: str) -
     assert named(breaks_after(store_url)) == [("T-3", 6, "payload-changed")]
 
 
+def test_a_rewritten_stored_digest_is_named_digest_mismatch(store_url: str) -> None:
+    build(store_url)
+    tamper.set_digest(store_url, "T-1", 3, "f" * 64)
+    (found,) = breaks_after(store_url)
+    assert (found.account_id, found.version, found.kind) == ("T-1", 3, "digest-mismatch")
+    assert "the prev_hash stored in v4 names the digest of its content" in found.detail
+
+
+def test_a_removed_stored_digest_of_a_last_event_is_named_digest_mismatch(store_url: str) -> None:
+    build(store_url)
+    tamper.set_digest(store_url, "T-2", 6, None)
+    (found,) = breaks_after(store_url)
+    assert (found.account_id, found.version, found.kind) == ("T-2", 6, "digest-mismatch")
+    assert found.detail.startswith("v6 has no stored digest; the head checkpoint #1 recorded")
+
+
 def test_an_event_deleted_in_the_middle_is_named_event_missing(store_url: str) -> None:
     build(store_url)
     tamper.delete_versions(store_url, "T-2", [3])

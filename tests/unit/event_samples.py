@@ -23,6 +23,7 @@ from uuid import UUID
 from eventsourcing.domain import DomainEvent
 from hypothesis import strategies as st
 
+from ledger.aggregates.digests import Digested
 from ledger.aggregates.errors import LedgerError
 from ledger.demo import demo_commands
 from ledger.service import LedgerService
@@ -110,7 +111,8 @@ def values_of(hint: Any) -> st.SearchStrategy[Any]:
 
 
 def events_of(cls: type[DomainEvent]) -> st.SearchStrategy[DomainEvent]:
-    """Any event of ``cls``, built the way the library builds one: all annotated fields set."""
+    """Any event of ``cls``, built the way the library builds one: all annotated fields set,
+    and a chained event's digest stored with it, as the ledger records it."""
     hints = typing.get_type_hints(cls)
     fields = {
         f.name: SPECIAL[f.name] if f.name in SPECIAL else values_of(hints[f.name])
@@ -120,6 +122,8 @@ def events_of(cls: type[DomainEvent]) -> st.SearchStrategy[DomainEvent]:
     def build(state: dict[str, Any]) -> DomainEvent:
         event = object.__new__(cls)
         object.__setattr__(event, "__dict__", state)
+        if isinstance(event, Digested):
+            event.seal()
         return event
 
     return st.fixed_dictionaries(fields).map(build)

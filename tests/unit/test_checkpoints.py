@@ -37,12 +37,13 @@ def invoices(service: LedgerService, number: str, count: int, first: int = 0) ->
 
 def links(*pairs: tuple[str, str]) -> list[Link]:
     """(prev_hash, digest) per version from 1."""
-    return [Link(v, prev, digest, None, None) for v, (prev, digest) in enumerate(pairs, 1)]
+    return [Link(v, prev, digest, None, None, digest) for v, (prev, digest) in enumerate(pairs, 1)]
 
 
 def test_swapping_the_first_two_events_is_an_order_change_at_v1() -> None:
     chain = links((GENESIS_HASH, "a"), ("a", "b"), ("b", "c"))
-    swapped = [Link(1, "a", "b", None, None), Link(2, GENESIS_HASH, "a", None, None), chain[2]]
+    swapped = [Link(1, "a", "b", None, None, "b"), Link(2, GENESIS_HASH, "a", None, None, "a"),
+               chain[2]]
     found = first_break("X", swapped)
     assert found is not None and (found.version, found.kind) == (1, "order-changed")
     assert first_break("X", chain) is None

@@ -118,10 +118,10 @@ def test_publishing_again_yields_the_identical_message_and_ids_are_unique() -> N
     assert len(set(ids)) == len(ids)
 
 
-def test_each_hash_is_the_digest_and_is_the_next_events_prev_hash() -> None:
+def test_each_hash_is_the_stored_digest_and_is_the_next_events_prev_hash() -> None:
     streams: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event, message in messages():
-        assert message["hash"] == event.digest()  # type: ignore[attr-defined]
+        assert message["hash"] == event.digest == event.recomputed_digest()  # type: ignore[attr-defined]
         streams[message["aggregate_id"]].append(message)
     for stream in streams.values():
         assert [m["version"] for m in stream] == list(range(1, len(stream) + 1))

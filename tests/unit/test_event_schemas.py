@@ -176,4 +176,4 @@ def test_the_example_message_in_docs_events_md_is_valid_and_readable() -> None:
     validate(example)
     event = event_from_message(json.dumps(example).encode())
     assert type(event).__name__ == example["type"] == "PaymentAllocated"
-    assert event.digest() == example["hash"]  # type: ignore[attr-defined]
+    assert event.recomputed_digest() == example["hash"]  # type: ignore[attr-defined]

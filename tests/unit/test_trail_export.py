@@ -213,7 +213,7 @@ def test_an_export_is_recorded_with_who_and_what(tmp_path: Path) -> None:
     assert (first.rows, first.position, first.verified, first.override) == \
         (4, made.manifest["position"], True, False)
     assert first.correlation_id == "corr-9" and first.command_id
-    assert events[1].previous_digest == first.digest()
+    assert events[1].previous_digest == first.digest
 
 
 def test_export_events_leave_listings_read_models_and_verification_alone(
