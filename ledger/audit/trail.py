@@ -5,7 +5,9 @@ the export verifies the ledger first (the account's chain, or every chain for a
 period) and refuses when that fails, unless the caller overrides — which the
 manifest and the export event then say. Events are read from the event store up
 to the verified position, never from read models, so the trail and the
-verification describe the same history. See docs/audit.md, "Regulatory trails".
+verification describe the same history; only an account trail's summary of the
+account at the export date (``account.json``) is the account view, which the read
+models give. See docs/audit.md, "Regulatory trails".
 """
 
 from __future__ import annotations
