@@ -54,8 +54,8 @@ class ReadModels:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         after_batch: Callable[[], None] | None = None,
     ) -> None:
-        """``after_batch`` is called after each batch a follower applied (periodic
-        checkpoints)."""
+        """``after_batch`` is called by a follower after batches were applied, by it or by
+        a read catching up (periodic checkpoints)."""
         self.app = app
         self.contact_policies = contact_policies or ContactPolicies()
         self.clock = clock

@@ -46,7 +46,7 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.before_commit = before_commit
         self.after_batch: Callable[[], None] | None = None
-        """Called by `follow` after each batch it applied (periodic checkpoints)."""
+        """Called by `follow` after batches were applied (periodic checkpoints)."""
         self.live: dict[str, Tables] = {p.name: p.live() for p in self.projections}
         self.setup()
 
@@ -130,13 +130,15 @@ class ProjectionRunner:
 
     def follow(self, stop: threading.Event, interval: float = 0.2) -> None:
         """Keep up until told to stop; errors are retried, never fatal, and logged once
-        each (with the traceback) rather than once per poll."""
+        each (with the traceback) rather than once per poll. `after_batch` runs after
+        each batch applied here, or applied meanwhile by a read catching up
+        (`catch_up_to`), which leaves such work (periodic checkpoints) to the follower."""
         failing = ""
+        reached: int | None = None
         while not stop.is_set():
             try:
                 applied = self.run_once()
-                if applied and self.after_batch is not None:
-                    self.after_batch()
+                reached = self._after_batches(applied, reached)
             except Exception as error:  # noqa: BLE001 - a follower must survive a bad moment
                 failing = _log_failure(error, failing)
                 applied = 0
@@ -146,6 +148,16 @@ class ProjectionRunner:
                 failing = ""
             if not applied:
                 stop.wait(interval)
+
+    def _after_batches(self, applied: int, reached: int | None) -> int | None:
+        """Call `after_batch` if this poll applied a batch or the position moved since
+        the last poll; return the position now."""
+        if self.after_batch is None:
+            return reached
+        position = self.lowest_position()
+        if applied or (reached is not None and position != reached):
+            self.after_batch()
+        return position
 
     def start_background(self, interval: float = 0.2) -> Callable[[], None]:
         """Follow in a daemon thread (the embedded server); returns a stop function."""

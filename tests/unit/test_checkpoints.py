@@ -111,6 +111,29 @@ def test_the_follower_calls_its_hook_after_a_batch() -> None:
     assert calls == [1]
 
 
+def test_the_follower_calls_its_hook_when_a_read_applied_the_batch_first() -> None:
+    """An account read catches the read models up itself; the follower, finding nothing
+    left to apply, still runs what follows a batch (periodic checkpoints)."""
+    service, _ = make_service()
+    an_account(service, "F-1")
+    models = ReadModels(service.app)
+    models.catch_up()
+    stop, calls, polls = threading.Event(), [], []
+    poll = models.runner.run_once
+
+    def a_read_catches_up_between_polls() -> int:
+        polls.append(1)
+        if len(polls) == 2:
+            an_account(service, "F-2")
+            ReadModels(service.app).catch_up()
+        return poll()
+
+    models.runner.run_once = a_read_catches_up_between_polls  # type: ignore[method-assign]
+    models.runner.after_batch = lambda: (calls.append(len(polls)), stop.set())  # type: ignore[func-returns-value]
+    models.runner.follow(stop, interval=0)
+    assert calls == [2]
+
+
 def test_checkpoint_events_leave_the_read_side_and_listings_alone() -> None:
     service, clock = make_service()
     an_account(service, "R-1")
