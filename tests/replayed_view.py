@@ -6,8 +6,9 @@ of its invoices and payments filtered by the business date D. That replay stays 
 as a test oracle only, with one correction: the release showed the *current* standing
 (terms, limit, agent, flags, open promise, version, head hash) whatever D was asked,
 while the view shows the standing as of D. Here that standing is the aggregate's own
-``apply`` of its standing events dated by D, in the order it recorded them, onto a bare
-state; version and head hash are those of the last event dated by D.
+``apply`` of its standing events dated by D (and of its opening, whatever its date), in
+the order it recorded them, onto a bare state; version and head hash are those of the
+last event dated by D.
 """
 
 from __future__ import annotations
@@ -141,29 +142,27 @@ def replayed_view(service: LedgerService, number: str, as_of: date,
     account = replay(events)
     dated = [e for e in events if e.effective_on <= as_of]
     last = dated[-1].originator_version if dated else 0
-    state = standing_as_of(dated)
-    opened = bool(dated) and dated[0].event_type == "AccountOpened"
-    open_promise = next((p for p in state.promises.values() if p.status == "open"), None) \
-        if opened else None
+    state = standing_as_of([events[0], *(e for e in dated if e is not events[0])])
+    open_promise = next((p for p in state.promises.values() if p.status == "open"), None)
     view = {
         "account": account.number,
         "account_id": account.id,
         "name": account.name,
         "currency": account.currency,
-        "terms_days": state.terms_days if opened else 0,
-        "credit_limit": state.credit_limit if opened else None,
+        "terms_days": state.terms_days,
+        "credit_limit": state.credit_limit,
         "timezone": account.timezone,
         "segment": account.segment,
-        "agent_id": state.agent_id if opened else None,
+        "agent_id": state.agent_id,
         "as_of": as_of,
         "known_at": known_at,
         "version": last,
         "head_hash": replay(events[:last]).head_hash if last else GENESIS_HASH,
         "flags": {
-            "cease_communication": opened and state.cease_communication,
-            "agency_id": state.agency_id if opened else None,
-            "legal_referral": opened and state.legal_referral,
-            "credit_hold": opened and state.credit_hold,
+            "cease_communication": state.cease_communication,
+            "agency_id": state.agency_id,
+            "legal_referral": state.legal_referral,
+            "credit_hold": state.credit_hold,
             "personal_data_erased": account.personal_data_erased,
         },
         **money_view(account, as_of, known_at),

@@ -6,8 +6,9 @@ projection applies it to the live account row as events arrive, and `standing_as
 folds the account's events dated by a business date (as known at a recorded time), in
 the order the account recorded them, for "the account as of D as known at T".
 
-Erasure is the exception: personal data erased is gone for every date, so it counts
-as soon as it is known, whatever the date asked about.
+Two events count whatever the date asked about: erasure (personal data erased is gone
+for every date) and the opening, whose terms and credit limit an account shows even
+as of a day before it was opened (rather than terms of 0 days that nobody agreed).
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def standing_as_of(
     for kind, on, fields in events:
         if kind == ERASED:
             standing.personal_data_erased = True
-        elif on <= as_of:
+        elif on <= as_of or kind == "AccountOpened":
             _apply(standing, kind, fields)
     return standing
 
