@@ -11,7 +11,8 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_ACCOUNTS ?= 50
 DEMO_MONTHS ?= 12
 
-.PHONY: run test lint format bench bench-rebuild bench-relay install clean openapi schemas
+.PHONY: run test lint format bench bench-quick bench-portfolio bench-append bench-rebuild \
+	bench-relay install clean openapi schemas
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,7 +92,22 @@ openapi: $(INSTALLED)
 schemas: $(INSTALLED)
 	$(BIN)/python -m ledger.event_schemas
 
-bench: $(DEV_INSTALLED)
+# Issue 12's targets (bench/README.md, *Targets*) on benchmark portfolios of BENCH_ACCOUNTS
+# accounts (comma-separated), which bench-portfolio builds once into var/bench/ and every run
+# restores. They need PostgreSQL and, for the relay, the Tansu broker: test-deps.
+BENCH_ACCOUNTS ?= 5000,20000
+
+bench-portfolio: test-deps
+	$(BIN)/python -m bench.portfolio_build --accounts $(BENCH_ACCOUNTS)
+
+bench: bench-portfolio
+	$(BIN)/python -m bench.targets --accounts $(BENCH_ACCOUNTS)
+
+# A smoke run: 500 and 2,000 accounts (built on first use), few requests; a few minutes.
+bench-quick: test-deps
+	$(BIN)/python -m bench.targets --quick
+
+bench-append: $(DEV_INSTALLED)
 	$(BIN)/python -m bench.append
 
 bench-rebuild: $(DEV_INSTALLED)

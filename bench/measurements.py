@@ -41,9 +41,15 @@ def events_in(app: Any) -> int:
 
 
 def close(app: Any) -> None:
-    """Give the connections back now, so a PostgreSQL database can be dropped at the end."""
+    """Give the connections back now, so a PostgreSQL database can be dropped at the end.
+
+    Only the ledger's application says where its engine is (``ledger.store_adapter``); the
+    bare library's pool goes with the application, and dropping a database disconnects
+    whoever is left (``tests.support.postgres_databases.drop_database``)."""
     app.close()
-    app.datastore.engine.dispose()
+    datastore = getattr(app, "datastore", None)
+    if datastore is not None:
+        datastore.engine.dispose()
 
 
 def ledger_single(openings: list[Step], steps: list[Step], url: str) -> tuple[int, float]:
