@@ -68,16 +68,25 @@ def aging_plans(models: ReadModels, as_of: date, known_at: datetime | None, by: 
 
 def statistics_state(connection: Any) -> list[dict[str, Any]]:
     rows = connection.execute(text(
-        "SELECT c.relname, c.reltuples, s.n_live_tup, s.last_analyze, s.last_autoanalyze "
+        "SELECT c.relname, c.reltuples, s.n_live_tup, s.n_mod_since_analyze, s.last_analyze, "
+        "s.last_autoanalyze "
         "FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid "
         "WHERE c.relname = ANY(:names) ORDER BY c.relname"), {"names": list(AGING_TABLES)})
     return [dict(row._mapping) for row in rows]
 
 
-def never_analysed(state: list[dict[str, Any]]) -> list[str]:
-    return [row["relname"] for row in state
-            if row["reltuples"] < 0 and row["last_analyze"] is None
-            and row["last_autoanalyze"] is None]
+def without_statistics(state: list[dict[str, Any]]) -> list[str]:
+    """Tables the planner knows wrongly: never analysed, or analysed when they held
+    less than half their rows (autovacuum caught them part-filled)."""
+    found = []
+    for row in state:
+        if row["reltuples"] < 0 or (row["last_analyze"] is None
+                                    and row["last_autoanalyze"] is None):
+            found.append(f"{row['relname']} (never analysed)")
+        elif row["reltuples"] < row["n_live_tup"] / 2:
+            found.append(f"{row['relname']} (analysed at {row['reltuples']:,.0f} of "
+                         f"{row['n_live_tup']:,} rows)")
+    return found
 
 
 def analyse(connection: Any) -> None:

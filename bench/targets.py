@@ -129,9 +129,10 @@ def log_rows(ledger: Ledger, url: str, size: str, accounts: int, skip: set[str])
     if "6" not in skip:
         rows.append(log_targets.verify_target(url, baseline, size, say))
     if "3" not in skip:
+        since = datetime.now(UTC)
         rows.append(log_targets.rebuild_target(ledger.read_models, baseline, size, say))
-        rows += log_targets.statistics_after_rebuild(ledger.read_models, str(accounts), size,
-                                                     say)
+        rows += log_targets.statistics_after_rebuild(ledger.read_models, since, str(accounts),
+                                                     size, say)
     return rows
 
 
