@@ -17,8 +17,9 @@ from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, sel
 
 from ledger.aggregates.checkpoints import CHECKPOINTS_ID, CheckpointRecorded
 from ledger.application import LedgerApplication
-from ledger.audit.report import PAYLOAD_CHANGED, Break, digest_mismatch, heads_digest
-from ledger.canonical import GENESIS_HASH, utc_text
+from ledger.audit.ledger_chain import walk_chain
+from ledger.audit.report import PAYLOAD_CHANGED, Break, heads_digest
+from ledger.canonical import utc_text
 
 EXPORT_KIND = "colledger-checkpoint"
 CHECKPOINT_STREAM = "checkpoints"
@@ -114,37 +115,8 @@ def _checkpoint(app: LedgerApplication, event: CheckpointRecorded) -> Checkpoint
 def recorded_events(app: LedgerApplication) -> tuple[list[CheckpointRecorded], Break | None]:
     """The checkpoint events in order, up to the first one that does not continue the chain
     or whose stored digest is not the one it hashes to (`chain_check`, by the same rules)."""
-    found: list[CheckpointRecorded] = []
-    previous = GENESIS_HASH
-    suspect: CheckpointRecorded | None = None
-    for stored in app.recorder.select_events(CHECKPOINTS_ID):
-        version = stored.originator_version
-        try:
-            event = app.mapper.to_domain_event(stored)
-            if version == 1:
-                continue
-            if not isinstance(event, CheckpointRecorded):
-                raise TypeError(f"stored as {type(event).__name__}")
-            digest = event.recomputed_digest()
-        except Exception as error:  # noqa: BLE001 - an edited row may fail in any way
-            return found, Break(CHECKPOINT_STREAM, version, PAYLOAD_CHANGED,
-                                f"checkpoint event unreadable: {error}")
-        if version != len(found) + 2:
-            return found, Break(CHECKPOINT_STREAM, len(found) + 2, "event-missing",
-                                f"checkpoint #{len(found) + 1} is missing")
-        if event.previous_digest != previous:
-            return found, Break(CHECKPOINT_STREAM, version - 1, PAYLOAD_CHANGED,
-                                f"checkpoint #{event.sequence} does not continue the chain")
-        if suspect is not None:
-            return found, digest_mismatch(CHECKPOINT_STREAM, version - 1, suspect.stored_digest,
-                                          f"checkpoint #{event.sequence}")
-        found.append(event)
-        previous = digest
-        suspect = event if event.stored_digest != digest else None
-    if suspect is not None:
-        return found, digest_mismatch(CHECKPOINT_STREAM, suspect.originator_version,
-                                      suspect.stored_digest, None)
-    return found, None
+    return walk_chain(app, CHECKPOINTS_ID, CHECKPOINT_STREAM, (CheckpointRecorded,),
+                      lambda version: f"checkpoint #{version - 1}")
 
 
 def stored_checkpoints(app: LedgerApplication) -> list[Checkpoint]:

@@ -24,8 +24,9 @@ from ledger.aggregates.access_grants import (
     ApiKeyRevoked,
 )
 from ledger.application import LedgerApplication
-from ledger.audit.report import EVENT_MISSING, PAYLOAD_CHANGED, Break, digest_mismatch
-from ledger.canonical import GENESIS_HASH, utc_text
+from ledger.audit.ledger_chain import walk_chain
+from ledger.audit.report import Break
+from ledger.canonical import utc_text
 
 GRANTS_STREAM = "access-grants"
 """The name breaks of the grant stream are reported under."""
@@ -85,38 +86,12 @@ def _grants(app: LedgerApplication, now: datetime) -> AccessGrants:
 def grant_history(app: LedgerApplication) -> tuple[list[Grant], Break | None]:
     """Every grant and revocation in order, up to the first that does not continue the chain
     or whose stored digest is not the one it hashes to (`chain_check`, by the same rules)."""
-    found: list[Grant] = []
-    previous = GENESIS_HASH
-    suspect: ApiKeyIssued | ApiKeyRevoked | None = None
-    for stored in app.recorder.select_events(ACCESS_GRANTS_ID):
-        version = stored.originator_version
-        try:
-            event = app.mapper.to_domain_event(stored)
-            if version == 1:
-                continue
-            if not isinstance(event, ApiKeyIssued | ApiKeyRevoked):
-                raise TypeError(f"stored as {type(event).__name__}")
-            digest = event.recomputed_digest()
-        except Exception as error:  # noqa: BLE001 - an edited row may fail in any way
-            return found, Break(GRANTS_STREAM, version, PAYLOAD_CHANGED,
-                                f"grant event unreadable: {error}")
-        if version != len(found) + 2:
-            return found, Break(GRANTS_STREAM, len(found) + 2, EVENT_MISSING,
-                                f"grant v{len(found) + 2} is missing")
-        if event.previous_digest != previous:
-            return found, Break(GRANTS_STREAM, version - 1, PAYLOAD_CHANGED,
-                                f"grant v{version} does not continue the chain")
-        if suspect is not None:
-            return found, digest_mismatch(GRANTS_STREAM, version - 1, suspect.stored_digest,
-                                          f"grant v{version}")
-        found.append(Grant(
-            type(event).__name__, event.key_id, event.holder_id, event.holder_role,
-            event.actor_id, event.actor_role, utc_text(event.timestamp), event.correlation_id,
-            digest,
-        ))
-        previous = digest
-        suspect = event if event.stored_digest != digest else None
-    if suspect is not None:
-        return found, digest_mismatch(GRANTS_STREAM, suspect.originator_version,
-                                      suspect.stored_digest, None)
-    return found, None
+    events: list[ApiKeyIssued | ApiKeyRevoked]
+    events, broken = walk_chain(app, ACCESS_GRANTS_ID, GRANTS_STREAM,
+                                (ApiKeyIssued, ApiKeyRevoked), lambda version: f"grant v{version}")
+    grants = [Grant(
+        type(event).__name__, event.key_id, event.holder_id, event.holder_role,
+        event.actor_id, event.actor_role, utc_text(event.timestamp), event.correlation_id,
+        event.stored_digest or event.recomputed_digest(),  # the walk checked they agree
+    ) for event in events]
+    return grants, broken
