@@ -47,6 +47,9 @@ def register(
     aging.add_argument("--known-at", type=utc_time, help="recorded time, e.g. 2026-04-05T12:00Z")
     aging.add_argument("--by", choices=GROUPINGS, default="account")
     aging.add_argument("--currency")
+    aging.add_argument("--account", help="only this account (its number)")
+    aging.add_argument("--agent", help="only the accounts currently assigned to this agent")
+    aging.add_argument("--segment", help="only the accounts of this segment")
     aging.add_argument("--edges", default="30,60,90,120", help="bucket edges in days")
     aging.add_argument("--format", choices=FORMATS, default="table")
     aging.set_defaults(run=run_aging)
@@ -67,6 +70,8 @@ def register(
     kpis.add_argument("--to", type=iso_date, required=True, dest="end")
     kpis.add_argument("--agent")
     kpis.add_argument("--segment")
+    kpis.add_argument("--account", help="only this account (its number)")
+    kpis.add_argument("--currency", help="only this currency")
     kpis.add_argument("--known-at", type=utc_time)
     kpis.add_argument("--format", choices=FORMATS, default="table")
     kpis.set_defaults(run=run_kpis)
@@ -147,7 +152,8 @@ def run_aging(args: argparse.Namespace) -> int:
     models = read_models_for(args)
     excluding = models.excluded("open_items")
     say_excluded(excluding)
-    rows = models.aging(as_of, args.known_at, args.by, edges, args.currency, excluding=excluding)
+    rows = models.aging(as_of, args.known_at, args.by, edges, args.currency, excluding=excluding,
+                        account=args.account, agent=args.agent, segment=args.segment)
     labels = bucket_labels(edges)
     records = [
         {"key": r.key, "currency": r.currency, **{label: r.buckets[label] for label in labels},
@@ -217,11 +223,12 @@ def run_kpis(args: argparse.Namespace) -> int:
     say_excluded(excluding)
     found = models.kpis(
         args.start, args.end, agent=args.agent, segment=args.segment, known_at=args.known_at,
-        excluding=excluding,
+        excluding=excluding, account=args.account, currency=args.currency,
     )
     reports = [plain(r) for r in found]
     agents = [plain(a) for a in models.agent_performance(
-        args.start, args.end, agent=args.agent, known_at=args.known_at, excluding=excluding,
+        args.start, args.end, agent=args.agent, segment=args.segment, known_at=args.known_at,
+        excluding=excluding, account=args.account, currency=args.currency,
     )]
     if args.format == "json":
         emit_json({"kpis": reports, "agents": agents})

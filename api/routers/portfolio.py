@@ -4,22 +4,48 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import CallerDep, ReadModelsDep
 from api.exports import EXPORTABLE, ExportFormat, streamed
 from api.permissions import READERS_OF_PORTFOLIO, check_read
-from api.read_params import AsOf, Fresh, KnownAt, PeriodEnd, PeriodStart
+from api.read_params import AsOf, Fresh, KnownAt, PeriodEnd, PeriodStart, link_next
 from api.schemas.portfolio import AgentPerformance, AgingReport, AgingRow, KpiReport, KpisReport
-from ledger.aggregates.errors import InvalidBucketEdges, InvalidDates
+from ledger.aggregates.errors import InvalidBucketEdges, InvalidCommand, InvalidDates
+from ledger.input_limits import IDENTIFIER_PATTERN, MAX_IDENTIFIER
 from ledger.projections.aging import DEFAULT_EDGES, bucket_labels
 from ledger.projections.exclusions import Exclusions
 
 router = APIRouter(tags=["portfolio"], dependencies=[Fresh],
                    responses={401: {}, 403: {}, 422: {}, 503: {}})
 
+DEFAULT_PAGE = 100
 Grouping = Literal["account", "agent", "currency", "segment", "portfolio"]
 Currency = Annotated[str | None, Query(pattern="^[A-Z]{3}$", examples=["USD"])]
+
+IDENTIFIER = {"min_length": 1, "max_length": MAX_IDENTIFIER, "pattern": IDENTIFIER_PATTERN}
+AccountFilter = Annotated[
+    str | None, Query(**IDENTIFIER, description="only this account (its number)",
+                      examples=["ACC-00042"]),
+]
+AgentFilter = Annotated[
+    str | None, Query(**IDENTIFIER, description="only the accounts currently assigned to "
+                      "this agent", examples=["agent-7"]),
+]
+SegmentFilter = Annotated[
+    str | None, Query(**IDENTIFIER, description="only the accounts of this segment",
+                      examples=["standard"]),
+]
+PageLimit = Annotated[
+    int | None,
+    Query(ge=1, le=1000, description="by=account only: accounts per page (paged when given, "
+          "or with a cursor: 100)"),
+]
+Cursor = Annotated[
+    str | None, Query(**IDENTIFIER, description="by=account only: the next_cursor of the "
+                      "previous page (the last account number it covered)",
+                      examples=["ACC-00042"]),
+]
 Edges = Annotated[
     str | None,
     Query(pattern=r"^[0-9]{1,5}(,[0-9]{1,5}){0,11}$", examples=["30,60,90,120"],
@@ -40,6 +66,8 @@ def bucket_edges(edges: str | None) -> tuple[int, ...]:
 @router.get("/aging", response_model=AgingReport, operation_id="GetAging",
             responses=EXPORTABLE)
 def get_aging(
+    request: Request,
+    response: Response,
     models: ReadModelsDep,
     caller: CallerDep,
     fmt: ExportFormat,
@@ -48,13 +76,29 @@ def get_aging(
     by: Grouping = "account",
     currency: Currency = None,
     edges: Edges = None,
+    account: AccountFilter = None,
+    agent: AgentFilter = None,
+    segment: SegmentFilter = None,
+    limit: PageLimit = None,
+    cursor: Cursor = None,
 ) -> Any:
-    """Outstanding per aging bucket, per account, agent, segment, currency or portfolio."""
+    """Outstanding per aging bucket, per account, agent, segment, currency or portfolio;
+    by account a page at a time when asked (``limit``, ``cursor``)."""
     check_read(caller, READERS_OF_PORTFOLIO)
     days = bucket_edges(edges)
     on = as_of or models.clock().date()
     excluding = models.excluded("open_items")
-    rows = models.aging(on, known_at, by, days, currency, excluding=excluding)
+    accounts = {"account": account, "agent": agent, "segment": segment}
+    next_cursor = None
+    if limit is None and cursor is None:
+        rows = models.aging(on, known_at, by, days, currency, excluding=excluding, **accounts)
+    elif by != "account":
+        raise InvalidCommand("aging is paged by account only: limit and cursor need "
+                             "by=account")
+    else:
+        page = models.aging_page(on, known_at, days, currency, excluding, after=cursor,
+                                 limit=limit or DEFAULT_PAGE, **accounts)
+        rows, next_cursor = page.rows, page.next_cursor
     labels = bucket_labels(days)
     if fmt != "json":
         records = (
@@ -65,10 +109,14 @@ def get_aging(
         )
         columns = ["key", "currency", *labels, "total", "disputed", "unapplied_credit",
                    "invoices"]
-        return said_so(streamed(fmt, columns, records, f"aging-{on}"), excluding)
+        response = said_so(streamed(fmt, columns, records, f"aging-{on}"), excluding)
+    if next_cursor is not None:
+        link_next(request, response, cursor=next_cursor)
+    if fmt != "json":
+        return response
     return AgingReport(as_of=on, known_at=known_at, by=by, edges=list(days), buckets=labels,
                        rows=[AgingRow.model_validate(r) for r in rows],
-                       quarantined_accounts=excluding.numbers)
+                       quarantined_accounts=excluding.numbers, next_cursor=next_cursor)
 
 
 def said_so(response: Response, excluding: Exclusions) -> Response:
@@ -84,9 +132,11 @@ def get_kpis(
     caller: CallerDep,
     start: PeriodStart,
     end: PeriodEnd,
-    agent: str | None = None,
-    segment: str | None = None,
+    agent: AgentFilter = None,
+    segment: SegmentFilter = None,
     known_at: KnownAt = None,
+    account: AccountFilter = None,
+    currency: Currency = None,
 ) -> KpisReport:
     """DSO, CEI, promise-kept rate... per currency for a period, and per-agent performance."""
     check_read(caller, READERS_OF_PORTFOLIO)
@@ -94,9 +144,10 @@ def get_kpis(
         raise InvalidDates(f"the period cannot end ({end}) before it starts ({start})")
     excluding = models.excluded("open_items", "activity")
     reports = models.kpis(start, end, agent=agent, segment=segment, known_at=known_at,
-                          excluding=excluding)
+                          excluding=excluding, account=account, currency=currency)
     agents = models.agent_performance(start, end, agent=agent, segment=segment,
-                                      known_at=known_at, excluding=excluding)
+                                      known_at=known_at, excluding=excluding,
+                                      account=account, currency=currency)
     return KpisReport(
         start=start, end=end, known_at=known_at,
         currencies=[KpiReport.model_validate(r) for r in reports],

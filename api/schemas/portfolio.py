@@ -51,6 +51,9 @@ class AgingReport(LeavesOutQuarantined):
     edges: list[int]
     buckets: list[str] = Field(description="bucket labels, youngest first")
     rows: list[AgingRow]
+    next_cursor: str | None = Field(default=None, description=(
+        "paged (by=account with limit or cursor): the cursor of the next page, null on the "
+        "last one; unpaged: null"))
 
 
 class WorklistItem(BaseModel):

@@ -57,20 +57,23 @@ def agent_performance(
     segment: str | None = None,
     known_at: datetime | None = None,
     worklist_table: Table | None = None,
+    account: str | None = None,
+    currency: str | None = None,
 ) -> list[AgentPerformance]:
     """Per agent, sorted by agent id, for ``start``..``end`` inclusive.
 
     ``agent`` reports that agent only (a row of zeros if they did nothing);
-    ``segment`` counts only accounts of that segment. ``known_at`` keeps payments,
+    ``segment`` counts only accounts of that segment, ``account`` only that account,
+    ``currency`` only cash, recoveries and promises in that currency. ``known_at`` keeps payments,
     reversals, recoveries and promises recorded by then; contacts carry no
     recorded time in the read model and are counted as currently known. With
     ``worklist_table`` (the stored worklists), each agent's cleared items are
-    counted too; that count ignores ``segment`` and ``known_at``.
+    counted too; that count ignores ``segment``, ``account``, ``currency`` and ``known_at``.
     """
     if end < start:
         raise ValueError(f"a period cannot end ({end}) before it starts ({start})")
     accounts = open_items_tables["accounts"]
-    scope = Scope(accounts, None, segment, known_at)
+    scope = Scope(accounts, None, segment, known_at, account, currency)
     rows: dict[str, AgentPerformance] = {}
 
     def row(agent_id: str) -> AgentPerformance:

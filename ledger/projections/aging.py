@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal, select
 
 from ledger.projections.amounts import from_minor
+from ledger.projections.outstanding import accounts_matching, invoices_owing, unapplied_credit
 from ledger.projections.outstanding import disputed as open_disputes
-from ledger.projections.outstanding import invoices_owing, unapplied_credit
 from ledger.projections.projection import Tables
 
 DEFAULT_EDGES = (30, 60, 90, 120)
@@ -79,7 +79,14 @@ def aging(
     by: str = "account",
     edges: Sequence[int] = DEFAULT_EDGES,
     currency: str | None = None,
+    *,
+    account: str | None = None,
+    agent: str | None = None,
+    segment: str | None = None,
 ) -> list[AgingRow]:
+    """Rows sorted by key and currency. ``account``, ``agent`` (currently assigned) and
+    ``segment`` keep those accounts, ``currency`` the invoices and credit in it; given
+    together, they intersect."""
     if by not in GROUPINGS:
         raise ValueError(f"group by one of {GROUPINGS}")
     owed = invoices_owing(t, as_of, known_at)
@@ -101,6 +108,7 @@ def aging(
             .outerjoin(disputed, and_(disputed.c.account_id == owed.c.account_id,
                                       disputed.c.invoice_id == owed.c.invoice_id))
         )
+        .where(accounts_matching(accounts, account=account, agent=agent, segment=segment))
         .group_by(*_grouped_by(by, key), owed.c.currency, bucket)
     )
     if currency:
@@ -113,7 +121,9 @@ def aging(
         row.disputed += from_minor(r.disputed, r.currency)
         row.total += from_minor(r.outstanding, r.currency)
         row.invoices += r.invoices
-    for key_value, cur, credit in _unapplied(session, t, as_of, known_at, by, currency):
+    matching = {"account": account, "agent": agent, "segment": segment}
+    for key_value, cur, credit in _unapplied(session, t, as_of, known_at, by, currency,
+                                             matching):
         row = rows.setdefault((key_value, cur), _empty(key_value, cur, labels))
         row.unapplied_credit += credit
     return [rows[k] for k in sorted(rows)]
@@ -126,13 +136,14 @@ def _empty(key: str, currency: str, labels: list[str]) -> AgingRow:
 
 def _unapplied(
     session: Any, t: Tables, as_of: date, known_at: datetime | None, by: str,
-    currency: str | None,
+    currency: str | None, matching: dict[str, str | None],
 ) -> list[tuple[str, str, Decimal]]:
     c, accounts = unapplied_credit(t, as_of, known_at), t["accounts"]
     key = _group_key(by, accounts).label("key")
     query = (
         select(key, c.c.currency, func.sum(c.c.credit).label("credit"))
         .select_from(c.join(accounts, accounts.c.account_id == c.c.account_id))
+        .where(accounts_matching(accounts, **matching))
         .group_by(*_grouped_by(by, key), c.c.currency)
         .having(func.sum(c.c.credit) != 0)
     )

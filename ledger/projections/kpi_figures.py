@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
-from ledger.projections.outstanding import invoices_owing, known
+from ledger.projections.outstanding import accounts_matching, invoices_owing, known
 from ledger.projections.projection import Tables
 
 SALES_KINDS = ("issued", "debit_note", "credit_note")
@@ -25,22 +25,26 @@ WRITE_OFF_KINDS = ("write_off", "settlement_discount")
 
 @dataclass(frozen=True)
 class Scope:
-    """Which accounts a figure covers, and which recorded events it may see."""
+    """Which accounts a figure covers (`accounts_matching`), in which currency, and which
+    recorded events it may see."""
 
     accounts: Any
     agent: str | None = None
     segment: str | None = None
     known_at: datetime | None = None
+    account: str | None = None
+    currency: str | None = None
 
     def select(self, table: Any, *columns: Any) -> Any:
-        """``SELECT columns FROM table JOIN accounts`` narrowed to the scope's accounts."""
+        """``SELECT columns FROM table JOIN accounts`` narrowed to the scope's accounts and,
+        for a table of amounts or promises (one with a currency), to its currency; a
+        table without one (contacts) is counted whatever the currency."""
         query = select(*columns).select_from(
             table.join(self.accounts, self.accounts.c.account_id == table.c.account_id)
-        )
-        if self.agent is not None:
-            query = query.where(self.accounts.c.agent_id == self.agent)
-        if self.segment is not None:
-            query = query.where(self.accounts.c.segment == self.segment)
+        ).where(accounts_matching(self.accounts, account=self.account, agent=self.agent,
+                                  segment=self.segment))
+        if self.currency is not None and "currency" in table.c:
+            query = query.where(table.c.currency == self.currency)
         return query
 
     def known(self, recorded_at: Any) -> Any:

@@ -156,17 +156,21 @@ def kpis(
     agent: str | None = None,
     segment: str | None = None,
     known_at: datetime | None = None,
+    account: str | None = None,
+    currency: str | None = None,
 ) -> list[KpiReport]:
     """KPIs for ``start``..``end`` inclusive, one report per currency, sorted by currency.
 
     ``agent`` and ``segment`` keep the accounts whose *current* agent or segment
-    matches. ``known_at`` keeps only what was recorded by then (movements,
-    recoveries, disputes); promise outcomes are counted as currently known, since
-    the read model keeps no recorded time for them. A currency is reported when it
-    has any AR, sales, write-off, recovery, promise outcome or dispute resolution.
+    matches, ``account`` the account of that number, ``currency`` that currency's
+    report; given together, they intersect. ``known_at`` keeps only what was recorded
+    by then (movements, recoveries, disputes); promise outcomes are counted as
+    currently known, since the read model keeps no recorded time for them. A currency
+    is reported when it has any AR, sales, write-off, recovery, promise outcome or
+    dispute resolution.
     """
     if end < start:
         raise ValueError(f"a period cannot end ({end}) before it starts ({start})")
-    scope = Scope(open_items_tables["accounts"], agent, segment, known_at)
+    scope = Scope(open_items_tables["accounts"], agent, segment, known_at, account, currency)
     sums = _gather(session, open_items_tables, activity_tables, scope, start, end)
     return [_report(cur, sums[cur], start, end) for cur in sorted(sums)]

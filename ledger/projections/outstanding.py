@@ -15,10 +15,11 @@ Each returns a subquery, so a read joins it to what it groups by. Amounts are mi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import and_, func, literal, select, true
 
 from ledger.projections.projection import Tables
 
@@ -81,6 +82,30 @@ def disputed(t: Tables, as_of: date, known_at: datetime | None) -> Any:
         .group_by(d.c.account_id, d.c.invoice_id)
         .subquery("disputed")
     )
+
+
+def accounts_matching(accounts: Any, *, account: str | None = None, agent: str | None = None,
+                      segment: str | None = None) -> Any:
+    """A condition on ``rm_accounts`` keeping the account numbered ``account``, the accounts
+    *currently* assigned to ``agent`` and those in ``segment``; every one given must hold
+    (true when none is). A portfolio read joins the accounts row anyway, so this filters
+    in SQL rather than after."""
+    conditions = [column == value for column, value in (
+        (accounts.c.number, account), (accounts.c.agent_id, agent),
+        (accounts.c.segment, segment),
+    ) if value is not None]
+    return and_(true(), *conditions)
+
+
+def of_accounts(t: Tables, account_ids: Sequence[str], suffix: str = "of_accounts") -> Tables:
+    """The tables narrowed to these accounts (a page of them, say), as `of_account` does
+    for one."""
+    scoped: dict[str, Any] = {
+        logical: select(table).where(table.c.account_id.in_(list(account_ids)))
+        .subquery(f"{table.name}_{suffix}")
+        for logical, table in t.items()
+    }
+    return Tables(scoped)
 
 
 def of_account(t: Tables, account_id: str) -> Tables:

@@ -24,6 +24,7 @@ from ledger.projections.account_view import PROJECTIONS as ACCOUNT_VIEW
 from ledger.projections.account_view import account_view
 from ledger.projections.agent_performance import AgentPerformance, agent_performance
 from ledger.projections.aging import DEFAULT_EDGES, AgingRow, aging
+from ledger.projections.aging_pages import AgingPage, aging_page
 from ledger.projections.exclusions import Exclusions, exclusions
 from ledger.projections.kpis import KpiReport, kpis
 from ledger.projections.projection import Tables
@@ -122,10 +123,37 @@ class ReadModels:
         edges: Sequence[int] = DEFAULT_EDGES,
         currency: str | None = None,
         excluding: Exclusions | None = None,
+        *,
+        account: str | None = None,
+        agent: str | None = None,
+        segment: str | None = None,
     ) -> list[AgingRow]:
         known_at = known_at_utc(known_at)
         [open_items] = self.narrowed(excluding or self.excluded("open_items"), "open_items")
-        return self.read(lambda s: aging(s, open_items, as_of, known_at, by, edges, currency))
+        return self.read(lambda s: aging(s, open_items, as_of, known_at, by, edges, currency,
+                                         account=account, agent=agent, segment=segment))
+
+    def aging_page(
+        self,
+        as_of: date,
+        known_at: datetime | None = None,
+        edges: Sequence[int] = DEFAULT_EDGES,
+        currency: str | None = None,
+        excluding: Exclusions | None = None,
+        *,
+        after: str | None = None,
+        limit: int = 100,
+        account: str | None = None,
+        agent: str | None = None,
+        segment: str | None = None,
+    ) -> AgingPage:
+        """Aging by account, the next ``limit`` accounts numbered after ``after``."""
+        known_at = known_at_utc(known_at)
+        [open_items] = self.narrowed(excluding or self.excluded("open_items"), "open_items")
+        return self.read(lambda s: aging_page(
+            s, open_items, as_of, known_at, edges, currency, after=after, limit=limit,
+            account=account, agent=agent, segment=segment,
+        ))
 
     def worklist(self, agent_id: str, day: date) -> Worklist:
         """The agent's worklist for the day as it would be handed out now; stores nothing."""
@@ -166,6 +194,7 @@ class ReadModels:
     def kpis(
         self, start: date, end: date, *, agent: str | None = None, segment: str | None = None,
         known_at: datetime | None = None, excluding: Exclusions | None = None,
+        account: str | None = None, currency: str | None = None,
     ) -> list[KpiReport]:
         known_at = known_at_utc(known_at)
         open_items, activity = self.narrowed(excluding or self.excluded(*COLLECTIONS),
@@ -173,14 +202,15 @@ class ReadModels:
         return self.read(
             lambda s: kpis(
                 s, open_items, activity, start, end, agent=agent, segment=segment,
-                known_at=known_at,
+                known_at=known_at, account=account, currency=currency,
             )
         )
 
     def agent_performance(
         self, start: date, end: date, *, agent: str | None = None,
         segment: str | None = None, known_at: datetime | None = None,
-        excluding: Exclusions | None = None,
+        excluding: Exclusions | None = None, account: str | None = None,
+        currency: str | None = None,
     ) -> list[AgentPerformance]:
         known_at = known_at_utc(known_at)
         open_items, activity = self.narrowed(excluding or self.excluded(*COLLECTIONS),
@@ -188,7 +218,8 @@ class ReadModels:
         return self.read(
             lambda s: agent_performance(
                 s, open_items, activity, start, end, agent=agent, segment=segment,
-                known_at=known_at, worklist_table=self.worklist_items,
+                known_at=known_at, worklist_table=self.worklist_items, account=account,
+                currency=currency,
             )
         )
 
