@@ -7,6 +7,11 @@ the live tables and renames the fresh ones into their place: readers see the old
 model or the new one, never half of one. The follower then applies whatever
 arrived after the replay's position to the new tables. Accounts the replay had to
 quarantine (`quarantine`) replace the live model's quarantines in that same transaction.
+
+Fresh tables have no planner statistics until something analyses them: autovacuum
+may, some time later, or not at all before the first reads. Until then PostgreSQL
+plans the read models' joins for tables it believes nearly empty, so every swapped
+table is analysed as soon as it is in place (SQLite's planner uses ``ANALYZE`` too).
 """
 
 from __future__ import annotations
@@ -92,7 +97,18 @@ def rebuild(
             tracking.reset(session, projection.name, position)
             _swap(session, projection, built[projection.name])
         quarantine.replace_all(session, [p.name for p in projections], book.rows())
+    _analyse(app, projections)
     return position
+
+
+def _analyse(app: LedgerApplication, projections: Sequence[Projection]) -> None:
+    """Planner statistics for every swapped table, so query plans do not wait on luck.
+    After the swap's commit: statistics are no part of the model and need no lock held
+    (PostgreSQL's ``ANALYZE`` takes one that lets reads and writes go on)."""
+    with app.datastore.transaction(commit=True) as session:
+        for projection in projections:
+            for table in projection.live().values():
+                session.execute(text(f"ANALYZE {table.name}"))
 
 
 def _swap(session: Any, projection: Projection, built: Tables) -> None:
