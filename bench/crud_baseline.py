@@ -49,7 +49,8 @@ def build(connection: Any) -> int:
 
 
 def aging_sql(by: str, as_of: date, edges: Sequence[int] = DEFAULT_EDGES,
-              limit: int | None = None) -> str:
+              limit: int | None = None, after: str | None = None) -> str:
+    """By account, ``limit`` and ``after`` page on the account number (keyset)."""
     labels = bucket_labels(edges)
     bounds = [as_of] + [as_of - timedelta(days=edge) for edge in edges]
     sums = [f"sum(outstanding) FILTER (WHERE due_date >= DATE '{bounds[0]}') AS \"{labels[0]}\""]
@@ -61,8 +62,9 @@ def aging_sql(by: str, as_of: date, edges: Sequence[int] = DEFAULT_EDGES,
     key = KEYS[by]
     group = "currency" if key.startswith("'") else f"{key}, currency"
     page = f" ORDER BY {group} LIMIT {limit}" if limit else ""
+    where = f" WHERE number > '{after}'" if after else ""
     return (f"SELECT {key} AS key, currency, {', '.join(sums)}, sum(outstanding) AS total, "
-            f"sum(disputed) AS disputed, count(*) AS invoices FROM {TABLE} "
+            f"sum(disputed) AS disputed, count(*) AS invoices FROM {TABLE}{where} "
             f"GROUP BY {group}{page}")
 
 

@@ -17,7 +17,8 @@ def describe(database_url: str | None = None) -> dict[str, str]:
         "memory": f"{_memory_gib():.0f} GiB",
         "cpu": _cpu_model(),
         "python": platform.python_version(),
-        "load average at start": " ".join(f"{n:.2f}" for n in os.getloadavg()),
+        "load average at start": load_average(),
+        "niceness of this run": str(os.nice(0)),
     }
     if database_url:
         facts.update(_postgres(database_url))

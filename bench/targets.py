@@ -92,8 +92,9 @@ def measure_size(accounts: int, args: argparse.Namespace, largest: bool,
     scale: Scale = args.scale
     rows: list[Row] = []
     loads: dict[str, tuple[Load, Load]] = {}
+    size = f"{accounts:,} accounts"
+    load_before = machine.load_average()
     with portfolio_store.restored(accounts) as (url, built, server):
-        size = f"{accounts:,} accounts"
         facts.update({k: v for k, v in machine.describe(url).items() if k not in facts})
         facts[f"portfolio of {size}"] = describe_built(built)
         ledger = bootstrap(Settings(database_url=url))
@@ -118,6 +119,8 @@ def measure_size(accounts: int, args: argparse.Namespace, largest: bool,
             rows += write_targets(
                 lambda label: server.create_database(unique_database_name(f"bench_{label}")),
                 scale.writes, say)
+    after = machine.load_average()
+    facts[f"load average, {size}"] = f"{load_before} at its start, {after} at its end"
     return rows, loads
 
 
@@ -194,6 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += growth_rows(args.sizes[0], args.sizes[-1], loads)
     rows.sort(key=lambda row: row.target)
     facts["load average at end"] = machine.load_average()
+    facts["niceness at end"] = str(os.nice(0))
     facts["whole run"] = f"{time.perf_counter() - started:,.0f} s"
     print(render_text(rows))
     print()
