@@ -50,7 +50,7 @@ def render_text(rows: Sequence[Row]) -> str:
 def render_markdown(rows: Sequence[Row], machine: dict[str, str]) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(c.replace("|", "/") for c in r.cells()) + " |" for r in rows]
-    notes = [f"- {r.target} {r.what}: {r.note}" for r in rows if r.note]
+    notes = [f"- {r.target} {r.what} ({r.size}): {r.note}" for r in rows if r.note]
     facts = [f"- {name}: {value}" for name, value in machine.items()]
     return "\n".join(["Machine:", "", *facts, "", *lines, *(["", "Notes:", "", *notes]
                                                               if notes else [])])

@@ -150,6 +150,9 @@ def save_plans(models: ReadModels, spec: PortfolioSpec, accounts: int) -> None:
     path, seconds = plans.aging_plans(models, past, known_at, "agent", f"{accounts}-agent-past")
     say(f"plan of aging by agent as of {past} known at {known_at}: {path} "
         f"({seconds * 1000:,.0f} ms in process)")
+    last = spec.end.replace(day=1) - timedelta(days=1)
+    path, seconds = plans.kpi_plans(models, last.replace(day=1), last, f"{accounts}-kpis")
+    say(f"plans of KPIs for {last:%B %Y}: {path} ({seconds * 1000:,.0f} ms in process)")
 
 
 def describe_built(built: portfolio_store.Built) -> str:

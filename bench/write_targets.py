@@ -65,7 +65,7 @@ def _append_row(runs: list[Measurement], scenario: str, goal: float) -> Row:
 
 
 def _import_row(new_store: NewStore, sizes: Sizes, say: Progress) -> Row:
-    csv_text, steps = _open_items(sizes.import_accounts, sizes.invoices_per_account)
+    csv_text, steps = open_items_file(sizes.import_accounts, sizes.invoices_per_account)
     service = bootstrap(Settings(database_url=new_store("import_ledger"))).service
     try:
         started = time.perf_counter()
@@ -90,7 +90,7 @@ def _import_row(new_store: NewStore, sizes: Sizes, say: Progress) -> Row:
                f"order: {disordered}")
 
 
-def _open_items(accounts: int, invoices: int) -> tuple[str, list[Step]]:
+def open_items_file(accounts: int, invoices: int) -> tuple[str, list[Step]]:
     lines = ["account,customer_name,terms_days,invoice_id,issue_date,amount,currency"]
     steps = []
     for a in range(accounts):
