@@ -21,7 +21,8 @@ def create_app(
     failed_authentications: FailedAuthentications | None = None,
 ) -> FastAPI:
     """The API on a ledger from `infra.bootstrap.bootstrap`. With ``follow``, the read
-    models keep up inside this process (the embedded setup).
+    models keep up inside this process (the embedded setup), unless Kafka workers keep
+    them (``COLLEDGER_READ_MODELS_FED_BY=kafka``).
 
     ``background`` starts other workers for the app's lifetime (``ledger.background()``:
     the Kafka relay, when configured); each starter returns the function that stops it.
@@ -31,7 +32,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        stop = models.runner.start_background() if follow else None
+        stop = models.start_following() if follow else None
         stop_workers = [start() for start in background]
         try:
             yield

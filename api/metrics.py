@@ -16,6 +16,7 @@ from fastapi import HTTPException
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram
 from prometheus_client import generate_latest as exposition_of
 from pydantic import ValidationError
+from sqlalchemy import inspect
 
 from ledger.aggregates.errors import InvalidInput, LedgerError
 from ledger.projections import tracking
@@ -102,13 +103,21 @@ def outcome_of(error: Exception) -> str:
     return "failed"
 
 
+def relay_positions(models: ReadModels) -> dict[str, int]:
+    """Relays keep their position in the event store's database: beside the read models by
+    default, and in a split read side there only while Kafka is configured."""
+    with models.app.datastore.transaction(commit=False) as session:
+        if not inspect(session.connection()).has_table(tracking.projection_tracking.name):
+            return {}
+        return tracking.positions_named(session, tracking.RELAY_PREFIX)
+
+
 def scrape(models: ReadModels) -> bytes:
     head = models.app.recorder.max_notification_id() or 0
-    for projection, position in models.runner.positions().items():
-        PROJECTION_LAG.labels(projection).set(head - position)
     for state in models.status().projections:
+        PROJECTION_LAG.labels(state.name).set(state.lag)
         QUARANTINED_ACCOUNTS.labels(state.name).set(state.quarantined_accounts)
-    relays = models.read(lambda session: tracking.positions_named(session, tracking.RELAY_PREFIX))
+    relays = relay_positions(models)
     for name, position in relays.items():
         RELAY_LAG.labels(name.removeprefix(tracking.RELAY_PREFIX)).set(head - position)
     return exposition_of(REGISTRY)

@@ -95,6 +95,8 @@ def run_project(args: argparse.Namespace) -> int:
     if args.from_kafka:
         return run_project_from_kafka(args)
     models = ledger_for(args, projection_batch_size=args.batch_size).read_models
+    if not models.follows_log:
+        return kafka_keeps_them("project (without --from-kafka)")
     applied = models.catch_up()
     console.print(f"applied {applied} events; positions {models.runner.positions()}")
     if args.follow and models.runner.after_batch is not None:
@@ -106,6 +108,14 @@ def run_project(args: argparse.Namespace) -> int:
         console.print("following the event log (Ctrl-C to stop)")
         models.runner.follow(stop, args.interval)
     return 0
+
+
+def kafka_keeps_them(command: str) -> int:
+    """The log runner must not write where Kafka workers keep the read models."""
+    print(f"{command}: the read models are fed by Kafka (COLLEDGER_READ_MODELS_FED_BY=kafka): "
+          "run `colledger project --from-kafka` workers; rebuild by re-consuming the topic "
+          "into a fresh read database (docs/read-models.md)", file=sys.stderr)
+    return 2
 
 
 def run_project_from_kafka(args: argparse.Namespace) -> int:
@@ -135,6 +145,8 @@ def run_rebuild(args: argparse.Namespace) -> int:
     if args.account:
         return run_account_rebuild(args)
     models = ledger_for(args).read_models
+    if not models.follows_log:
+        return kafka_keeps_them("rebuild")
     with Progress(console=console) as progress:
         task = progress.add_task("rebuilding", total=None)
         position = models.rebuild(

@@ -37,6 +37,9 @@ def run_serve(args: argparse.Namespace) -> int:
     app = create_app(ledger, background=relay)
     console.print(f"collections ledger on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     console.print(f"event store: {settings.database_url}")
+    if settings.split_read_side:
+        console.print(f"read models: {settings.read_models_url} "
+                      f"(fed by {settings.read_models_fed_by})")
     if relay:
         console.print(f"relaying events to {settings.events_topic} on {settings.kafka_bootstrap}")
     if args.demo_keys:

@@ -6,6 +6,12 @@ migration (or, with ``upgrade_schema_on_start`` off, refuses a schema that is be
 and builds the service, the read models and the key store on it. Kafka clients are
 made only by the factories that need them, so a ledger without Kafka never loads
 kafka-python.
+
+With ``read_models_url`` the read models live in a database of their own (docs/
+read-models.md, *Scaling reads out*): commands still go to the event store, which is
+migrated with the ``store`` branch only, and the read database with ``read_models``
+only. A relay keeps its position in ``projection_tracking``, a read-model table, so a
+store with Kafka configured keeps the ``read_models`` branch too (its tables stay empty).
 """
 
 from __future__ import annotations
@@ -16,16 +22,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import StaticPool
 
 from api.keys import KeyStore
 from infra.migrations.runner import is_current, upgrade
+from infra.migrations.schema import BRANCHES, READ_MODELS, STORE
 from infra.settings import Settings
 from ledger.aggregates.contact_policy import ContactPolicies, ContactPolicy
 from ledger.aggregates.four_eyes import FourEyesPolicy
 from ledger.application import LedgerApplication
 from ledger.audit.checkpoint_schedule import PeriodicCheckpoints
+from ledger.personal_data.key_table import personal_data_keys
 from ledger.policies import Policies
+from ledger.projections.read_database import ReadDatabase
 from ledger.projections.read_models import ReadModels
 from ledger.service import LedgerService
 
@@ -102,27 +113,59 @@ def bootstrap(
 ) -> Ledger:
     settings = settings or Settings()
     app = LedgerApplication(env=event_store_env(settings.database_url))
-    prepare_schema(app, settings)
+    prepare_schema(app.datastore.engine, settings.database_url, settings,
+                   store_branches(settings))
+    read_database = read_database_for(settings, app.datastore.engine)
     policies = policies_from(settings)
     read_models = ReadModels(
         app, batch_size=settings.projection_batch_size,
         contact_policies=policies.contact, clock=clock,
         after_batch=PeriodicCheckpoints(app, settings.checkpoint_every, clock),
+        store=read_database, fed_by=settings.read_models_fed_by,
     )
     service = LedgerService(app, policies, clock, read_models)
     return Ledger(settings, service, read_models, KeyStore(app, clock))
 
 
-def prepare_schema(app: LedgerApplication, settings: Settings) -> None:
+def store_branches(settings: Settings) -> tuple[str, ...]:
+    """Every branch beside the read models; split, the store's alone (and the read-model
+    branch for the relay's position row while Kafka is configured)."""
+    if not settings.split_read_side:
+        return BRANCHES
+    return (STORE, READ_MODELS) if settings.kafka_bootstrap else (STORE,)
+
+
+def read_database_for(settings: Settings, store: Engine) -> ReadDatabase | None:
+    """The read models' own database, migrated with the read-model branch alone; None
+    when they live beside the events. Personal-data keys are read from the ``store``."""
+    if not settings.split_read_side or settings.read_models_url is None:
+        return None
+    engine = read_engine(settings.read_models_url)
+    prepare_schema(engine, settings.read_models_url, settings, (READ_MODELS,))
+    return ReadDatabase(engine, elsewhere={personal_data_keys: store})
+
+
+def read_engine(url: str) -> Engine:
+    """SQLite in memory is one connection shared by every thread, as for the store."""
+    event_store_env(url)  # a SQLite file's folder, as for the store
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        return create_engine(url, poolclass=StaticPool,
+                             connect_args={"check_same_thread": False})
+    return create_engine(url)
+
+
+def prepare_schema(
+    engine: Engine, url: str, settings: Settings, branches: tuple[str, ...] = BRANCHES
+) -> None:
     """The library's recorder has made its own tables; migrations make the rest."""
-    engine = app.datastore.engine
     if settings.upgrade_schema_on_start:
-        upgrade(engine)
+        upgrade(engine, branches)
         return
     with engine.connect() as connection:
-        if not is_current(connection):
+        if not is_current(connection, branches):
             raise SchemaNotCurrent(
-                f"the schema of {make_url(settings.database_url).render_as_string()} is "
+                f"the schema of {make_url(url).render_as_string()} is "
                 "behind this release: run `colledger db upgrade` first"
             )
 
@@ -130,12 +173,14 @@ def prepare_schema(app: LedgerApplication, settings: Settings) -> None:
 def run_kafka_projections(
     settings: Settings, options: WorkerOptions, stop: Any = None
 ) -> WorkerStats:
-    """A projection worker on the read-model database ``settings.database_url`` (never an
-    event store: it is migrated with the read-model branch only, docs/read-models.md)."""
+    """A projection worker on the read-model database: ``settings.read_models_url`` when
+    set (the API's settings serve its workers too), else ``settings.database_url``; never
+    an event store: it is migrated with the read-model branch only, docs/read-models.md."""
     from consumers.projection_worker import run_worker
     from infra.kafka_clients import kafka_settings_from
 
-    return run_worker(settings.database_url, kafka_settings_from(settings), options, stop)
+    url = settings.read_models_url or settings.database_url
+    return run_worker(url, kafka_settings_from(settings), options, stop)
 
 
 def quiet_kafka_python() -> None:

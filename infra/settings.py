@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledger.aggregates.contact_policy import ContactPolicy
@@ -17,6 +18,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COLLEDGER_", extra="ignore")
 
     database_url: str = f"sqlite:///{DEFAULT_SQLITE}"
+    # The read models' own database (docs/read-models.md, "Scaling reads out"): commands
+    # still go to `database_url`, reads come from here. None: beside the events.
+    read_models_url: str | None = None
+    # Who keeps that database: this ledger's log runner ("store": `colledger project
+    # --follow`, the embedded server) or Kafka workers ("kafka": `project --from-kafka`).
+    read_models_fed_by: Literal["store", "kafka"] = "store"
     # Bring the schema to the latest migration when a ledger starts; off, a ledger refuses
     # a schema that is behind and `colledger db upgrade` migrates it (docs/read-models.md).
     upgrade_schema_on_start: bool = True
@@ -53,3 +60,16 @@ class Settings(BaseSettings):
     # A checkpoint (docs/audit.md) every this many events, recorded by the log
     # follower (`colledger serve`, `colledger project --follow`); 0 turns it off.
     checkpoint_every: int = 10_000
+
+    @model_validator(mode="after")
+    def _kafka_feeds_a_database_of_its_own(self) -> Settings:
+        """Kafka workers never write beside an event store (`projection_mode`)."""
+        if self.read_models_fed_by == "kafka" and not self.read_models_url:
+            raise ValueError("COLLEDGER_READ_MODELS_FED_BY=kafka needs "
+                             "COLLEDGER_READ_MODELS_URL: a read-model database of its own")
+        return self
+
+    @property
+    def split_read_side(self) -> bool:
+        """Read models in a database other than the event store's."""
+        return bool(self.read_models_url) and self.read_models_url != self.database_url

@@ -25,6 +25,7 @@ from ledger.projections import quarantine, tracking
 from ledger.projections.log_batch import apply_notifications
 from ledger.projections.projection import Projection, Tables
 from ledger.projections.quarantine import Quarantine, QuarantineBook
+from ledger.projections.read_database import ReadStore
 
 log = logging.getLogger(__name__)
 
@@ -48,15 +49,18 @@ def rebuild_account(
     projections: Sequence[Projection],
     live: Mapping[str, Tables],
     account_id: UUID,
+    store: ReadStore | None = None,
 ) -> list[AccountRebuilt]:
+    """``store``: the read models' database (default: the event store's)."""
     account = str(account_id)
     names = [p.name for p in projections]
-    with app.datastore.transaction(commit=True) as session:
+    store = store or app.datastore
+    with store.transaction(commit=True) as session:
         held = {q.projection for q in quarantine.stored(session, names) if q.account_id == account}
         for name in names:  # a write first: on SQLite it takes the write lock now
             quarantine.lift(session, name, account)
         positions = _hold(session, names)
-        notifications = _notifications(app, session, account_id)
+        notifications = _notifications(app, account_id)
         if not notifications:
             raise AccountNotFound(f"account {account} has no events in this event store")
         outcomes = []
@@ -86,17 +90,19 @@ def _hold(session: Any, names: Sequence[str]) -> dict[str, int]:
     return {name: found.get(name, 0) for name in names}
 
 
-def _notifications(app: LedgerApplication, session: Any, account_id: UUID) -> list[Any]:
-    """The account's stored events with their log positions, oldest first."""
+def _notifications(app: LedgerApplication, account_id: UUID) -> list[Any]:
+    """The account's stored events with their log positions, oldest first, from the event
+    store (inside the read models' transaction when they share its database)."""
     record = app.events_record
-    rows = session.execute(
-        select(record.id, record.originator_id, record.originator_version, record.topic,
-               record.state)
-        .where(record.originator_id == account_id)
-        .order_by(record.originator_version)
-    )
-    return [
-        Notification(id=r.id, originator_id=r.originator_id,
-                     originator_version=r.originator_version, topic=r.topic, state=r.state)
-        for r in rows
-    ]
+    with app.datastore.transaction(commit=False) as session:
+        rows = session.execute(
+            select(record.id, record.originator_id, record.originator_version, record.topic,
+                   record.state)
+            .where(record.originator_id == account_id)
+            .order_by(record.originator_version)
+        )
+        return [
+            Notification(id=r.id, originator_id=r.originator_id,
+                         originator_version=r.originator_version, topic=r.topic, state=r.state)
+            for r in rows
+        ]

@@ -20,6 +20,9 @@ from ledger.projections import tracking
 
 EVENTS_TABLE = f"{LedgerApplication.name}_events"
 
+FED_BY = ("store", "kafka")
+"""Who keeps a read database: the log runner following the event store, or Kafka workers."""
+
 
 class ModeConflict(RuntimeError):
     """Kafka workers were pointed at read models that the log runner keeps."""

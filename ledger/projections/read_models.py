@@ -1,9 +1,13 @@
 """The read side as the entry points see it: keep up, wait for a position, query.
 
-Queries run in a read transaction of the same datastore the events live in, over
-the live tables the runner maintains, leaving out the accounts a read model they draw
-from has quarantined (`exclusions`): pass ``excluding`` to leave out exactly the
-accounts a response reports.
+Queries run in a read transaction of the read models' database (`read_database`: the
+event store's own by default, or a database of their own), over the live tables the
+runner maintains, leaving out the accounts a read model they draw from has quarantined
+(`exclusions`): pass ``excluding`` to leave out exactly the accounts a response reports.
+
+Who keeps the tables is ``fed_by``: the log runner here (``store``), or Kafka workers
+elsewhere (``kafka``), in which case this process never applies an event and
+read-your-writes waits for the workers, account by account (`kafka_fed`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from uuid import UUID
 
 from ledger.aggregates import account_id_for
 from ledger.aggregates.contact_policy import ContactPolicies
-from ledger.application import LedgerApplication
+from ledger.application import LedgerApplication, StreamHead
 from ledger.known_at import known_at_utc
 from ledger.projections.account_directory import AccountPage, account_page
 from ledger.projections.account_rebuild import AccountRebuilt, rebuild_account
@@ -26,8 +30,11 @@ from ledger.projections.agent_performance import AgentPerformance, agent_perform
 from ledger.projections.aging import DEFAULT_EDGES, AgingRow, aging
 from ledger.projections.aging_pages import AgingPage, aging_page
 from ledger.projections.exclusions import Exclusions, exclusions
+from ledger.projections.kafka_fed import KafkaFed
 from ledger.projections.kpis import KpiReport, kpis
 from ledger.projections.projection import Tables
+from ledger.projections.projection_mode import FED_BY, ModeConflict
+from ledger.projections.read_database import ReadStore
 from ledger.projections.rebuild import Progress, rebuild
 from ledger.projections.registry import all_projections, projections_named
 from ledger.projections.runner import ProjectionRunner, ReadModelsBehind
@@ -54,26 +61,55 @@ class ReadModels:
         contact_policies: ContactPolicies | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         after_batch: Callable[[], None] | None = None,
+        *,
+        store: ReadStore | None = None,
+        fed_by: str = "store",
     ) -> None:
         """``after_batch`` is called by a follower after batches were applied, by it or by
-        a read catching up (periodic checkpoints)."""
+        a read catching up (periodic checkpoints). ``store``: the read models' database
+        (default: the event store's); ``fed_by``: who keeps it (`FED_BY`)."""
+        if fed_by not in FED_BY:
+            raise ValueError(f"read models are fed by one of {FED_BY}, not {fed_by!r}")
         self.app = app
+        self.store: ReadStore = store or app.datastore
+        self.fed_by = fed_by
         self.contact_policies = contact_policies or ContactPolicies()
         self.clock = clock
-        self.runner = ProjectionRunner(app, all_projections(), batch_size=batch_size)
+        self.runner = ProjectionRunner(app, all_projections(), batch_size=batch_size,
+                                       store=self.store)
         self.runner.after_batch = after_batch
+        self.kafka = KafkaFed(app, self.store) if fed_by == "kafka" else None
         self.worklist_items = worklist_items
+
+    @property
+    def follows_log(self) -> bool:
+        """This process may apply the store's log to the read models (not Kafka-fed)."""
+        return self.kafka is None
 
     def tables(self, projection: str) -> Tables:
         return self.runner.live[projection]
 
     def catch_up(self) -> int:
-        return self.runner.catch_up()
+        """Apply what is pending; nothing when Kafka workers keep the read models."""
+        return self.runner.catch_up() if self.follows_log else 0
+
+    def start_following(self) -> Callable[[], None] | None:
+        """Follow the log in a background thread (the embedded server); returns the stop
+        function, or None when Kafka workers keep the read models."""
+        return self.runner.start_background() if self.follows_log else None
 
     def wait_for(self, position: int | None, timeout: float = 5.0) -> bool:
-        return position is None or self.runner.wait_for(position, timeout)
+        """Read-your-writes: every projection has applied ``position``; Kafka-fed, the
+        account written at ``position`` has (`kafka_fed`)."""
+        if position is None:
+            return True
+        if self.kafka is not None:
+            return self.kafka.wait_for(position, timeout)
+        return self.runner.wait_for(position, timeout)
 
     def lag(self) -> int:
+        if self.kafka is not None:
+            return self.kafka.behind()
         head = self.app.recorder.max_notification_id() or 0
         return head - self.runner.lowest_position()
 
@@ -81,17 +117,30 @@ class ReadModels:
         self, names: list[str] | None = None, batch_size: int = 5000,
         progress: Progress | None = None,
     ) -> int:
-        return rebuild(self.app, projections_named(names), batch_size, progress)
+        self._refuse_when_kafka_fed("rebuild")
+        return rebuild(self.app, projections_named(names), batch_size, progress,
+                       store=self.store)
 
     def rebuild_account(self, account_id: UUID, names: list[str] | None = None
                         ) -> list[AccountRebuilt]:
         """Re-apply one account's events in the live tables; lifts its quarantine if
         they now apply."""
+        self._refuse_when_kafka_fed("rebuild an account")
         projections = projections_named(names)
-        return rebuild_account(self.app, projections, self.runner.live, account_id)
+        return rebuild_account(self.app, projections, self.runner.live, account_id,
+                               store=self.store)
+
+    def _refuse_when_kafka_fed(self, what: str) -> None:
+        """Replaying the log here would write under log tracking into a database Kafka
+        workers keep, which would then refuse them (`projection_mode`)."""
+        if self.kafka is not None:
+            raise ModeConflict(
+                f"cannot {what} here: Kafka workers keep these read models; re-consume the "
+                "topic into a fresh read database instead (docs/read-models.md)"
+            )
 
     def read(self, query: Callable[[Any], T]) -> T:
-        with self.app.datastore.transaction(commit=False) as session:
+        with self.store.transaction(commit=False) as session:
             return query(session)
 
     def excluded(self, *projections: str) -> Exclusions:
@@ -99,9 +148,15 @@ class ReadModels:
         return self.read(lambda s: exclusions(s, projections))
 
     def status(self) -> ReadSideStatus:
+        """Kafka-fed, every projection is reported at the head less the events not yet
+        applied: the workers keep versions, not log positions (`kafka_fed`)."""
         head = self.app.recorder.max_notification_id() or 0
         names = [p.name for p in self.runner.projections]
-        return self.read(lambda s: read_side_status(s, head, names))
+        positions = None
+        if self.kafka is not None:
+            reached = max(head - self.kafka.behind(), 0)
+            positions = dict.fromkeys(names, reached)
+        return self.read(lambda s: read_side_status(s, head, names, positions))
 
     def narrowed(self, excluding: Exclusions, *projections: str) -> list[Tables]:
         return [excluding.narrow(self.tables(p)) for p in projections]
@@ -176,7 +231,7 @@ class ReadModels:
         (replacing what was handed out for that day)."""
         excluding = self.excluded(*COLLECTIONS)
         open_items, activity = self.narrowed(excluding, *COLLECTIONS)
-        with self.app.datastore.transaction(commit=True) as session:
+        with self.store.transaction(commit=True) as session:
             worklist = build_worklist(
                 session, open_items, activity, self.worklist_items, agent_id, day,
                 policies=self.contact_policies, computed_at=self.clock(),
@@ -234,7 +289,7 @@ class ReadModels:
         not get there, nothing moving for ``timeout`` seconds."""
         known_at = known_at_utc(known_at)
         head = self.app.stream_head(account_id_for(number))
-        if head is not None and not self.runner.catch_up_to(head.position, timeout):
+        if head is not None and not self._reach(number, head, timeout):
             raise ReadModelsBehind(
                 f"the read models have not reached account {number}'s last event "
                 f"(position {head.position}) within {timeout:g}s; retry shortly"
@@ -242,6 +297,13 @@ class ReadModels:
         self.excluded(*ACCOUNT_VIEW).check(number)
         tables = {name: self.tables(name) for name in ACCOUNT_VIEW}
         return self.read(lambda s: account_view(s, tables, number, as_of, known_at))
+
+    def _reach(self, number: str, head: StreamHead, timeout: float) -> bool:
+        """Apply what is pending up to the account's last event here, or, Kafka-fed,
+        wait for the workers to apply its last version."""
+        if self.kafka is not None:
+            return self.kafka.wait_for_version(account_id_for(number), head.version, timeout)
+        return self.runner.catch_up_to(head.position, timeout)
 
     def statement(
         self, account_number: str, start: date, end: date, known_at: datetime | None = None

@@ -12,6 +12,9 @@ Fresh tables have no planner statistics until something analyses them: autovacuu
 may, some time later, or not at all before the first reads. Until then PostgreSQL
 plans the read models' joins for tables it believes nearly empty, so every swapped
 table is analysed as soon as it is in place (SQLite's planner uses ``ANALYZE`` too).
+
+The fresh tables, the swap and the tracking are the read models' database's (``store``,
+`read_database`); only the log is read from the event store.
 """
 
 from __future__ import annotations
@@ -28,16 +31,17 @@ from ledger.projections import quarantine, tracking
 from ledger.projections.log_batch import apply_notifications
 from ledger.projections.projection import REBUILD, Projection, Tables
 from ledger.projections.quarantine import QuarantineBook
+from ledger.projections.read_database import ReadStore
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 
 
-def _fresh_tables(app: LedgerApplication, projections: Sequence[Projection]) -> dict[str, Tables]:
+def _fresh_tables(store: ReadStore, projections: Sequence[Projection]) -> dict[str, Tables]:
     token = secrets.token_hex(3)
     built = {p.name: p.tables(MetaData(), REBUILD, token) for p in projections}
-    engine = app.datastore.engine
+    engine = store.engine
     for tables in built.values():
         for table in tables.values():
             table.drop(engine, checkfirst=True)
@@ -70,21 +74,23 @@ def rebuild(
     projections: Sequence[Projection],
     batch_size: int = 5000,
     progress: Progress | None = None,
+    store: ReadStore | None = None,
 ) -> int:
     """Rebuild the given projections; return the position they were swapped in at."""
-    built = _fresh_tables(app, projections)
+    store = store or app.datastore
+    built = _fresh_tables(store, projections)
     book = QuarantineBook()
     head = app.recorder.max_notification_id() or 0
     position = 0
     while True:
-        with app.datastore.transaction(commit=True) as session:
+        with store.transaction(commit=True) as session:
             reached = _replay(app, projections, built, session, position, batch_size, book)
         if reached == position:
             break
         position = reached
         if progress is not None:
             progress(position, max(head, position))
-    with app.datastore.transaction(commit=True) as session:
+    with store.transaction(commit=True) as session:
         for projection in projections:
             tracking.ensure(session, projection.name)
             tracking.reset(session, projection.name, position)
@@ -97,15 +103,15 @@ def rebuild(
             tracking.reset(session, projection.name, position)
             _swap(session, projection, built[projection.name])
         quarantine.replace_all(session, [p.name for p in projections], book.rows())
-    _analyse(app, projections)
+    _analyse(store, projections)
     return position
 
 
-def _analyse(app: LedgerApplication, projections: Sequence[Projection]) -> None:
+def _analyse(store: ReadStore, projections: Sequence[Projection]) -> None:
     """Planner statistics for every swapped table, so query plans do not wait on luck.
     After the swap's commit: statistics are no part of the model and need no lock held
     (PostgreSQL's ``ANALYZE`` takes one that lets reads and writes go on)."""
-    with app.datastore.transaction(commit=True) as session:
+    with store.transaction(commit=True) as session:
         for projection in projections:
             for table in projection.live().values():
                 session.execute(text(f"ANALYZE {table.name}"))

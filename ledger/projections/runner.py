@@ -7,6 +7,10 @@ same batch blocks on the tracking row and then rolls back instead of double-appl
 Notification ids may have gaps: positions are "the last id applied", never counts.
 An event a projection cannot apply quarantines its account (`quarantine`) in that same
 transaction, so the batch and the rest of the log still go through.
+
+That transaction is the read models' database's (`read_database`): the event store's by
+default, or a read database of their own, the batch then being read from the store's log
+beforehand in a transaction of the store. Rows and tracking still commit together.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from ledger.projections import quarantine, tracking
 from ledger.projections.isolation import describe
 from ledger.projections.log_batch import apply_notifications
 from ledger.projections.projection import Positioned, Projection, Tables
+from ledger.projections.read_database import ReadStore
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +45,11 @@ class ProjectionRunner:
         projections: Sequence[Projection],
         batch_size: int = 1000,
         before_commit: BeforeCommit | None = None,
+        store: ReadStore | None = None,
     ) -> None:
+        """``store``: where the read models live (default: beside the events)."""
         self.app = app
+        self.store: ReadStore = store or app.datastore
         self.projections = list(projections)
         self.batch_size = batch_size
         self.before_commit = before_commit
@@ -53,12 +61,12 @@ class ProjectionRunner:
     def setup(self) -> None:
         """Start tracking projections seen for the first time (their tables come from the
         migrations, `infra.migrations`)."""
-        with self.app.datastore.transaction(commit=True) as session:
+        with self.store.transaction(commit=True) as session:
             for projection in self.projections:
                 tracking.ensure(session, projection.name)
 
     def positions(self) -> dict[str, int]:
-        with self.app.datastore.transaction(commit=False) as session:
+        with self.store.transaction(commit=False) as session:
             return {p.name: tracking.position(session, p.name) for p in self.projections}
 
     def run_once(self) -> int:
@@ -76,7 +84,7 @@ class ProjectionRunner:
         return applied
 
     def _advance(self, start: int, group: list[Projection]) -> int:
-        with self.app.datastore.transaction(commit=True) as session:
+        with self.store.transaction(commit=True) as session:
             notifications = self.app.recorder.select_notifications(
                 start=start + 1, limit=self.batch_size
             )

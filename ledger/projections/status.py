@@ -7,7 +7,7 @@ positions only: they answer without a key).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,11 +38,16 @@ class ReadSideStatus:
         return bool(self.quarantines)
 
 
-def read_side_status(session: Any, head: int, names: Sequence[str]) -> ReadSideStatus:
+def read_side_status(
+    session: Any, head: int, names: Sequence[str], positions: Mapping[str, int] | None = None
+) -> ReadSideStatus:
+    """``positions``: where each projection stands when not in ``projection_tracking``
+    (read models fed by Kafka workers, `kafka_fed`)."""
     rows = quarantine.stored(session, names)
     states = []
     for name in names:
-        position = tracking.position(session, name)
+        position = (tracking.position(session, name) if positions is None
+                    else positions[name])
         mine = [q.position for q in rows if q.projection == name]
         states.append(ProjectionState(name, position, max(head - position, 0), len(mine),
                                       min(mine, default=None)))
