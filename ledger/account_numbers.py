@@ -9,12 +9,14 @@ account event, also after a restart in the middle of the log.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
 
 from ledger.application import LedgerApplication
-from ledger.event_messages import opened_number
+from ledger.event_messages import number_in, opened_number
 
 
 class AccountNumbers:
@@ -25,10 +27,13 @@ class AccountNumbers:
 
     def __call__(self, event: DomainEvent) -> str | None:
         """The number of the account ``event`` belongs to; None for other aggregates."""
-        aggregate_id = event.originator_id
+        return self.number(event.originator_id, vars(event))
+
+    def number(self, aggregate_id: UUID, state: Mapping[str, Any]) -> str | None:
+        """The same, from an event's id and state (as the event holds it, or as stored)."""
         if aggregate_id not in self.known:
-            number = opened_number(event)
-            if number is None and "originator_topic" not in vars(event):
+            number = number_in(state)
+            if number is None and "originator_topic" not in state:
                 number = self._read(aggregate_id)
             if len(self.known) >= self.capacity:
                 self.known.clear()

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.persistence import JSONTranscoder, Notification
 from sqlalchemy import select
 
 from ledger.aggregates import Account
@@ -65,3 +65,22 @@ class LedgerApplication(StoreAdapter):
         with self.datastore.transaction(commit=False) as session:
             row = session.execute(query).first()
         return None if row is None else StreamHead(int(row[0]), int(row[1]))
+
+    def notifications_after(self, position: int, limit: int) -> list[Notification]:
+        """The log's next ``limit`` rows after ``position``, as ``select_notifications``
+        gives them; read as plain rows, since the recorder builds an ORM object per row
+        first, which was a tenth of the relay's time (bench/RESULTS.md, target 4)."""
+        record = self.events_record
+        query = (
+            select(record.id, record.originator_id, record.originator_version, record.topic,
+                   record.state)
+            .where(record.id > position)
+            .order_by(record.id)
+            .limit(limit)
+        )
+        with self.datastore.transaction(commit=False) as session:
+            return [
+                Notification(id=row[0], originator_id=row[1], originator_version=row[2],
+                             topic=row[3], state=bytes(row[4]))
+                for row in session.execute(query)
+            ]

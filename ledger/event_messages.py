@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -106,7 +107,11 @@ def event_hash(event: DomainEvent) -> str | None:
 
 def opened_number(event: object) -> str | None:
     """The account number an account's creation event carries (later events do not)."""
-    state = vars(event)
+    return number_in(vars(event))
+
+
+def number_in(state: Mapping[str, Any]) -> str | None:
+    """`opened_number` of an event's state, as the event holds it or as it is stored."""
     number = state.get("number") if "originator_topic" in state else None
     return number if isinstance(number, str) else None
 
@@ -120,41 +125,55 @@ def envelope_of(
     None for ledger-level aggregates; ``account_number`` is the human number when
     the event carries it (``AccountOpened``) or the caller knows it.
     """
-    state = vars(event)
-    cls = type(event)
-    aggregate_id = event.originator_id
     number = account_number if account_number is not None else opened_number(event)
+    envelope = assembled(
+        type(event), event.originator_id, event.originator_version, position, vars(event),
+        number=number, digest=event_hash(event))
+    result: dict[str, Any] = plain(envelope)
+    return result
+
+
+def assembled(
+    cls: type, aggregate_id: UUID, version: int, position: int, state: Mapping[str, Any],
+    *, number: str | None, digest: str | None,
+) -> dict[str, Any]:
+    """The envelope's fields, from an event's class, place and state: the one statement of
+    what goes where, for an event object (`envelope_of`) and for a stored row
+    (`ledger.stored_messages`, whose state is already in JSON types)."""
     account = is_account_class(cls)
-    envelope = {
+    recorded_at = state["timestamp"]
+    return {
         "schema": SCHEMA,
-        "event_id": event_id_of(aggregate_id, event.originator_version),
+        "event_id": str(event_id_of(aggregate_id, version)),
         "type": type_name(cls),
         "type_version": type_version(cls),
-        "account_id": aggregate_id if account else None,
+        "account_id": str(aggregate_id) if account else None,
         "account_number": number if account else None,
-        "aggregate_id": aggregate_id,
+        "aggregate_id": str(aggregate_id),
         "aggregate_topic": state.get("originator_topic"),
-        "version": event.originator_version,
+        "version": version,
         "position": position,
         "effective_on": state.get("effective_on"),
-        "recorded_at": utc_text(event.timestamp),
+        "recorded_at": recorded_at if isinstance(recorded_at, str) else utc_text(recorded_at),
         "actor": {"id": state.get("actor_id"), "role": state.get("actor_role")},
         "command_id": state.get("command_id"),
         "correlation_id": state.get("correlation_id"),
         "prev_hash": state.get("prev_hash"),
-        "hash": event_hash(event),
+        "hash": digest,
         "payload": {
             k: v for k, v in state.items() if k not in NOT_PAYLOAD and k not in ENVELOPE
         },
     }
-    result: dict[str, Any] = plain(envelope)
-    return result
 
 
 def event_message(
     event: DomainEvent, position: int, *, account_number: str | None = None
 ) -> EventMessage:
-    envelope = envelope_of(event, position, account_number=account_number)
+    return message_of(envelope_of(event, position, account_number=account_number))
+
+
+def message_of(envelope: Mapping[str, Any]) -> EventMessage:
+    """The Kafka record of an envelope already in JSON types: key, value, headers."""
     value = json.dumps(envelope, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     headers = [
         ("event-type", envelope["type"].encode()),
