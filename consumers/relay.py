@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from eventsourcing.persistence import Notification
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
+from kafka.partitioner.default import murmur2
 
 from infra.kafka_clients import KafkaSettings, ensure_topics, new_admin, new_producer
 from ledger.account_numbers import AccountNumbers
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 TRACKING_PREFIX = tracking.RELAY_PREFIX
 TRACKING_NAME_LENGTH = 64  # projection_tracking.projection is a String(64)
+PICKS_KEPT = 100_000  # accounts whose partition is remembered
 
 # Called after each acknowledged batch with (position before, position after, events sent).
 Advanced = Callable[[int, int, int], None]
@@ -89,6 +91,8 @@ class Relay:
         self.stats = RelayStats()
         self.numbers = AccountNumbers(app)
         self.producer: KafkaProducer | None = None
+        self._partitions: list[int] = []
+        self._picked: dict[bytes, int] = {}
         self.setup()
 
     def setup(self) -> None:
@@ -193,8 +197,10 @@ class Relay:
     def _send_all(self, messages: Sequence[EventMessage]) -> None:
         producer = self._connected()
         try:
+            partition_of = self._partitioner(producer)
             futures = [
-                producer.send(self.options.topic, key=m.key, value=m.value, headers=m.headers)
+                producer.send(self.options.topic, key=m.key, value=m.value, headers=m.headers,
+                              partition=partition_of(m.key))
                 for m in messages
             ]
             producer.flush(timeout=self._ack_timeout())
@@ -203,6 +209,29 @@ class Relay:
         except BaseException:
             self._disconnect()
             raise
+
+    def _partitioner(self, producer: KafkaProducer) -> Callable[[bytes], int]:
+        """The partition kafka-python's default partitioner picks for a key (murmur2 of the
+        key over the topic's partitions, as Java clients do), remembered per account: one
+        account's events come in runs, and hashing each key again was a tenth of a send.
+        The topic's partitions are asked once a batch; should they change, so do the picks."""
+        partitions = sorted(producer.partitions_for(self.options.topic) or ())
+        if not partitions:
+            raise KafkaError(f"no partitions known for {self.options.topic!r}")
+        if partitions != self._partitions:
+            self._partitions, self._picked = partitions, {}
+        picked = self._picked
+
+        def partition_of(key: bytes) -> int:
+            partition = picked.get(key)
+            if partition is None:
+                if len(picked) >= PICKS_KEPT:
+                    picked.clear()
+                index = (murmur2(key) & 0x7FFFFFFF) % len(partitions)
+                partition = picked[key] = partitions[index]
+            return partition
+
+        return partition_of
 
     def _connected(self) -> KafkaProducer:
         if self.producer is None:
