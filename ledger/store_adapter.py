@@ -21,20 +21,20 @@ class StoreAdapter(Application[UUID]):
         """Why: the library's hook reloads the aggregate from the store to snapshot it,
         replaying up to an interval's worth of events inside the saving transaction; the
         aggregate just saved is in memory, at exactly the version that crossed the
-        interval, so it is snapshotted from there. A private method: no public hook
+        interval, so it is snapshotted from there (each aggregate's events found once, not by
+        scanning every event of a batch per aggregate). A private method: no public hook
         exists for when snapshots are taken."""
         if self.snapshots is None:
             return
         snapshots = []
+        versions: dict[Any, list[int]] = {}
+        for e in processing_event.events:
+            versions.setdefault(e.originator_id, []).append(e.originator_version)
         for aggregate in processing_event.aggregates.values():
             interval = self.snapshotting_intervals.get(type(aggregate))
             if interval is None:
                 continue
-            crossed = any(
-                e.originator_id == aggregate.id and e.originator_version % interval == 0
-                for e in processing_event.events
-            )
-            if crossed:
+            if any(v % interval == 0 for v in versions.get(aggregate.id, ())):
                 snapshot_class: Any = getattr(type(aggregate), "Snapshot", self.snapshot_class)
                 snapshots.append(snapshot_class.take(aggregate))
         if snapshots:

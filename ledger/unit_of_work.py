@@ -49,6 +49,18 @@ class AccountRepository:
         self._lock = lock
         self._locked: set[UUID] = set()
         self.seen: dict[UUID, Account] = {}
+        self.touched: dict[UUID, int] = {}
+        """The accounts handed out since `begin`, each with its pending events then: a
+        command's events are those recorded since, found without looking at every account
+        a batch of thousands of commands has loaded."""
+
+    def begin(self) -> None:
+        """A new command starts: nothing handed out to it yet."""
+        self.touched = {}
+
+    def touched_accounts(self) -> list[tuple[Account, int]]:
+        """Each account handed out since `begin`, with its number of pending events then."""
+        return [(self.seen[account_id], before) for account_id, before in self.touched.items()]
 
     def lock(self, number: str) -> None:
         """Hold the account for the rest of the transaction (once per account)."""
@@ -67,6 +79,7 @@ class AccountRepository:
             except AggregateNotFoundError:
                 raise AccountNotFound(f"account {number!r} not found") from None
             self.seen[account_id] = account
+        self.touched.setdefault(account_id, len(account.pending_events))
         if expected_version is not None and account.version != expected_version:
             raise VersionMismatch(
                 f"account {number!r} is at version {account.version}, not {expected_version}"
@@ -83,6 +96,7 @@ class AccountRepository:
         if self.exists(account.number):
             raise AccountAlreadyExists(f"account {account.number!r} already exists")
         self.seen[account.id] = account
+        self.touched[account.id] = 0
 
 
 class UnitOfWork:

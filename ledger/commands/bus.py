@@ -183,18 +183,18 @@ class CommandBus:
         ever fail half-way, the batch is abandoned rather than saved half-made.
         """
         uow.command = command
-        before = {a.id: len(a.pending_events) for a in uow.accounts.seen.values()}
+        uow.accounts.begin()
         try:
             HANDLERS[type(command)](command, uow)
         except LedgerError as error:
-            seen = uow.accounts.seen.values()
-            if any(len(a.pending_events) != before.get(a.id, 0) for a in seen):
+            touched = uow.accounts.touched_accounts()
+            if any(len(a.pending_events) != before for a, before in touched):
                 raise RuntimeError(f"{type(command).__name__} failed half-way") from error
             raise
         return [
             cast(LedgerEvent, event)
-            for account in uow.accounts.seen.values()
-            for event in account.pending_events[before.get(account.id, 0) :]
+            for account, before in uow.accounts.touched_accounts()
+            for event in account.pending_events[before:]
         ]
 
     def _save(
