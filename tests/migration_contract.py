@@ -23,7 +23,7 @@ from colledger.main import main
 from infra.bootstrap import SchemaNotCurrent
 from infra.migrations import schema
 from infra.migrations.adoption import StoreNotAdoptable
-from infra.migrations.runner import config, current, heads, ours, upgrade
+from infra.migrations.runner import baseline_of, config, current, heads, ours, upgrade
 from ledger.audit.recording import record_checkpoint
 from ledger.commands.command_log import command_log
 from tests.builders import make_service
@@ -48,13 +48,15 @@ def tables_in(engine: Engine) -> set[str]:
 
 def as_an_earlier_release_left_it(url: str) -> None:
     """A store with an account, whose schema is what the release before migrations made:
-    the tables it had needed so far, and no ``alembic_version``."""
+    each branch's baseline, the tables it had needed so far, and no ``alembic_version``."""
     service, _ = make_service(url)
     an_account(service, "ACC-1")
     an_invoice(service, "INV-1", "250.00", account="ACC-1")
     service.app.datastore.engine.dispose()
     engine = create_engine(url)
     with engine.begin() as connection:
+        for branch in schema.BRANCHES:
+            command.downgrade(config(connection), baseline_of(branch).revision)
         for name in ("alembic_version", *LAZY):
             connection.execute(text(f"DROP TABLE {name}"))
     engine.dispose()

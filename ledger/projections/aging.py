@@ -91,9 +91,9 @@ def aging(
         raise ValueError(f"group by one of {GROUPINGS}")
     owed = invoices_owing(t, as_of, known_at)
     disputed = open_disputes(t, as_of, known_at)
-    invoices, accounts = t["invoices"], t["accounts"]
+    accounts = t["accounts"]
     key = _group_key(by, accounts).label("key")
-    bucket = _bucket(invoices.c.due_date, as_of, edges).label("bucket")
+    bucket = _bucket(owed.c.due_date, as_of, edges).label("bucket")
     query = (
         select(
             key, owed.c.currency, bucket,
@@ -102,9 +102,7 @@ def aging(
             func.count().label("invoices"),
         )
         .select_from(
-            owed.join(invoices, and_(invoices.c.account_id == owed.c.account_id,
-                                     invoices.c.invoice_id == owed.c.invoice_id))
-            .join(accounts, accounts.c.account_id == owed.c.account_id)
+            owed.join(accounts, accounts.c.account_id == owed.c.account_id)
             .outerjoin(disputed, and_(disputed.c.account_id == owed.c.account_id,
                                       disputed.c.invoice_id == owed.c.invoice_id))
         )

@@ -79,22 +79,28 @@ class _Batch:
     def invoice_movement(self, account: str, invoice_id: str, on: date, at: datetime,
                          kind: str, amount: Decimal, ref: str) -> None:
         currency = self.currency("invoices", account, invoice_id)
+        minor = to_minor(amount, currency)
         self.seq += 1
         self.w.insert(
             self.t["invoice_movements"], position=self.position, seq=self.seq,
             account_id=account, invoice_id=invoice_id, currency=currency, on_date=on,
-            recorded_at=at, kind=kind, amount_minor=to_minor(amount, currency), ref=ref,
+            recorded_at=at, kind=kind, amount_minor=minor, ref=ref,
         )
+        self.w.accumulate(self.t["invoices"], {"account_id": account, "invoice_id": invoice_id},
+                          outstanding_minor=("add", minor), **_span(on, at))
 
     def credit_movement(self, account: str, payment_id: str, on: date, at: datetime,
                         kind: str, amount: Decimal) -> None:
         currency = self.currency("payments", account, payment_id)
+        minor = to_minor(amount, currency)
         self.seq += 1
         self.w.insert(
             self.t["credit_movements"], position=self.position, seq=self.seq,
             account_id=account, payment_id=payment_id, currency=currency, on_date=on,
-            recorded_at=at, kind=kind, amount_minor=to_minor(amount, currency),
+            recorded_at=at, kind=kind, amount_minor=minor,
         )
+        self.w.accumulate(self.t["payments"], {"account_id": account, "payment_id": payment_id},
+                          unapplied_minor=("add", minor), **_span(on, at))
 
     def on_AccountOpened(self, account: str, e: Any) -> None:  # noqa: N802
         self.remember("accounts", account, "", e.currency)
@@ -118,7 +124,7 @@ class _Batch:
             self.t["invoices"], account_id=account, invoice_id=e.invoice_id,
             currency=e.currency, amount_minor=to_minor(e.amount, e.currency),
             issue_date=e.issue_date, due_date=e.due_date, recorded_at=e.timestamp,
-            reference=e.reference,
+            reference=e.reference, outstanding_minor=0, **_no_span(e.issue_date, e.timestamp),
         )
         self.invoice_movement(account, e.invoice_id, e.issue_date, e.timestamp, "issued",
                               e.amount, e.invoice_id)
@@ -134,7 +140,8 @@ class _Batch:
             self.t["payments"], account_id=account, payment_id=e.payment_id,
             currency=e.currency, amount_minor=to_minor(e.amount, e.currency),
             received_on=e.received_on, recorded_at=e.timestamp, reference=e.reference,
-            reversed_on=None, reversed_at=None,
+            reversed_on=None, reversed_at=None, unapplied_minor=0,
+            **_no_span(e.received_on, e.timestamp),
         )
         self.credit_movement(account, e.payment_id, e.received_on, e.timestamp, "received",
                              e.amount)
@@ -179,3 +186,14 @@ class _Batch:
         )
 
 
+
+
+def _span(on: date, at: datetime) -> dict[str, tuple[str, Any]]:
+    """A movement widens its item's span of dates and recorded times (`summed`)."""
+    return {"first_on": ("least", on), "last_on": ("greatest", on),
+            "first_recorded_at": ("least", at), "last_recorded_at": ("greatest", at)}
+
+
+def _no_span(on: date, at: datetime) -> dict[str, Any]:
+    """A new item's span before its first movement (recorded with it) widens it."""
+    return {"first_on": on, "last_on": on, "first_recorded_at": at, "last_recorded_at": at}

@@ -3,9 +3,18 @@
 Every change to what an invoice owes, or to a payment's unapplied credit, is a row
 with its business date and recorded time, so aging, statements and KPIs "as of D,
 as known at T" are SQL filters over these rows rather than replays.
+
+Each invoice and payment row also carries the sum of all its movements and the span of
+their dates and recorded times (`summed`). An item whose movements all count as of D as
+known at T owes that sum; one whose movements all fall after either owes nothing; only
+the items in between need their movements summed (`ledger.projections.outstanding`).
+The partial index keeps the items that owe something today apart, so today's aging reads
+those alone rather than every invoice ever issued.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -13,13 +22,32 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
+    text,
 )
 
 from ledger.projections.projection import Tables, index
+
+
+def summed(total: str) -> list[Column[Any]]:
+    """The sum of an item's movements (``total``) and the span they cover."""
+    return [
+        Column(total, BigInteger, nullable=False),
+        Column("first_on", Date, nullable=False),
+        Column("last_on", Date, nullable=False),
+        Column("first_recorded_at", DateTime(timezone=True), nullable=False),
+        Column("last_recorded_at", DateTime(timezone=True), nullable=False),
+    ]
+
+
+def still_open(table_name: str, token: str, total: str) -> Index:
+    """The items whose movements do not sum to zero: what owes (or holds credit) today."""
+    return Index(f"ix_{table_name}_open_{token}"[:63], "account_id", total,
+                 postgresql_where=text(f"{total} <> 0"), sqlite_where=text(f"{total} <> 0"))
 
 
 def open_items_tables(metadata: MetaData, suffix: str, token: str) -> Tables:
@@ -56,7 +84,10 @@ def open_items_tables(metadata: MetaData, suffix: str, token: str) -> Tables:
         Column("due_date", Date, nullable=False),
         Column("recorded_at", DateTime(timezone=True), nullable=False),
         Column("reference", String(2000), nullable=False),
+        *summed("outstanding_minor"),
         index(name("rm_invoices"), token, "due_date"),
+        index(name("rm_invoices"), token, "last_on"),
+        still_open(name("rm_invoices"), token, "outstanding_minor"),
     )
     invoice_movements = Table(
         name("rm_invoice_movements"), metadata,
@@ -85,7 +116,10 @@ def open_items_tables(metadata: MetaData, suffix: str, token: str) -> Tables:
         Column("reference", String(2000), nullable=False),
         Column("reversed_on", Date),
         Column("reversed_at", DateTime(timezone=True)),
+        *summed("unapplied_minor"),
         index(name("rm_payments"), token, "received_on"),
+        index(name("rm_payments"), token, "last_on"),
+        still_open(name("rm_payments"), token, "unapplied_minor"),
     )
     credit_movements = Table(
         name("rm_credit_movements"), metadata,

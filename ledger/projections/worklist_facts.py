@@ -63,19 +63,17 @@ def _open_on(table: Table, day: date) -> Any:
 
 def _owed(session: Any, t: Tables, day: date, mine: Any) -> Any:
     owed, disputed = invoices_owing(t, day, None), open_disputes(t, day, None)
-    invoices, a = t["invoices"], t["accounts"]
+    a = t["accounts"]
     return session.execute(
-        select(owed.c.account_id, owed.c.currency, invoices.c.due_date, owed.c.outstanding,
+        select(owed.c.account_id, owed.c.currency, owed.c.due_date, owed.c.outstanding,
                func.coalesce(disputed.c.disputed, 0).label("disputed"))
         .select_from(
-            owed.join(invoices, and_(invoices.c.account_id == owed.c.account_id,
-                                     invoices.c.invoice_id == owed.c.invoice_id))
-            .join(a, a.c.account_id == owed.c.account_id)
+            owed.join(a, a.c.account_id == owed.c.account_id)
             .outerjoin(disputed, and_(disputed.c.account_id == owed.c.account_id,
                                       disputed.c.invoice_id == owed.c.invoice_id))
         )
         .where(mine)
-        .order_by(owed.c.account_id, invoices.c.due_date, owed.c.invoice_id)
+        .order_by(owed.c.account_id, owed.c.due_date, owed.c.invoice_id)
     )
 
 

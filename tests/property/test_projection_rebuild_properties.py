@@ -178,8 +178,8 @@ def on_earlier_item(ledger: Ledger, step: tuple[Any, ...], new_id: str) -> Comma
     return None
 
 
-def play(steps: list[tuple[Any, ...]]) -> Ledger:
-    service, clock = make_service()
+def play(steps: list[tuple[Any, ...]], database_url: str = "sqlite:///:memory:") -> Ledger:
+    service, clock = make_service(database_url)
     clock.set_day(START)
     ledger = Ledger(service, clock, ProjectionRunner(service.app, projections(), batch_size=3))
     for number in ACCOUNTS:
