@@ -1,4 +1,5 @@
-"""Dependencies injected into routes: the ledger, the read models, the caller."""
+"""Dependencies injected into routes: the ledger, the read models (and their KPI reads),
+the caller."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from api import metrics
 from api.auth_throttle import FailedAuthentications
 from api.keys import Caller, KeyStore
+from ledger.projections.kpi_trend import KpiReads, kpi_reads
 from ledger.projections.read_models import ReadModels
 from ledger.service import LedgerService
 
@@ -21,6 +23,12 @@ def get_service(request: Request) -> LedgerService:
 def get_read_models(request: Request) -> ReadModels:
     models: ReadModels = request.app.state.read_models
     return models
+
+
+def get_kpi_reads(request: Request) -> KpiReads:
+    """The KPI reads of the app's read models: one per process, so requests share the
+    closed months it keeps."""
+    return kpi_reads(get_read_models(request))
 
 
 def get_caller(
@@ -59,5 +67,6 @@ def correlation_id(request: Request) -> str:
 
 ServiceDep = Annotated[LedgerService, Depends(get_service)]
 ReadModelsDep = Annotated[ReadModels, Depends(get_read_models)]
+KpiReadsDep = Annotated[KpiReads, Depends(get_kpi_reads)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 CorrelationDep = Annotated[str, Depends(correlation_id)]

@@ -9,7 +9,7 @@ an honest "not yet" rather than data that silently lacks the write.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request, Response
 from pydantic import AfterValidator, WithJsonSchema
@@ -17,6 +17,7 @@ from pydantic import AfterValidator, WithJsonSchema
 from api.deps import CallerDep, ReadModelsDep
 from ledger import input_limits as limits
 from ledger.commands.base import BusinessDate
+from ledger.input_limits import IDENTIFIER_PATTERN, MAX_IDENTIFIER
 from ledger.known_at import recorded_instant
 
 WAIT_TIMEOUT_SECONDS = 5.0
@@ -54,6 +55,24 @@ PeriodStart = Annotated[
 ]
 PeriodEnd = Annotated[
     BusinessDate, Query(alias="to", description="last day, inclusive", examples=["2026-03-31"])
+]
+# Which accounts and currency a portfolio read (aging, KPIs) covers.
+Currency = Annotated[str | None, Query(pattern="^[A-Z]{3}$", examples=["USD"])]
+
+IDENTIFIER: dict[str, Any] = {
+    "min_length": 1, "max_length": MAX_IDENTIFIER, "pattern": IDENTIFIER_PATTERN,
+}
+AccountFilter = Annotated[
+    str | None, Query(**IDENTIFIER, description="only this account (its number)",
+                      examples=["ACC-00042"]),
+]
+AgentFilter = Annotated[
+    str | None, Query(**IDENTIFIER, description="only the accounts currently assigned to "
+                      "this agent", examples=["agent-7"]),
+]
+SegmentFilter = Annotated[
+    str | None, Query(**IDENTIFIER, description="only the accounts of this segment",
+                      examples=["standard"]),
 ]
 Day = Annotated[BusinessDate | None, Query(description="business day (default: today)")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="items per page")]

@@ -13,6 +13,7 @@ from api.routers import (
     disputes,
     erasure,
     keys,
+    kpis,
     operations,
     placements,
     plans,
@@ -30,8 +31,8 @@ from api.routers import (
 
 MODULES = (
     account_setup, accounts, audit, contacts, disputes, erasure, keys, operations,
-    placements, plans, portfolio, promises, read_side, receivables, settlements, statements,
-    trails, verification, worklists, write_offs,
+    placements, plans, portfolio, kpis, promises, read_side, receivables, settlements,
+    statements, trails, verification, worklists, write_offs,
 )
 
 ROUTERS: tuple[APIRouter, ...] = tuple(router for module in MODULES for router in module.ROUTERS)

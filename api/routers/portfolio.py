@@ -1,4 +1,4 @@
-"""Portfolio reads: aging as of any date, and KPIs with agent performance for a period."""
+"""Portfolio reads: aging as of any date (KPIs: `api.routers.kpis`)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,19 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import CallerDep, ReadModelsDep
 from api.exports import EXPORTABLE, ExportFormat, streamed
 from api.permissions import READERS_OF_PORTFOLIO, check_read
-from api.read_params import AsOf, Fresh, KnownAt, PeriodEnd, PeriodStart, link_next
-from api.schemas.portfolio import AgentPerformance, AgingReport, AgingRow, KpiReport, KpisReport
-from ledger.aggregates.errors import InvalidBucketEdges, InvalidCommand, InvalidDates
-from ledger.input_limits import IDENTIFIER_PATTERN, MAX_IDENTIFIER
+from api.read_params import (
+    IDENTIFIER,
+    AccountFilter,
+    AgentFilter,
+    AsOf,
+    Currency,
+    Fresh,
+    KnownAt,
+    SegmentFilter,
+    link_next,
+)
+from api.schemas.portfolio import AgingReport, AgingRow
+from ledger.aggregates.errors import InvalidBucketEdges, InvalidCommand
 from ledger.projections.aging import DEFAULT_EDGES, bucket_labels
 from ledger.projections.exclusions import Exclusions
 
@@ -21,21 +30,6 @@ router = APIRouter(tags=["portfolio"], dependencies=[Fresh],
 
 DEFAULT_PAGE = 100
 Grouping = Literal["account", "agent", "currency", "segment", "portfolio"]
-Currency = Annotated[str | None, Query(pattern="^[A-Z]{3}$", examples=["USD"])]
-
-IDENTIFIER = {"min_length": 1, "max_length": MAX_IDENTIFIER, "pattern": IDENTIFIER_PATTERN}
-AccountFilter = Annotated[
-    str | None, Query(**IDENTIFIER, description="only this account (its number)",
-                      examples=["ACC-00042"]),
-]
-AgentFilter = Annotated[
-    str | None, Query(**IDENTIFIER, description="only the accounts currently assigned to "
-                      "this agent", examples=["agent-7"]),
-]
-SegmentFilter = Annotated[
-    str | None, Query(**IDENTIFIER, description="only the accounts of this segment",
-                      examples=["standard"]),
-]
 PageLimit = Annotated[
     int | None,
     Query(ge=1, le=1000, description="by=account only: accounts per page (paged when given, "
@@ -124,36 +118,6 @@ def said_so(response: Response, excluding: Exclusions) -> Response:
     if excluding.accounts:
         response.headers["X-Quarantined-Accounts"] = ",".join(excluding.numbers)
     return response
-
-
-@router.get("/kpis", response_model=KpisReport, operation_id="GetKpis")
-def get_kpis(
-    models: ReadModelsDep,
-    caller: CallerDep,
-    start: PeriodStart,
-    end: PeriodEnd,
-    agent: AgentFilter = None,
-    segment: SegmentFilter = None,
-    known_at: KnownAt = None,
-    account: AccountFilter = None,
-    currency: Currency = None,
-) -> KpisReport:
-    """DSO, CEI, promise-kept rate... per currency for a period, and per-agent performance."""
-    check_read(caller, READERS_OF_PORTFOLIO)
-    if end < start:
-        raise InvalidDates(f"the period cannot end ({end}) before it starts ({start})")
-    excluding = models.excluded("open_items", "activity")
-    reports = models.kpis(start, end, agent=agent, segment=segment, known_at=known_at,
-                          excluding=excluding, account=account, currency=currency)
-    agents = models.agent_performance(start, end, agent=agent, segment=segment,
-                                      known_at=known_at, excluding=excluding,
-                                      account=account, currency=currency)
-    return KpisReport(
-        start=start, end=end, known_at=known_at,
-        currencies=[KpiReport.model_validate(r) for r in reports],
-        agents=[AgentPerformance.model_validate(a) for a in agents],
-        quarantined_accounts=excluding.numbers,
-    )
 
 
 ROUTERS = [router]

@@ -125,3 +125,19 @@ class KpisReport(LeavesOutQuarantined):
     known_at: datetime | None
     currencies: list[KpiReport]
     agents: list[AgentPerformance]
+
+
+class KpiMonth(BaseModel):
+    model_config = FROM_RESULTS
+
+    start: date
+    end: date
+    currencies: list[KpiReport]
+
+
+class KpiTrendReport(LeavesOutQuarantined):
+    """Month by month, oldest first: the same reports as ``GET /kpis`` for each month."""
+
+    to: date
+    known_at: datetime | None
+    months: list[KpiMonth]

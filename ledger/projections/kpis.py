@@ -12,8 +12,9 @@ denominator is zero — a period without sales, without resolved promises — is
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -101,28 +102,61 @@ class _Sums:
     daily_sales: dict[date, int] = field(default_factory=dict)
 
 
-def _gather(session: Any, t: Tables, a: Tables, scope: Scope, start: date,
-            end: date) -> dict[str, _Sums]:
-    sums: dict[str, _Sums] = defaultdict(_Sums)
-    for name, values in (
-        ("beginning_ar", figures.receivables(session, t, scope, start - timedelta(days=1))),
-        ("ending_ar", figures.receivables(session, t, scope, end)),
-        ("current_ar", figures.receivables(session, t, scope, end, current_only=True)),
-        ("written_off", figures.written_off(session, t, scope, start, end)),
-        ("recovered", figures.recovered(session, a, scope, start, end)),
-    ):
-        for cur, value in values.items():
-            if value:
-                setattr(sums[cur], name, value)
-    for cur, days in figures.daily_sales(session, t, scope, end).items():
-        in_period = sum(v for d, v in days.items() if d >= start)
-        if in_period or cur in sums:
-            sums[cur].sales, sums[cur].daily_sales = in_period, days
-    for cur, outcomes in figures.promise_outcomes(session, a, scope, start, end).items():
-        sums[cur].kept, sums[cur].broken = outcomes["kept"], outcomes["broken"]
-    for cur, durations in figures.dispute_durations(session, t, scope, start, end).items():
-        sums[cur].dispute_days = durations
-    return sums
+Period = tuple[date, date]
+
+
+def _gather(session: Any, t: Tables, a: Tables, scope: Scope,
+            periods: Sequence[Period]) -> list[dict[str, _Sums]]:
+    """Each period's sums per currency, from one pass of each table over their span; a
+    currency is kept when any of its figures is not zero or it resolved a promise or a
+    dispute."""
+    first, last = min(start for start, _ in periods), max(end for _, end in periods)
+    sums: list[dict[str, _Sums]] = [defaultdict(_Sums) for _ in periods]
+    current = figures.current_receivables(session, t, scope, [e for _, e in periods])
+    for cur, days in figures.movement_days(session, t, scope, last).items():
+        for n, (start, end) in enumerate(periods):
+            s = _from_movements(days, start, end)
+            s.current_ar = current[n].get(cur, 0)
+            if any((s.beginning_ar, s.ending_ar, s.current_ar, s.written_off, s.sales)):
+                sums[n][cur] = s
+    for cur, day, total in figures.recovered_days(session, a, scope, first, last):
+        for n in _containing(periods, day):
+            sums[n][cur].recovered += total
+    for cur, status, day, count in figures.promise_outcome_days(session, a, scope, first, last):
+        for n in _containing(periods, day):
+            if status == "kept":
+                sums[n][cur].kept += count
+            else:
+                sums[n][cur].broken += count
+    for cur, day, duration in figures.dispute_durations(session, t, scope, first, last):
+        for n in _containing(periods, day):
+            sums[n][cur].dispute_days.append(duration)
+    return [{cur: s for cur, s in period.items() if _reported(s)} for period in sums]
+
+
+def _from_movements(days: dict[date, figures.Movements], start: date, end: date) -> _Sums:
+    """``start``..``end`` of one currency's movements per day (all but the current AR)."""
+    s = _Sums()
+    for day, m in days.items():
+        if day <= end:
+            s.ending_ar += m.change
+            if m.sales is not None:
+                s.daily_sales[day] = m.sales
+            if day < start:
+                s.beginning_ar += m.change
+            else:
+                s.written_off += m.written_off
+                s.sales += m.sales or 0
+    return s
+
+
+def _containing(periods: Sequence[Period], day: date) -> list[int]:
+    return [n for n, (start, end) in enumerate(periods) if start <= day <= end]
+
+
+def _reported(s: _Sums) -> bool:
+    return any((s.beginning_ar, s.ending_ar, s.current_ar, s.written_off, s.recovered,
+                s.sales, s.kept, s.broken, s.dispute_days))
 
 
 def _report(currency: str, s: _Sums, start: date, end: date) -> KpiReport:
@@ -169,8 +203,32 @@ def kpis(
     is reported when it has any AR, sales, write-off, recovery, promise outcome or
     dispute resolution.
     """
-    if end < start:
-        raise ValueError(f"a period cannot end ({end}) before it starts ({start})")
+    [reports] = kpi_periods(session, open_items_tables, activity_tables, [(start, end)],
+                            agent=agent, segment=segment, known_at=known_at, account=account,
+                            currency=currency)
+    return reports
+
+
+def kpi_periods(
+    session: Any,
+    open_items_tables: Tables,
+    activity_tables: Tables,
+    periods: Sequence[Period],
+    *,
+    agent: str | None = None,
+    segment: str | None = None,
+    known_at: datetime | None = None,
+    account: str | None = None,
+    currency: str | None = None,
+) -> list[list[KpiReport]]:
+    """`kpis` of each period, in the order given, from the same few statements whatever
+    their number (a trend of twelve months costs about what one month does)."""
+    for start, end in periods:
+        if end < start:
+            raise ValueError(f"a period cannot end ({end}) before it starts ({start})")
+    if not periods:
+        return []
     scope = Scope(open_items_tables["accounts"], agent, segment, known_at, account, currency)
-    sums = _gather(session, open_items_tables, activity_tables, scope, start, end)
-    return [_report(cur, sums[cur], start, end) for cur in sorted(sums)]
+    sums = _gather(session, open_items_tables, activity_tables, scope, periods)
+    return [[_report(cur, found[cur], start, end) for cur in sorted(found)]
+            for found, (start, end) in zip(sums, periods, strict=True)]

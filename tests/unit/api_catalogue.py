@@ -224,6 +224,7 @@ CALLS: dict[tuple[str, str], Call] = {
          Call("GET", "/accounts/{mine}/statement?from=2026-01-01&to=2026-02-10")),
         ("/aging", Call("GET", "/aging?as_of=2026-02-10")),
         ("/kpis", Call("GET", "/kpis?from=2026-01-01&to=2026-02-10")),
+        ("/kpis/trend", Call("GET", "/kpis/trend?months=3&to=2026-02-10")),
         ("/audit/events", Call("GET", "/audit/events")),
         ("/worklists/{agent_id}", Call("GET", "/worklists/{me}?on=2026-02-10&preview=true")),
         ("/worklists/{agent_id}", Call("POST", "/worklists/{me}?on=2026-02-10")),
