@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.progress import Progress
 
+from colledger.commands_kpi_trend import run_kpi_trend
 from colledger.commands_read_side import run_account_rebuild, say_excluded
 from colledger.rendering import console, emit_csv, emit_json, table
 from colledger.wiring import ledger_for, settings_for
@@ -65,9 +66,13 @@ def register(
                      help="rank the accounts and hand the result out: stored, KPIs count it")
     worklist.set_defaults(run=run_worklist)
 
-    kpis = sub.add_parser("kpis", help="DSO, CEI, promise-kept rate... for a period")
-    kpis.add_argument("--from", type=iso_date, required=True, dest="start")
-    kpis.add_argument("--to", type=iso_date, required=True, dest="end")
+    kpis = sub.add_parser("kpis", help="DSO, CEI, promise-kept rate... for a period, or "
+                          "month by month (--trend)")
+    kpis.add_argument("--from", type=iso_date, dest="start", help="first day (not with --trend)")
+    kpis.add_argument("--to", type=iso_date, dest="end",
+                      help="last day (with --trend: of the last month; default today)")
+    kpis.add_argument("--trend", action="store_true", help="each calendar month up to --to")
+    kpis.add_argument("--months", type=int, default=12, help="with --trend: how many")
     kpis.add_argument("--agent")
     kpis.add_argument("--segment")
     kpis.add_argument("--account", help="only this account (its number)")
@@ -230,6 +235,8 @@ def run_worklist(args: argparse.Namespace) -> int:
 
 
 def run_kpis(args: argparse.Namespace) -> int:
+    if args.trend or args.start is None or args.end is None:
+        return run_kpi_trend(args, read_models_for)
     models = read_models_for(args)
     excluding = models.excluded(*COLLECTIONS)
     say_excluded(excluding)
