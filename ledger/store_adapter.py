@@ -8,14 +8,65 @@ they are here, together, so that upgrading either library means checking one mod
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from ledger.bulk_copy import can_copy, copy_rows
+
+EVENT_COLUMNS = ("id", "originator_id", "originator_version", "topic", "state")
 
 
 class StoreAdapter(Application[UUID]):
-    """The library's Application, with the three internals the ledger needs."""
+    """The library's Application, with the internals the ledger needs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        recorder: Any = self.recorder
+        if hasattr(recorder, "_insert_stored_events") and hasattr(recorder, "_lock_table"):
+            self._insert_by_orm = recorder._insert_stored_events
+            recorder._insert_stored_events = self._insert_stored_events
+
+    def _insert_stored_events(
+        self, session: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int]:
+        """Why: eventsourcing-sqlalchemy inserts events through the ORM, an object and a
+        parameter set per event, most of a bulk import's storing time; on psycopg2 they are
+        copied (`ledger.bulk_copy`) instead. The guarantees are the library's own: the
+        table is locked (``LOCK TABLE … IN EXCLUSIVE MODE``) before any id is drawn and
+        until commit, so ids are drawn and committed in the same order and a reader
+        following the log never skips an event that commits late; listeners are notified
+        the same way. A private method of the recorder: it has no hook for how rows go in."""
+        recorder: Any = self.recorder
+        connection = session.connection()
+        if not stored_events or not can_copy(connection):
+            ids: Sequence[int] = self._insert_by_orm(session, stored_events, **kwargs)
+            return ids
+        table = self.events_record.__table__
+        recorder._lock_table(session)
+        drawn = connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :n)"),
+            {"table": table.fullname, "n": len(stored_events)},
+        )
+        ids = sorted(int(row[0]) for row in drawn)
+        rows = (
+            (i, e.originator_id, e.originator_version, e.topic, e.state)
+            for i, e in zip(ids, stored_events, strict=True)
+        )
+        try:
+            copy_rows(connection, table.fullname, EVENT_COLUMNS, rows)
+        except DBAPIError as error:
+            if getattr(error.orig, "pgcode", None) == "23505":  # a version taken meanwhile
+                raise IntegrityError(error) from error
+            raise
+        recorder._notify_channel(session)
+        return ids
 
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
         """Why: the library's hook reloads the aggregate from the store to snapshot it,

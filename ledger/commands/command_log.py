@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, select
 
+from ledger.bulk_copy import can_copy, copy_rows
 from ledger.canonical import canonical_bytes
 from ledger.commands.base import Command, CommandResult
 
@@ -64,20 +65,25 @@ class Entry:
 
 
 def record_many(session: Any, entries: Sequence[Entry], at: datetime) -> None:
+    """One row per entry; copied on PostgreSQL (`ledger.bulk_copy`): a bulk import logs
+    thousands of commands a transaction."""
     if not entries:
         return
-    session.execute(
-        command_log.insert(),
-        [
-            {
-                "command_id": e.command.command_id,
-                "digest": e.digest,
-                "command_type": type(e.command).__name__,
-                "account": e.command.account,
-                "actor_id": e.actor_id,
-                "recorded_at": at,
-                "result": json.dumps(asdict(e.result), sort_keys=True),
-            }
-            for e in entries
-        ],
-    )
+    rows = [
+        {
+            "command_id": e.command.command_id,
+            "digest": e.digest,
+            "command_type": type(e.command).__name__,
+            "account": e.command.account,
+            "actor_id": e.actor_id,
+            "recorded_at": at,
+            "result": json.dumps(asdict(e.result), sort_keys=True),
+        }
+        for e in entries
+    ]
+    connection = session.connection()
+    if can_copy(connection):
+        columns = [c.name for c in command_log.columns]
+        copy_rows(connection, command_log.name, columns, ([r[c] for c in columns] for r in rows))
+    else:
+        session.execute(command_log.insert(), rows)

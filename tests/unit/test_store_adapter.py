@@ -10,7 +10,8 @@ from tests.builders import make_service
 from tests.unit.given import an_account, an_invoice
 
 ROOT = Path(__file__).resolve().parents[2]
-INTERNALS = ("_take_snapshots", "events_record_cls", "recorder.datastore")
+INTERNALS = ("_take_snapshots", "events_record_cls", "recorder.datastore", "_insert_stored_events",
+             "_lock_table", "_notify_channel")
 ADAPTER = "ledger/store_adapter.py"
 
 
