@@ -1,4 +1,5 @@
-"""Targets 2 and 7: one account as of a date, and KPIs, asked of the API over HTTP.
+"""Targets 2 and 7: one account as of a date, and KPIs (a month, a 12-month trend), asked
+of the API over HTTP.
 
 Every request goes to a real uvicorn server (`bench.api_server`) over loopback and is
 timed by the client, response read in full, one client at a time (the latency of a page
@@ -89,38 +90,60 @@ def _read_and_decode(app: Any, number: str, repeat: int) -> list[float]:
 
 
 def kpi_targets(r: Reads, rounds: int) -> list[Row]:
-    """Target 7: one month's KPIs, and a 12-month trend as twelve monthly calls."""
+    """Target 7: one month's KPIs, and the 12-month trend (``GET /kpis/trend``).
+
+    Closed months read without ``known_at`` are kept by the server under the read models'
+    progress (nothing writes during the run), so each month's first call computes it and
+    later ones find it kept: the first round's figures are given apart. The trend is also
+    asked with ``known_at`` set to now, which is never answered from what was kept, for
+    the cost of computing all twelve months; and, as before the trend call existed, as 12
+    monthly calls (after the months were kept)."""
     months = _months_before(r.end, 12)
     paths = [f"/kpis?from={first}&to={last}" for first, last in months]
     single = http_load.run([http_get(p) for p in paths * rounds],
                            http_clients(r.api.base_url, r.api.headers), 1, r.budget)
     failed(single, "kpis", r.say)
+    first_round = single.seconds[:len(months) - 1]  # the first request is a warm-up
     engine = create_engine(r.database_url)
     sql = [crud_baseline.sql_call(crud_baseline.month_sql(f, t)) for f, t in months]
     base = http_load.run(sql * rounds, engine.raw_connection, 1, r.budget)
+    trend_path = f"/kpis/trend?months=12&to={months[0][1]}"
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     with httpx.Client(base_url=r.api.base_url, headers=r.api.headers, timeout=120) as client:
-        trends = [_timed_all([http_get(p) for p in paths], client) for _ in range(rounds + 1)]
+        calls = [_timed_all([http_get(p) for p in paths], client) for _ in range(rounds)]
+        trends = [_timed_all([http_get(trend_path)], client) for _ in range(rounds + 3)]
+        computed = [_timed_all([http_get(f"{trend_path}&known_at={now}")], client)
+                    for _ in range(rounds + 1)]
     raw = engine.raw_connection()
     try:
         base_trend = statistics.median(_timed_all(sql, raw) for _ in range(rounds + 1))
     finally:
         raw.close()
         engine.dispose()
-    r.say(f"{r.size}: kpis one month {single.summary()}; 12-month trends "
-          f"{', '.join(f'{t:.2f}s' for t in trends)}")
-    trend = statistics.median(trends)
+    trend, fresh = statistics.median(trends), statistics.median(computed)
+    r.say(f"{r.size}: kpis one month {single.summary()}, first round slowest "
+          f"{ms(max(first_round, default=0))}; trend {', '.join(f'{t:.2f}s' for t in trends)}; "
+          f"trend with known_at {', '.join(f'{t:.2f}s' for t in computed)}; 12 calls "
+          f"{', '.join(f'{t:.2f}s' for t in calls)}")
     return [
         Row("7", "KPIs for one month", r.size, f"p99 {ms(single.p99)}, median "
             f"{ms(single.median)}", f"month's sums in SQL median {ms(base.median)}",
             base.median / single.median, "p99 <= 300 ms",
             single.p99 <= 0.300 and not single.failures,
             f"{len(single.seconds)} calls by one client (the 12 months before the "
-            f"portfolio's end, {rounds} rounds); baseline: the month's billing and "
-            "collections per currency in one SQL statement"),
-        Row("7", "KPIs 12-month trend (12 calls)", r.size,
-            f"median {trend:.2f} s, slowest {max(trends):.2f} s", f"SQL {ms(base_trend)}",
-            base_trend / trend, "median <= 1 s", trend <= 1.0 and not single.failures,
-            f"the API has no trend call: 12 monthly calls in a row, {len(trends)} times"),
+            f"portfolio's end, {rounds} rounds); the first round computes each month "
+            f"(median {ms(statistics.median(first_round))}, slowest "
+            f"{ms(max(first_round))}), later rounds find it kept; baseline: the month's "
+            "billing and collections per currency in one SQL statement"
+            if first_round else "too few calls to tell the first round apart"),
+        Row("7", "KPIs 12-month trend (GET /kpis/trend)", r.size,
+            f"median {trend * 1000:,.0f} ms, slowest {max(trends) * 1000:,.0f} ms",
+            f"SQL {ms(base_trend)}", base_trend / trend, "median <= 1 s",
+            trend <= 1.0 and not single.failures,
+            f"months=12 to {months[0][1]}, {len(trends)} calls after the months were kept; "
+            f"computed every time (known_at now, nothing kept): median {ms(fresh)}, "
+            f"slowest {ms(max(computed))}; as 12 monthly calls of GET /kpis: median "
+            f"{statistics.median(calls):.2f} s"),
     ]
 
 
