@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -42,7 +42,23 @@ def from_utc_text(text: str) -> datetime:
 
 
 def plain(value: Any) -> Any:
-    """Reduce a value to JSON types, deterministically."""
+    """Reduce a value to JSON types, deterministically.
+
+    Every event digest walks its event through here, so the common types are looked up by
+    their exact type first (`_EXACT`); subclasses and the rest take the general chain,
+    which is the definition."""
+    kind = type(value)
+    if kind is str or kind is int or value is None or kind is bool:
+        return value
+    exact = _EXACT.get(kind)
+    if exact is not None:
+        return exact(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: plain(getattr(value, name)) for name in _field_names(kind)}
+    return _plain_in_general(value)
+
+
+def _plain_in_general(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, Decimal):
@@ -60,6 +76,27 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+_EXACT: dict[type, Callable[[Any], Any]] = {
+    Decimal: str,
+    datetime: utc_text,
+    date: date.isoformat,
+    UUID: str,
+    dict: lambda value: {str(k): plain(v) for k, v in value.items()},
+    list: lambda value: [plain(v) for v in value],
+    tuple: lambda value: [plain(v) for v in value],
+}
 
 
 def canonical_bytes(value: Any) -> bytes:

@@ -114,6 +114,8 @@ def _text(text: object, limit: int, allowed: frozenset[str]) -> str:
         raise InputRefused("text must be a string")
     if len(text) > limit:
         raise InputRefused(f"text of {len(text)} characters is longer than {limit}")
+    if text.isprintable():  # no control character, no surrogate: nothing to look at
+        return text
     for position, char in enumerate(text):
         category = unicodedata.category(char)
         if category == "Cs":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -77,7 +77,7 @@ def record_many(session: Any, entries: Sequence[Entry], at: datetime) -> None:
             "account": e.command.account,
             "actor_id": e.actor_id,
             "recorded_at": at,
-            "result": json.dumps(asdict(e.result), sort_keys=True),
+            "result": json.dumps(vars(e.result), sort_keys=True),
         }
         for e in entries
     ]
