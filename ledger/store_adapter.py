@@ -20,6 +20,8 @@ from sqlalchemy.exc import DBAPIError
 from ledger.bulk_copy import can_copy, copy_rows
 
 EVENT_COLUMNS = ("id", "originator_id", "originator_version", "topic", "state")
+COPY_FROM = 32
+"""Fewer events go in by the library's insert: one round trip, where a copy takes two."""
 
 
 class StoreAdapter(Application[UUID]):
@@ -44,7 +46,7 @@ class StoreAdapter(Application[UUID]):
         the same way. A private method of the recorder: it has no hook for how rows go in."""
         recorder: Any = self.recorder
         connection = session.connection()
-        if not stored_events or not can_copy(connection):
+        if len(stored_events) < COPY_FROM or not can_copy(connection):
             ids: Sequence[int] = self._insert_by_orm(session, stored_events, **kwargs)
             return ids
         table = self.events_record.__table__

@@ -81,10 +81,10 @@ def test_a_writer_waits_for_the_one_holding_the_log_so_ids_commit_in_order(
     reports: list[BatchReport] = []
 
     def write_second() -> None:
-        reports.append(second.execute_batch(batch(1, 1, "B"), MANAGER))
+        reports.append(second.execute_batch(batch(1, 40, "B"), MANAGER))
 
     with first.app.datastore.transaction(commit=True):
-        late = first.execute_batch(batch(1, 3, "C"), MANAGER)  # joins the open transaction
+        late = first.execute_batch(batch(1, 40, "C"), MANAGER)  # copied; joins the transaction
         writer = threading.Thread(target=write_second)
         writer.start()
         writer.join(timeout=0.5)
