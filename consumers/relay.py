@@ -1,8 +1,9 @@
 """The relay: every event of the store's notification log, published to Kafka in log order.
 
 It keeps its own position in the event store's database (``projection_tracking``, row
-``relay:<topic>``), reads the log after it in batches, sends each event keyed by its
-account (so one account's events share a partition and stay in version order), waits
+``relay:<topic>``), reads the log after it in batches (the next one while the broker
+acknowledges the one before), sends each event keyed by its account (so one account's
+events share a partition and stay in version order), waits
 until the broker has acknowledged every send of the batch, and only then moves the
 position, by compare-and-set, in a transaction of its own. A crash anywhere before that
 commit re-sends the batch: delivery is at least once, and consumers de-duplicate on
@@ -58,6 +59,15 @@ class RelayOptions:
     backoff_max: float = 5.0
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Encoded messages of the log after position ``after``, up to position ``last``."""
+
+    after: int
+    last: int
+    messages: list[EventMessage]
+
+
 @dataclass
 class RelayStats:
     batches: int = 0
@@ -93,6 +103,10 @@ class Relay:
         self.producer: KafkaProducer | None = None
         self._partitions: list[int] = []
         self._picked: dict[bytes, int] = {}
+        self._ahead: Batch | None = None
+        """The batch read while the broker acknowledged the one before: used only if the
+        position is still where that one ended (an empty read is never kept, so events
+        stored meanwhile are seen on the next look)."""
         self.setup()
 
     def setup(self) -> None:
@@ -110,27 +124,40 @@ class Relay:
         Raises `KafkaError` (the producer is then already discarded) if any send fails.
         """
         start = self.position()
-        notifications = self.app.notifications_after(start, self.options.batch_size)
-        if not notifications:
+        batch, self._ahead = self._ahead, None
+        if batch is None or batch.after != start:
+            batch = self._read(start)
+        if batch is None:
             return 0
-        # Encoded before the first send: interleaving them measured slower (bench/relay.py).
-        self._send_all([self._message(n) for n in notifications])
-        last = int(notifications[-1].id)
+        last, count = batch.last, len(batch.messages)
+
+        def read_ahead() -> None:
+            self._ahead = self._read(last)
+
+        self._send_all(batch.messages, meanwhile=read_ahead)
         try:
             with self.app.datastore.transaction(commit=True) as session:
                 tracking.advance(session, self.name, start, last)
         except tracking.TrackingConflict as conflict:
             log.warning("another relay moved the position first", extra={
                 "relay": self.name, "detail": str(conflict)})
-            return len(notifications)
+            return count
         self.stats.batches += 1
-        self.stats.published += len(notifications)
+        self.stats.published += count
         log.info("relay published a batch", extra={
-            "relay": self.name, "topic": self.options.topic, "events": len(notifications),
+            "relay": self.name, "topic": self.options.topic, "events": count,
             "from_position": start, "to_position": last})
         if self.on_advance is not None:
-            self.on_advance(start, last, len(notifications))
-        return len(notifications)
+            self.on_advance(start, last, count)
+        return count
+
+    def _read(self, after: int) -> Batch | None:
+        """The next batch of the log after position ``after``, encoded; None: caught up.
+        Encoded before the first send: interleaving them measured slower (bench/relay.py)."""
+        notifications = self.app.notifications_after(after, self.options.batch_size)
+        if not notifications:
+            return None
+        return Batch(after, int(notifications[-1].id), [self._message(n) for n in notifications])
 
     def catch_up(self) -> int:
         """Publish until the log is exhausted; errors propagate (``colledger relay --once``)."""
@@ -194,7 +221,10 @@ class Relay:
         return stored_message(self.app.mapper, notification, int(notification.id),
                               self.numbers.number)
 
-    def _send_all(self, messages: Sequence[EventMessage]) -> None:
+    def _send_all(
+        self, messages: Sequence[EventMessage], meanwhile: Callable[[], None] = lambda: None
+    ) -> None:
+        """Send, run ``meanwhile`` while the broker acknowledges, then wait for every ack."""
         producer = self._connected()
         try:
             partition_of = self._partitioner(producer)
@@ -203,6 +233,7 @@ class Relay:
                               partition=partition_of(m.key))
                 for m in messages
             ]
+            meanwhile()
             producer.flush(timeout=self._ack_timeout())
             for future in futures:
                 future.get(timeout=self._ack_timeout())
