@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from ledger import stored_messages
 from ledger.account_numbers import AccountNumbers
 from ledger.aggregates.digests import DIGEST, MissingDigest
-from ledger.event_messages import EventMessage, event_message
+from ledger.event_messages import EventMessage, event_id_of, event_id_text, event_message
 from ledger.event_types import published_classes
 from ledger.stored_messages import stored_message
 from tests.unit.event_samples import demo_log, events_of
@@ -148,3 +148,8 @@ def test_a_value_object_stored_without_one_of_its_fields_fares_as_in_the_general
     assert stored.state != row.state
     assert outcome(lambda: stored_message(app.mapper, stored, 5, AccountNumbers(app).number)) \
         == outcome(lambda: general(stored, 5, AccountNumbers(app)))
+
+
+@given(st.uuids(), st.integers(0, 2**63))
+def test_the_event_id_written_as_text_is_the_uuid5_id(aggregate_id: UUID, version: int) -> None:
+    assert event_id_text(str(aggregate_id), version) == str(event_id_of(aggregate_id, version))
