@@ -124,9 +124,14 @@ def _ledger_sql(r: Reads, engine: Any, asked: list[tuple[date, datetime | None]]
                          engine.raw_connection, CLIENTS, r.budget)
 
 
+WITHOUT_JIT = "SET LOCAL jit = off"
+"""As `ReadModels.read` begins every read transaction on PostgreSQL."""
+
+
 def _statements_call(statements: list[tuple[str, Any]]) -> http_load.Call:
     def call(connection: Any) -> None:
         cursor = connection.cursor()
+        cursor.execute(WITHOUT_JIT)
         for statement, parameters in statements:
             cursor.execute(statement, parameters)
             cursor.fetchall()

@@ -85,10 +85,15 @@ def import_rows(ledger: Ledger, args: argparse.Namespace) -> None:
 
 
 def explain(ledger: Ledger, args: argparse.Namespace) -> None:
-    """Not a profile: the plans of aging and of a month's KPIs (`bench.plans`)."""
+    """Not a profile: the plans of aging (today, and 90 days before the portfolio's end as
+    known a day later) and of a month's KPIs (`bench.plans`)."""
     models, today = ledger.read_models, datetime.now(UTC).date()
     last = args.end.replace(day=1) - timedelta(days=1)
+    past = args.end - timedelta(days=90)
+    known_at = datetime.combine(past, datetime.min.time(), UTC) + timedelta(days=1)
     for path, _ in (plans.aging_plans(models, today, None, "agent", f"{args.accounts}-agent"),
+                    plans.aging_plans(models, past, known_at, "agent",
+                                      f"{args.accounts}-agent-past"),
                     plans.kpi_plans(models, last.replace(day=1), last, f"{args.accounts}-kpis")):
         say(f"plans: {path}")
 

@@ -44,6 +44,13 @@ def summed(total: str) -> list[Column[Any]]:
     ]
 
 
+def spanning(table_name: str, token: str) -> list[Index]:
+    """The items whose span of dates (or of recorded times) straddles a moment: a range on
+    the last, filtered on the first within the index, without reading the rows."""
+    return [index(table_name, token, "last_on", "first_on"),
+            index(table_name, token, "last_recorded_at", "first_recorded_at")]
+
+
 def still_open(table_name: str, token: str, total: str) -> Index:
     """The items whose movements do not sum to zero: what owes (or holds credit) today."""
     return Index(f"ix_{table_name}_open_{token}"[:63], "account_id", total,
@@ -86,7 +93,7 @@ def open_items_tables(metadata: MetaData, suffix: str, token: str) -> Tables:
         Column("reference", String(2000), nullable=False),
         *summed("outstanding_minor"),
         index(name("rm_invoices"), token, "due_date"),
-        index(name("rm_invoices"), token, "last_on"),
+        *spanning(name("rm_invoices"), token),
         still_open(name("rm_invoices"), token, "outstanding_minor"),
     )
     invoice_movements = Table(
@@ -118,7 +125,7 @@ def open_items_tables(metadata: MetaData, suffix: str, token: str) -> Tables:
         Column("reversed_at", DateTime(timezone=True)),
         *summed("unapplied_minor"),
         index(name("rm_payments"), token, "received_on"),
-        index(name("rm_payments"), token, "last_on"),
+        *spanning(name("rm_payments"), token),
         still_open(name("rm_payments"), token, "unapplied_minor"),
     )
     credit_movements = Table(

@@ -45,6 +45,11 @@ def invoices_owing(t: Tables, as_of: date, known_at: datetime | None,
     whose movements count owes nothing and is left out, and only the invoices in between
     (moved after ``as_of``, or recorded after ``known_at``) have their movements summed.
     As of today that middle is empty, and the invoices that owe are the partial index's.
+    The middle's sums are asked invoice by invoice (a correlated subquery, on the index of
+    movements by invoice), so their cost is that of the invoices in between, however many
+    movements the portfolio holds; an invoice none of whose movements count after all (one
+    dated early but recorded late, another recorded early but dated late) sums to NULL and
+    is left out, as summing movements leaves it out.
     """
     i, m = t["invoices"], t["invoice_movements"]
     whole = (
@@ -54,17 +59,26 @@ def invoices_owing(t: Tables, as_of: date, known_at: datetime | None,
     )
     if owing_only:
         whole = whole.where(i.c.outstanding_minor != literal_column("0"))
-    summed = (
-        select(m.c.account_id, m.c.invoice_id, m.c.currency, i.c.due_date,
-               func.sum(m.c.amount_minor).label("outstanding"))
-        .select_from(m.join(i, and_(i.c.account_id == m.c.account_id,
-                                    i.c.invoice_id == m.c.invoice_id)))
-        .where(_some_count(i, as_of, known_at), counted(m, as_of, known_at))
-        .group_by(m.c.account_id, m.c.invoice_id, m.c.currency, i.c.due_date)
+    counted_sum = (
+        select(func.sum(m.c.amount_minor))
+        .where(m.c.account_id == i.c.account_id, m.c.invoice_id == i.c.invoice_id,
+               counted(m, as_of, known_at))
+        .scalar_subquery()
     )
-    if owing_only:
-        summed = summed.having(func.sum(m.c.amount_minor) != 0)
-    return union_all(whole, summed).subquery("owed")
+    summed = []
+    for condition in _in_between(i, as_of, known_at):
+        between = (
+            select(i.c.account_id, i.c.invoice_id, i.c.currency, i.c.due_date,
+                   counted_sum.label("outstanding"))
+            .where(condition)
+            # OFFSET 0 keeps PostgreSQL from pushing the filter below into this query,
+            # which would sum each invoice twice: once to filter, once to return it.
+            .offset(0)
+            .subquery()
+        )
+        summed.append(select(between).where(
+            between.c.outstanding != 0 if owing_only else between.c.outstanding.is_not(None)))
+    return union_all(whole, *summed).subquery("owed")
 
 
 def invoices_owing_by_movements(t: Tables, as_of: date, known_at: datetime | None,
@@ -93,13 +107,15 @@ def unapplied_credit(t: Tables, as_of: date, known_at: datetime | None) -> Any:
         .where(_all_count(p, as_of, known_at),
                p.c.unapplied_minor != literal_column("0"))
     )
-    summed = (
-        select(c.c.account_id, c.c.currency, c.c.amount_minor.label("credit"))
-        .select_from(c.join(p, and_(p.c.account_id == c.c.account_id,
-                                    p.c.payment_id == c.c.payment_id)))
-        .where(_some_count(p, as_of, known_at), counted(c, as_of, known_at))
+    counted_sum = (
+        select(func.sum(c.c.amount_minor))
+        .where(c.c.account_id == p.c.account_id, c.c.payment_id == p.c.payment_id,
+               counted(c, as_of, known_at))
+        .scalar_subquery()
     )
-    each = union_all(whole, summed).subquery("each_credit")
+    between = [select(p.c.account_id, p.c.currency, counted_sum.label("credit"))
+               .where(condition) for condition in _in_between(p, as_of, known_at)]
+    each = union_all(whole, *between).subquery("each_credit")
     return (
         select(each.c.account_id, each.c.currency, func.sum(each.c.credit).label("credit"))
         .group_by(each.c.account_id, each.c.currency)
@@ -125,10 +141,19 @@ def _all_count(item: Any, as_of: date, known_at: datetime | None) -> Any:
     return and_(item.c.last_on <= as_of, known(item.c.last_recorded_at, known_at))
 
 
-def _some_count(item: Any, as_of: date, known_at: datetime | None) -> Any:
-    """Some of the item's movements count and some do not: they must be summed."""
-    return and_(item.c.first_on <= as_of, known(item.c.first_recorded_at, known_at),
-                ~_all_count(item, as_of, known_at))
+def _in_between(item: Any, as_of: date, known_at: datetime | None) -> list[Any]:
+    """Disjoint conditions that together keep the items some of whose movements count and
+    some not: those moved after ``as_of``, and (with ``known_at``) those moved by then but
+    recorded after ``known_at``. Each is a range on one index (`open_items_schema`): the
+    items whose span of dates, or of recorded times, straddles the moment asked about."""
+    started = and_(item.c.first_on <= as_of, known(item.c.first_recorded_at, known_at))
+    moved_later = and_(item.c.last_on > as_of, item.c.first_on <= as_of, started)
+    if known_at is None:
+        return [moved_later]
+    recorded_later = and_(item.c.last_recorded_at > known_at,
+                          item.c.first_recorded_at <= known_at,
+                          item.c.last_on <= as_of, started)
+    return [moved_later, recorded_later]
 
 
 def open_on(disputes: Any, as_of: date, known_at: datetime | None) -> Any:

@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
+from sqlalchemy import text
+
 from ledger.aggregates import account_id_for
 from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.application import LedgerApplication, StreamHead
@@ -141,6 +143,11 @@ class ReadModels:
 
     def read(self, query: Callable[[Any], T]) -> T:
         with self.store.transaction(commit=False) as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # A read is tens of milliseconds of work whose estimated cost (a sum asked
+                # per invoice in between) passes jit_above_cost; compiling it took 250 ms
+                # of a 260 ms aging as of a past date (bench/RESULTS.md, target 1b).
+                session.execute(text("SET LOCAL jit = off"))
             return query(session)
 
     def excluded(self, *projections: str) -> Exclusions:
