@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import text
 
 from ledger.aggregates import Account, CommandContext, account_id_for
@@ -74,10 +73,10 @@ class AccountRepository:
         account = self.seen.get(account_id)
         if account is None:
             self.lock(number)
-            try:
-                account = self.app.repository.get(account_id)
-            except AggregateNotFoundError:
-                raise AccountNotFound(f"account {number!r} not found") from None
+            loaded = self.app.load_aggregate(account_id)
+            if not isinstance(loaded, Account):
+                raise AccountNotFound(f"account {number!r} not found")
+            account = loaded
             self.seen[account_id] = account
         self.touched.setdefault(account_id, len(account.pending_events))
         if expected_version is not None and account.version != expected_version:

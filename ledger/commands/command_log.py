@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, select
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, bindparam, select
 
 from ledger.bulk_copy import can_copy, copy_rows
 from ledger.canonical import canonical_bytes
@@ -40,6 +40,9 @@ def digest_of(command: Command) -> str:
 
 
 LOOKUP_CHUNK = 500
+_FIND = select(command_log.c.command_id, command_log.c.digest, command_log.c.result).where(
+    command_log.c.command_id.in_(bindparam("ids", expanding=True)))
+"""Built once, so SQLAlchemy finds its compiled form by a kept cache key: every command asks."""
 
 
 def find_many(session: Any, command_ids: Iterable[str]) -> dict[str, tuple[str, CommandResult]]:
@@ -48,8 +51,7 @@ def find_many(session: Any, command_ids: Iterable[str]) -> dict[str, tuple[str, 
     found: dict[str, tuple[str, CommandResult]] = {}
     for start in range(0, len(wanted), LOOKUP_CHUNK):
         chunk = wanted[start : start + LOOKUP_CHUNK]
-        query = select(command_log.c.command_id, command_log.c.digest, command_log.c.result)
-        for row in session.execute(query.where(command_log.c.command_id.in_(chunk))):
+        for row in session.execute(_FIND, {"ids": chunk}):
             fields = json.loads(row.result)
             fields["events"] = tuple(fields["events"])
             found[row.command_id] = (row.digest, CommandResult(**fields))

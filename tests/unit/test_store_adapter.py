@@ -4,6 +4,7 @@ so an upgrade of the library has one place to check."""
 from __future__ import annotations
 
 from pathlib import Path
+from uuid import uuid4
 
 from ledger.application import SNAPSHOT_INTERVAL
 from tests.builders import make_service
@@ -38,3 +39,17 @@ def test_an_account_crossing_the_interval_is_snapshotted_at_that_version() -> No
 
     assert snapshot.originator_version == SNAPSHOT_INTERVAL
     assert account.version == SNAPSHOT_INTERVAL + 1
+
+
+def test_an_account_loads_in_one_read_as_the_repository_reconstructs_it() -> None:
+    service, _ = make_service()
+    an_account(service, "ACC-1")
+    for n in range(SNAPSHOT_INTERVAL + 7):
+        an_invoice(service, f"INV-{n}", "1.00", account="ACC-1")
+    an_account(service, "ACC-2")
+    for number in ("ACC-1", "ACC-2"):
+        account_id = service.account(number).id
+        loaded = service.app.load_aggregate(account_id)
+        rebuilt = service.app.repository.get(account_id)
+        assert vars(loaded) == vars(rebuilt)
+    assert service.app.load_aggregate(uuid4()) is None
