@@ -92,8 +92,11 @@ def aging(
     owed = invoices_owing(t, as_of, known_at)
     disputed = open_disputes(t, as_of, known_at)
     accounts = t["accounts"]
+    matching = {"account": account, "agent": agent, "segment": segment}
     key = _group_key(by, accounts).label("key")
     bucket = _bucket(owed.c.due_date, as_of, edges).label("bucket")
+    owed_and_disputed = owed.outerjoin(disputed, and_(
+        disputed.c.account_id == owed.c.account_id, disputed.c.invoice_id == owed.c.invoice_id))
     query = (
         select(
             key, owed.c.currency, bucket,
@@ -101,12 +104,8 @@ def aging(
             func.sum(func.coalesce(disputed.c.disputed, 0)).label("disputed"),
             func.count().label("invoices"),
         )
-        .select_from(
-            owed.join(accounts, accounts.c.account_id == owed.c.account_id)
-            .outerjoin(disputed, and_(disputed.c.account_id == owed.c.account_id,
-                                      disputed.c.invoice_id == owed.c.invoice_id))
-        )
-        .where(accounts_matching(accounts, account=account, agent=agent, segment=segment))
+        .select_from(_with_accounts(owed_and_disputed, owed, accounts, by, matching))
+        .where(accounts_matching(accounts, **matching))
         .group_by(*_grouped_by(by, key), owed.c.currency, bucket)
     )
     if currency:
@@ -119,12 +118,20 @@ def aging(
         row.disputed += from_minor(r.disputed, r.currency)
         row.total += from_minor(r.outstanding, r.currency)
         row.invoices += r.invoices
-    matching = {"account": account, "agent": agent, "segment": segment}
     for key_value, cur, credit in _unapplied(session, t, as_of, known_at, by, currency,
                                              matching):
         row = rows.setdefault((key_value, cur), _empty(key_value, cur, labels))
         row.unapplied_credit += credit
     return [rows[k] for k in sorted(rows)]
+
+
+def _with_accounts(source: Any, keyed: Any, accounts: Any, by: str,
+                   matching: dict[str, str | None]) -> Any:
+    """``source`` joined to the accounts when the grouping or a filter needs them: a total
+    by currency or for the portfolio does not, and skips hashing every account."""
+    if by in ("currency", "portfolio") and not any(matching.values()):
+        return source
+    return source.join(accounts, accounts.c.account_id == keyed.c.account_id)
 
 
 def _empty(key: str, currency: str, labels: list[str]) -> AgingRow:
@@ -140,7 +147,7 @@ def _unapplied(
     key = _group_key(by, accounts).label("key")
     query = (
         select(key, c.c.currency, func.sum(c.c.credit).label("credit"))
-        .select_from(c.join(accounts, accounts.c.account_id == c.c.account_id))
+        .select_from(_with_accounts(c, c, accounts, by, matching))
         .where(accounts_matching(accounts, **matching))
         .group_by(*_grouped_by(by, key), c.c.currency)
         .having(func.sum(c.c.credit) != 0)
