@@ -5,14 +5,17 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV_INSTALLED := $(VENV)/.installed-dev
 BROKER_INSTALLED := $(VENV)/.installed-broker
-# What the tests need from the operating system: Debian's PostgreSQL server binaries.
-SYSTEM_PACKAGES := postgresql
+# What the tests need from the operating system: Debian's PostgreSQL server binaries, and
+# Debian's Chromium, which the browser tests (tests/browser/) drive through Playwright.
+SYSTEM_PACKAGES := postgresql chromium
+# Playwright's Python package never fetches a browser of its own here: it drives Debian's.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_ACCOUNTS ?= 50
 DEMO_MONTHS ?= 12
 
 .PHONY: run test lint format bench bench-quick bench-portfolio bench-append bench-rebuild \
-	bench-relay install clean openapi schemas
+	bench-relay install clean openapi schemas screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +85,14 @@ reliability: test-deps
 		$$($(BIN)/python -m tests.support.reliability_areas) || status=$$?; \
 	$(BIN)/python -m tests.support.reliability_report var/reliability.json docs/reliability.md \
 		&& exit $$status
+
+# Runs the browser tests, which write a screenshot of each page to var/artifacts/screenshots/
+# (untracked), then copies them to docs/screenshots/, which the README shows.
+screenshots: test-deps
+	rm -rf var/artifacts/screenshots
+	$(BIN)/python -m pytest -m browser tests/browser
+	mkdir -p docs/screenshots
+	cp var/artifacts/screenshots/*.png docs/screenshots/
 
 format: $(DEV_INSTALLED)
 	$(BIN)/ruff format ledger api consumers infra colledger tests bench

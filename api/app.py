@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import access_log, correlation, problems
+from api import access_log, correlation, problems, workspace
 from api.auth_throttle import FailedAuthentications
 from api.routers import ROUTERS
 from api.strict_json import StrictJsonBodies
@@ -60,5 +60,6 @@ def create_app(
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    workspace.install(app, ledger.settings)
     access_log.install(app)
     return app

@@ -37,6 +37,18 @@ def get_caller(
     authorization: Annotated[str | None, Header(description="Bearer API key")] = None,
 ) -> Caller:
     """401 without a valid key; 429 from an address that sent too many wrong ones."""
+    key = x_api_key
+    if key is None and authorization and authorization.lower().startswith("bearer "):
+        key = authorization[7:].strip()
+    caller = authenticate(request, key)
+    request.state.caller = caller
+    return caller
+
+
+def authenticate(request: Request, key: str | None) -> Caller:
+    """The holder of ``key``, counting a wrong one against the client's address: the API's
+    headers and the workspace's sign-in form go through this one check and throttle.
+    Raises 401 (no or wrong key) or 429 (too many wrong keys from this address)."""
     throttle: FailedAuthentications = request.app.state.failed_authentications
     address = request.client.host if request.client else "unknown"
     wait = throttle.retry_after(address)
@@ -46,9 +58,6 @@ def get_caller(
             429, f"too many wrong API keys from this address: no key is checked for {wait}s",
             headers={"Retry-After": str(wait)},
         )
-    key = x_api_key
-    if key is None and authorization and authorization.lower().startswith("bearer "):
-        key = authorization[7:].strip()
     keys: KeyStore = request.app.state.keys
     caller = keys.caller(key) if key else None
     if caller is None:
@@ -57,7 +66,6 @@ def get_caller(
             metrics.FAILED_AUTHENTICATIONS.labels("wrong_key").inc()
         raise HTTPException(401, "a valid API key is required (X-API-Key or Bearer)",
                             headers={"WWW-Authenticate": "Bearer"})
-    request.state.caller = caller
     return caller
 
 

@@ -113,6 +113,16 @@ class KeyStore:
             ).first()
         return None if row is None else Caller(row.key_id, row.actor_id, row.role)
 
+    def active(self, key_id: str) -> Caller | None:
+        """The holder of key ``key_id`` if it is not revoked: how the workspace re-checks,
+        on every request, the key a session was signed in with (it never keeps the key)."""
+        with self.datastore.transaction(commit=False) as connection:
+            row = connection.execute(
+                select(api_keys).where(api_keys.c.key_id == key_id,
+                                       api_keys.c.revoked_at.is_(None))
+            ).first()
+        return None if row is None else Caller(row.key_id, row.actor_id, row.role)
+
     def revoke(
         self, key_id: str, by: Actor | None = None, correlation_id: str | None = None
     ) -> bool:

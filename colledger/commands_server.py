@@ -42,6 +42,7 @@ def run_serve(args: argparse.Namespace) -> int:
                       f"(fed by {settings.read_models_fed_by})")
     if relay:
         console.print(f"relaying events to {settings.events_topic} on {settings.kafka_bootstrap}")
+    console.print(f"workspace: http://{host}:{port}/app/  (sign in with an API key)")
     if args.demo_keys:
         console.print("demo API keys (send as X-API-Key):")
         for role, (actor, key) in ensure_demo_keys(app.state.keys, DEMO_KEYS).items():

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledger.aggregates.contact_policy import ContactPolicy
 
 DEFAULT_SQLITE = Path("var") / "ledger.db"
+PROCESS_SESSION_SECRET = SecretStr(secrets.token_urlsafe(32))
+"""The workspace's cookie secret when none is configured: one per process, so every
+session ends when the server restarts (and two processes do not honour each other's)."""
 
 
 class Settings(BaseSettings):
@@ -39,6 +43,14 @@ class Settings(BaseSettings):
     api_port: int = 8000
     # Wrong API keys one client address may send in a minute before it is answered 429.
     auth_failures_per_minute: int = Field(default=20, ge=1)
+
+    # The web workspace's session cookie (api/workspace/sessions.py): the secret it is
+    # signed with (COLLEDGER_SESSION_SECRET; unset: random per process, sessions end at a
+    # restart), how long a sign-in lasts, and whether the cookie is sent only over HTTPS
+    # (turn on behind TLS; off so that http://127.0.0.1 works for the demo).
+    session_secret: SecretStr = Field(default_factory=lambda: PROCESS_SESSION_SECRET)
+    session_hours: float = Field(default=8.0, gt=0)
+    session_cookie_secure: bool = False
 
     # Kafka stays off unless a bootstrap address is configured.
     kafka_bootstrap: str | None = None

@@ -1,0 +1,13 @@
+"""The workspace's pages, one module per resource, each exposing ``ROUTERS`` made with
+``api.workspace.deps.page_router()``; ``api.workspace.install`` includes them in this order.
+A new module is listed here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.workspace.routers import home, placeholders, sign_in
+
+MODULES = (home, sign_in, placeholders)
+
+ROUTERS: tuple[APIRouter, ...] = tuple(router for module in MODULES for router in module.ROUTERS)
