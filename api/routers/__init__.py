@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from api.routers import (
     account_setup,
     accounts,
+    approvals,
     audit,
     contacts,
     disputes,
@@ -30,7 +31,7 @@ from api.routers import (
 )
 
 MODULES = (
-    account_setup, accounts, audit, contacts, disputes, erasure, keys, operations,
+    account_setup, accounts, approvals, audit, contacts, disputes, erasure, keys, operations,
     placements, plans, portfolio, kpis, promises, read_side, receivables, settlements,
     statements, trails, verification, worklists, write_offs,
 )

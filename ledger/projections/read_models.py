@@ -31,6 +31,7 @@ from ledger.projections.account_view import account_view
 from ledger.projections.agent_performance import AgentPerformance, agent_performance
 from ledger.projections.aging import DEFAULT_EDGES, AgingRow, aging
 from ledger.projections.aging_pages import AgingPage, aging_page
+from ledger.projections.approvals import PendingApproval, pending_approvals
 from ledger.projections.exclusions import Exclusions, exclusions
 from ledger.projections.kafka_fed import KafkaFed
 from ledger.projections.kpis import KpiReport, kpis
@@ -311,6 +312,12 @@ class ReadModels:
         if self.kafka is not None:
             return self.kafka.wait_for_version(account_id_for(number), head.version, timeout)
         return self.runner.catch_up_to(head.position, timeout)
+
+    def approvals(self) -> list[PendingApproval]:
+        """Write-off and settlement requests waiting for a second person, oldest first
+        (`approvals`), leaving out quarantined accounts."""
+        open_items, activity = self.narrowed(self.excluded(*COLLECTIONS), *COLLECTIONS)
+        return self.read(lambda s: pending_approvals(s, activity, open_items))
 
     def statement(
         self, account_number: str, start: date, end: date, known_at: datetime | None = None

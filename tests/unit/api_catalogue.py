@@ -228,6 +228,7 @@ CALLS: dict[tuple[str, str], Call] = {
         ("/audit/events", Call("GET", "/audit/events")),
         ("/worklists/{agent_id}", Call("GET", "/worklists/{me}?on=2026-02-10&preview=true")),
         ("/worklists/{agent_id}", Call("POST", "/worklists/{me}?on=2026-02-10")),
+        ("/approvals", Call("GET", "/approvals")),
         ("/audit/verify", Call("GET", "/audit/verify")),
         ("/audit/checkpoints", Call("GET", "/audit/checkpoints")),
         ("/audit/checkpoints/{checkpoint_id}", Call("GET", "/audit/checkpoints/1")),
