@@ -103,6 +103,7 @@ class Relay:
         self.producer: KafkaProducer | None = None
         self._partitions: list[int] = []
         self._picked: dict[bytes, int] = {}
+        self._ahead_from: int | None = None
         self._ahead: Batch | None = None
         """The batch read while the broker acknowledged the one before: used only if the
         position is still where that one ended (an empty read is never kept, so events
@@ -130,11 +131,8 @@ class Relay:
         if batch is None:
             return 0
         last, count = batch.last, len(batch.messages)
-
-        def read_ahead() -> None:
-            self._ahead = self._read(last)
-
-        self._send_all(batch.messages, meanwhile=read_ahead)
+        self._ahead_from = last
+        self._send_all(batch.messages)
         try:
             with self.app.datastore.transaction(commit=True) as session:
                 tracking.advance(session, self.name, start, last)
@@ -150,6 +148,12 @@ class Relay:
         if self.on_advance is not None:
             self.on_advance(start, last, count)
         return count
+
+    def _read_ahead(self) -> None:
+        """Read the batch after the one being sent (`publish_batch` says where it ends)."""
+        after, self._ahead_from = self._ahead_from, None
+        if after is not None:
+            self._ahead = self._read(after)
 
     def _read(self, after: int) -> Batch | None:
         """The next batch of the log after position ``after``, encoded; None: caught up.
@@ -221,10 +225,8 @@ class Relay:
         return stored_message(self.app.mapper, notification, int(notification.id),
                               self.numbers.number)
 
-    def _send_all(
-        self, messages: Sequence[EventMessage], meanwhile: Callable[[], None] = lambda: None
-    ) -> None:
-        """Send, run ``meanwhile`` while the broker acknowledges, then wait for every ack."""
+    def _send_all(self, messages: Sequence[EventMessage]) -> None:
+        """Send, read the next batch while the broker acknowledges, then wait for every ack."""
         producer = self._connected()
         try:
             partition_of = self._partitioner(producer)
@@ -233,7 +235,7 @@ class Relay:
                               partition=partition_of(m.key))
                 for m in messages
             ]
-            meanwhile()
+            self._read_ahead()
             producer.flush(timeout=self._ack_timeout())
             for future in futures:
                 future.get(timeout=self._ack_timeout())
