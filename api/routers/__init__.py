@@ -22,6 +22,7 @@ from api.routers import (
     promises,
     read_side,
     receivables,
+    search,
     settlements,
     statements,
     trails,
@@ -32,7 +33,7 @@ from api.routers import (
 
 MODULES = (
     account_setup, accounts, approvals, audit, contacts, disputes, erasure, keys, operations,
-    placements, plans, portfolio, kpis, promises, read_side, receivables, settlements,
+    placements, plans, portfolio, kpis, promises, read_side, receivables, search, settlements,
     statements, trails, verification, worklists, write_offs,
 )
 

@@ -41,6 +41,7 @@ from ledger.projections.read_database import ReadStore
 from ledger.projections.rebuild import Progress, rebuild
 from ledger.projections.registry import all_projections, projections_named
 from ledger.projections.runner import ProjectionRunner, ReadModelsBehind
+from ledger.projections.search import SearchHit, search
 from ledger.projections.statement import Statement, statement
 from ledger.projections.status import ReadSideStatus, read_side_status
 from ledger.projections.worklist import (
@@ -177,6 +178,13 @@ class ReadModels:
             lambda s: account_page(s, self.tables("open_items"), after, limit, agent=agent,
                                    segment=segment)
         )
+
+    def search(self, query: str, limit: int = 20, *, agent: str | None = None
+               ) -> list[SearchHit]:
+        """Accounts by number, name, invoice or payment id or reference (`search`),
+        leaving out quarantined accounts."""
+        [open_items] = self.narrowed(self.excluded("open_items"), "open_items")
+        return self.read(lambda s: search(s, open_items, query, limit, agent=agent))
 
     def aging(
         self,

@@ -222,6 +222,7 @@ CALLS: dict[tuple[str, str], Call] = {
         ("/accounts/{account}/history", Call("GET", "/accounts/{mine}/history")),
         ("/accounts/{account}/statement",
          Call("GET", "/accounts/{mine}/statement?from=2026-01-01&to=2026-02-10")),
+        ("/search", Call("GET", "/search?q=ACC")),
         ("/aging", Call("GET", "/aging?as_of=2026-02-10")),
         ("/kpis", Call("GET", "/kpis?from=2026-01-01&to=2026-02-10")),
         ("/kpis/trend", Call("GET", "/kpis/trend?months=3&to=2026-02-10")),
