@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.workspace.routers import home, placeholders, sign_in
+from api.workspace.routers import approvals, dashboard, home, placeholders, sign_in
 
-MODULES = (home, sign_in, placeholders)
+MODULES = (home, sign_in, approvals, dashboard, placeholders)
 
 ROUTERS: tuple[APIRouter, ...] = tuple(router for module in MODULES for router in module.ROUTERS)

@@ -8,14 +8,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from api.workspace.deps import (
-    ApprovalsViewer,
     AuditViewer,
-    DashboardViewer,
     SearchViewer,
     WorklistViewer,
     page_router,
 )
-from api.workspace.navigation import APPROVALS, AUDIT, DASHBOARD, SEARCH, WORKLIST, Page
+from api.workspace.navigation import AUDIT, SEARCH, WORKLIST, Page
 from api.workspace.templating import templates
 
 router = page_router()
@@ -25,22 +23,10 @@ def placeholder(request: Request, page: Page, **extra: str) -> HTMLResponse:
     return templates.TemplateResponse(request, "placeholder.html", {"page": page, **extra})
 
 
-@router.get("/dashboard")
-def dashboard(request: Request, _: DashboardViewer) -> HTMLResponse:
-    """Portfolio dashboard (placeholder)."""
-    return placeholder(request, DASHBOARD)
-
-
 @router.get("/worklist")
 def worklist(request: Request, _: WorklistViewer) -> HTMLResponse:
     """Worklist (placeholder)."""
     return placeholder(request, WORKLIST)
-
-
-@router.get("/approvals")
-def approvals(request: Request, _: ApprovalsViewer) -> HTMLResponse:
-    """Approvals (placeholder)."""
-    return placeholder(request, APPROVALS)
 
 
 @router.get("/audit")
