@@ -32,6 +32,7 @@ from ledger.projections.agent_performance import AgentPerformance, agent_perform
 from ledger.projections.aging import DEFAULT_EDGES, AgingRow, aging
 from ledger.projections.aging_pages import AgingPage, aging_page
 from ledger.projections.approvals import PendingApproval, pending_approvals
+from ledger.projections.arrangements import AccountArrangements, account_arrangements
 from ledger.projections.exclusions import Exclusions, exclusions
 from ledger.projections.kafka_fed import KafkaFed
 from ledger.projections.kpis import KpiReport, kpis
@@ -50,6 +51,7 @@ from ledger.projections.worklist import (
     rank_worklist,
     stored_worklist,
 )
+from ledger.projections.worklist_rows import WorklistAccount, worklist_accounts
 from ledger.projections.worklist_table import worklist_items
 
 T = TypeVar("T")
@@ -236,6 +238,13 @@ class ReadModels:
         ))
         return self._saying_so(worklist, excluding)
 
+    def worklist_accounts(self, agent_id: str, day: date) -> dict[str, WorklistAccount]:
+        """What a worklist's rows need beside their score (`worklist_rows`): names, what
+        is overdue, open arrangements, the next permitted call from now."""
+        open_items, activity = self.narrowed(self.excluded(*COLLECTIONS), *COLLECTIONS)
+        return self.read(lambda s: worklist_accounts(
+            s, open_items, activity, agent_id, day, self.clock(), self.contact_policies))
+
     def handed_out_worklist(self, agent_id: str, day: date) -> Worklist | None:
         """The worklist handed out to the agent for the day, if one was, naming the agent's
         accounts quarantined now (handing out left them out too)."""
@@ -326,6 +335,14 @@ class ReadModels:
         (`approvals`), leaving out quarantined accounts."""
         open_items, activity = self.narrowed(self.excluded(*COLLECTIONS), *COLLECTIONS)
         return self.read(lambda s: pending_approvals(s, activity, open_items))
+
+    def arrangements(self, number: str) -> AccountArrangements:
+        """The account's promises, plans, settlements and contacts as they stand
+        (`arrangements`); refused (`AccountQuarantined`) while the activity read model
+        has quarantined the account."""
+        self.excluded("activity").check(number)
+        account_id = str(account_id_for(number))
+        return self.read(lambda s: account_arrangements(s, self.tables("activity"), account_id))
 
     def statement(
         self, account_number: str, start: date, end: date, known_at: datetime | None = None
