@@ -35,6 +35,7 @@ os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 DEMO_ACCOUNTS, DEMO_MONTHS = "8", "3"
 CALLERS: dict[str, tuple[str, str]] = {
     "agent": ("agent", "agent-1"),
+    "agent 5": ("agent", "agent-5"),
     "manager": ("manager", "manager-1"),
     "other manager": ("manager", "manager-2"),
     "auditor": ("auditor", "auditor-1"),

@@ -6,8 +6,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.workspace.routers import approvals, dashboard, home, placeholders, sign_in
+from api.workspace.routers import (
+    accounts,
+    approvals,
+    audit,
+    dashboard,
+    home,
+    placeholders,
+    search,
+    sign_in,
+    worklist,
+)
 
-MODULES = (home, sign_in, approvals, dashboard, placeholders)
+MODULES = (home, sign_in, accounts, approvals, audit, dashboard, worklist, search, placeholders)
 
 ROUTERS: tuple[APIRouter, ...] = tuple(router for module in MODULES for router in module.ROUTERS)
