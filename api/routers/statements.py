@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastapi import APIRouter
@@ -14,6 +15,7 @@ from api.permissions import READERS_OF_HISTORY, check_read
 from api.read_params import Fresh, KnownAt, PeriodEnd, PeriodStart
 from api.schemas.statements import Statement, Statements
 from ledger.aggregates.errors import InvalidDates
+from ledger.projections.statement import Statement as StatementRead
 
 router = APIRouter(prefix="/accounts/{account}", tags=["statements"], dependencies=[Fresh],
                    responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}, 503: {}})
@@ -41,12 +43,16 @@ def get_statement(
         raise InvalidDates(f"the period cannot end ({end}) before it starts ({start})")
     statements = models.statement(account, start, end, known_at)
     if fmt != "json":
-        records = (
-            {"currency": s.currency, **vars(line)} for s in statements for line in s.lines
-        )
-        return streamed(fmt, COLUMNS, records, f"{account}-statement-{start}-{end}")
+        return streamed(fmt, COLUMNS, statement_records(statements),
+                        f"{account}-statement-{start}-{end}")
     return Statements(account=account, start=start, end=end, known_at=known_at,
                       statements=[Statement.model_validate(s) for s in statements])
+
+
+def statement_records(statements: Iterable[StatementRead]) -> Iterator[dict[str, Any]]:
+    """The statement's lines as export rows (``COLUMNS``): the API's CSV and the
+    workspace's download are the same file."""
+    return ({"currency": s.currency, **vars(line)} for s in statements for line in s.lines)
 
 
 ROUTERS = [router]
