@@ -79,6 +79,7 @@ def _time_relay(service: LedgerService, kafka: KafkaSettings, topic: str, events
     relay = Relay(service.app, kafka,
                   RelayOptions(topic=topic, partitions=PARTITIONS, batch_size=BATCH))
     published = 0
+    relay.connect()  # as `time_produce` makes its producer before its clock starts
     started = time.perf_counter()
     try:
         while published < events and (sent := relay.publish_batch()):
