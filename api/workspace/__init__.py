@@ -1,8 +1,9 @@
 """The web workspace: server-rendered pages for people, on the API's own services and rules.
 
 ``install(app, settings)`` is all ``api.app.create_app`` calls: it sets up the session
-cookies, the refusal pages, the page routers (``api/workspace/routers/``, under ``/app``)
-and ``/static``. How to add a page: see ``api/workspace/README.md``.
+cookies, the refusal pages, the error pages of /app (404, 405), the page routers
+(``api/workspace/routers/``, under ``/app``) and ``/static``. How to add a page: see
+``api/workspace/README.md``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.workspace import refusals
+from api.workspace import error_pages, refusals
 from api.workspace.routers import ROUTERS
 from api.workspace.sessions import SessionCookies
 from infra.settings import Settings
@@ -27,6 +28,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         secure=settings.session_cookie_secure,
     )
     refusals.install(app)
+    error_pages.install(app)
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
