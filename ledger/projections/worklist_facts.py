@@ -7,6 +7,7 @@ are computed in Python so the SQL is the same on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -23,10 +24,12 @@ from ledger.projections.worklist_scoring import AccountFacts, OwedInvoice, Workl
 
 def gather_facts(
     session: Any, t: Tables, activity: Tables, agent_id: str, day: date,
-    weights: WorklistWeights, lookback_days: int,
+    weights: WorklistWeights, lookback_days: int, only: Collection[str] | None = None,
 ) -> list[AccountFacts]:
-    """The facts of every account currently assigned to the agent, as of ``day``."""
+    """The facts of every account currently assigned to the agent, as of ``day``
+    (``only``: of those of these account ids)."""
     a = t["accounts"]
+    mine = assigned_to(a, agent_id, only)
     facts = {
         r.account_id: AccountFacts(
             r.account_id, r.number, r.segment, r.currency, r.timezone,
@@ -34,9 +37,8 @@ def gather_facts(
                                                                  r.currency),
             bool(r.cease_communication), r.agency_id, bool(r.legal_referral),
         )
-        for r in session.execute(select(a).where(a.c.agent_id == agent_id))
+        for r in session.execute(select(a).where(mine))
     }
-    mine = a.c.agent_id == agent_id
     for r in _owed(session, t, day, mine):
         facts[r.account_id].owed.append(OwedInvoice(
             r.currency, r.due_date, from_minor(r.outstanding, r.currency),
@@ -48,6 +50,12 @@ def gather_facts(
     _promises_and_instalments(session, activity, a, mine, day, weights, facts)
     _contacts(session, activity["contacts"], a, mine, day, lookback_days, facts)
     return [facts[k] for k in sorted(facts)]
+
+
+def assigned_to(a: Table, agent_id: str, only: Collection[str] | None) -> Any:
+    """The agent's accounts, or (``only``) those of them among these account ids."""
+    mine = a.c.agent_id == agent_id
+    return mine if only is None else and_(mine, a.c.account_id.in_(list(only)))
 
 
 def _rows(session: Any, query: Any, table: Table, a: Table, mine: Any, *where: Any) -> Any:

@@ -10,6 +10,7 @@ decided from (`worklist_facts`), so the two agree.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,7 +23,7 @@ from ledger.aggregates.next_call import next_permitted_call
 from ledger.projections.amounts import from_minor
 from ledger.projections.projection import Tables
 from ledger.projections.worklist import DEFAULT_WEIGHTS
-from ledger.projections.worklist_facts import gather_facts
+from ledger.projections.worklist_facts import assigned_to, gather_facts
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,17 @@ class WorklistAccount:
 
 def worklist_accounts(
     session: Any, open_items: Tables, activity: Tables, agent_id: str, day: date,
-    now: datetime, policies: ContactPolicies,
+    now: datetime, policies: ContactPolicies, only: Collection[str] | None = None,
 ) -> dict[str, WorklistAccount]:
-    """The agent's accounts by account id, as of ``day`` (what they owe today), with the
-    next permitted call at or after ``now``."""
+    """The agent's accounts by account id (``only``: those among these ids), as of ``day``
+    (what they owe today), with the next permitted call at or after ``now``."""
     a, i = open_items["accounts"], open_items["invoices"]
+    mine = assigned_to(a, agent_id, only)
     accounts = {
         r.account_id: WorklistAccount(r.account_id, r.number, r.name, r.timezone)
         for r in session.execute(select(a.c.account_id, a.c.number, a.c.name, a.c.timezone)
-                                 .where(a.c.agent_id == agent_id))
+                                 .where(mine))
     }
-    mine = a.c.agent_id == agent_id
     for r in session.execute(
         select(i.c.account_id, i.c.invoice_id, i.c.currency, i.c.due_date,
                i.c.outstanding_minor)
@@ -77,7 +78,7 @@ def worklist_accounts(
             late = (day - r.due_date).days
             account.oldest_days_past_due = max(account.oldest_days_past_due or 0, late)
     _arrangements(session, activity, a, mine, accounts)
-    _next_calls(session, open_items, activity, agent_id, day, now, policies, accounts)
+    _next_calls(session, open_items, activity, agent_id, day, now, policies, accounts, only)
     return accounts
 
 
@@ -102,9 +103,10 @@ def _arrangements(session: Any, activity: Tables, a: Any, mine: Any,
 def _next_calls(
     session: Any, open_items: Tables, activity: Tables, agent_id: str, day: date,
     now: datetime, policies: ContactPolicies, accounts: dict[str, WorklistAccount],
+    only: Collection[str] | None,
 ) -> None:
     facts = gather_facts(session, open_items, activity, agent_id, day, DEFAULT_WEIGHTS,
-                         policies.longest_lookback_days())
+                         policies.longest_lookback_days(), only)
     for f in facts:
         owed = [o for o in f.owed if o.outstanding > 0]
         standing = Standing(f.timezone, f.cease_communication, f.agency_id, f.legal_referral,

@@ -11,6 +11,7 @@ htmx the row alone is re-rendered.
 
 from __future__ import annotations
 
+from math import ceil
 from typing import Annotated, Any
 
 from fastapi import Form, HTTPException, Request
@@ -32,6 +33,7 @@ from api.workspace.row_actions import (
     may_act,
 )
 from api.workspace.templating import templates
+from ledger.aggregates import account_id_for
 from ledger.projections.read_models import ReadModels
 from ledger.projections.worklist_rows import agent_ids
 
@@ -39,6 +41,9 @@ router = page_router()
 CHANNELS = ("call", "email", "letter", "sms", "visit")
 OUTCOMES = ("no_answer", "left_message", "conversation", "wrong_number", "refused", "sent")
 REASONS = ("pricing", "quantity", "quality", "delivery", "duplicate billing", "tax", "other")
+ROWS_PER_PAGE = 100
+"""Rows rendered at once: an agent's day is the top of the list, and 1,000 rows with their
+forms are megabytes of HTML (bench/README.md, target 13)."""
 
 
 def agent_to_show(caller: Caller, models: ReadModels, asked: str | None) -> str:
@@ -54,18 +59,35 @@ def agent_to_show(caller: Caller, models: ReadModels, asked: str | None) -> str:
     return agent
 
 
-def page_context(caller: Caller, models: ReadModels, agent: str) -> dict[str, Any]:
+def page_of(items: list[Any], page: int, account: str | None) -> tuple[int, int]:
+    """(the page to show, how many there are): the one holding ``account`` if it is a
+    row (coming back to a row after its action), else ``page`` within the pages."""
+    pages = max(ceil(len(items) / ROWS_PER_PAGE), 1)
+    ranks = {item.account: n for n, item in enumerate(items)}
+    if account in ranks:
+        return ranks[account] // ROWS_PER_PAGE + 1, pages
+    return min(max(page, 1), pages), pages
+
+
+def page_context(caller: Caller, models: ReadModels, agent: str, page: int = 1,
+                 account: str | None = None) -> dict[str, Any]:
+    """The worklist's rows a page at a time: what a row shows is read for its page's
+    accounts (and the accounts kept off) only, as the rendering is done for them only."""
     day = models.clock().date()
     handed_out = models.handed_out_worklist(agent, day)
     worklist = handed_out or models.worklist(agent, day)
-    accounts = models.worklist_accounts(agent, day)
+    page, pages = page_of(worklist.items, page, account)
+    shown = worklist.items[(page - 1) * ROWS_PER_PAGE:page * ROWS_PER_PAGE]
+    accounts = models.worklist_accounts(
+        agent, day, [item.account_id for item in (*shown, *worklist.excluded)])
     agents = ([] if caller.role == AGENT else
               models.read(lambda s: agent_ids(s, models.tables("open_items"))))
     return {
         "agent": agent, "agents": agents, "day": day, "now": models.clock(),
         "worklist": worklist, "handed_out": handed_out is not None,
         "may_hand_out": caller.role in WORKLIST_HANDERS,
-        "rows": [(item, accounts.get(item.account_id)) for item in worklist.items],
+        "page": page, "pages": pages, "first_rank": (page - 1) * ROWS_PER_PAGE + 1,
+        "rows": [(item, accounts.get(item.account_id)) for item in shown],
         "excluded": [(item, accounts.get(item.account_id)) for item in worklist.excluded],
         "may": may_act(caller), "rules": RULES_IN_WORDS,
         "channels": CHANNELS, "outcomes": OUTCOMES, "reasons": REASONS,
@@ -76,10 +98,12 @@ def page_context(caller: Caller, models: ReadModels, agent: str) -> dict[str, An
 def worklist(
     request: Request, caller: WorklistViewer, models: ReadModelsDep,
     agent: str | None = None, done: str | None = None, account: str | None = None,
+    page: str = "1",
 ) -> HTMLResponse:
-    """Worklist: the agent's own, or (managers, auditors) any agent's."""
+    """Worklist: the agent's own, or (managers, auditors) any agent's, a page of rows."""
     shown = agent_to_show(caller, models, agent)
-    context = page_context(caller, models, shown)
+    context = page_context(caller, models, shown, int(page) if page.isdigit() else 1,
+                           account)
     context["flash"] = {account: DONE[done]} if done in DONE and account else {}
     return templates.TemplateResponse(request, "worklist.html", context)
 
@@ -110,7 +134,7 @@ async def act(
     form = {k: str(v) for k, v in (await request.form()).items()}
     shown = agent_to_show(caller, models, form.get("agent"))
     accounts = {a.number: a for a in models.worklist_accounts(
-        shown, models.clock().date()).values()}
+        shown, models.clock().date(), [str(account_id_for(account))]).values()}
     timezone = accounts[account].timezone if account in accounts else "UTC"
     position, problem = carry_out_action(service, caller, action, account,
                                          fields_of(action, form, timezone), correlation_id)
@@ -120,7 +144,7 @@ async def act(
         return RedirectResponse(
             f"/app/worklist?agent={shown}&done={action}&account={account}#row-{account}",
             status_code=303)
-    context = page_context(caller, models, shown)
+    context = page_context(caller, models, shown, account=account)
     context["flash"] = {account: DONE[action]} if problem is None else {}
     context["problems"] = {} if problem is None else {account: (action, problem)}
     context["form"] = form
