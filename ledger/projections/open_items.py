@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import MetaData, Table, select
+from sqlalchemy import MetaData, Table, func, select, update
 
 from ledger.projections.amounts import to_minor
 from ledger.projections.batch_writer import BatchWriter
@@ -20,14 +20,30 @@ from ledger.projections.open_items_schema import open_items_tables
 from ledger.projections.projection import Positioned, Projection, Tables
 from ledger.projections.standing import FLAGS
 
+TOTALS = (("invoices", "invoice_movements", "invoice_id", "outstanding_minor"),
+          ("payments", "credit_movements", "payment_id", "unapplied_minor"))
+"""Each item table, its movements, its key and its running total (`summed`)."""
+
 ID_COLUMNS = {"invoices": "invoice_id", "payments": "payment_id", "disputes": "dispute_id"}
 
 
 class OpenItemsProjection(Projection):
     name = "open_items"
 
-    def __init__(self) -> None:
+    def __init__(self, *, totals_at_end: bool = False) -> None:
         self.currencies: dict[tuple[str, str, str], str] = {}
+        self.totals_at_end = totals_at_end
+
+    def replaying(self) -> OpenItemsProjection:
+        """A rebuild leaves the running totals to `replayed`: folding them in batch by
+        batch updates each invoice row again in every batch that moves it (a new row
+        version and five index entries each time), which made a 1.5M-event rebuild
+        2.7 times slower; one grouped pass over the movements at the end writes each once."""
+        return OpenItemsProjection(totals_at_end=True)
+
+    def replayed(self, session: Any, tables: Tables) -> None:
+        for items, movements, key, total in TOTALS:
+            session.execute(totals_from_movements(tables[items], tables[movements], key, total))
 
     def define(self, metadata: MetaData, suffix: str, token: str) -> Tables:
         return open_items_tables(metadata, suffix, token)
@@ -86,8 +102,10 @@ class _Batch:
             account_id=account, invoice_id=invoice_id, currency=currency, on_date=on,
             recorded_at=at, kind=kind, amount_minor=minor, ref=ref,
         )
-        self.w.accumulate(self.t["invoices"], {"account_id": account, "invoice_id": invoice_id},
-                          outstanding_minor=("add", minor), **_span(on, at))
+        if not self.owner.totals_at_end:
+            self.w.accumulate(self.t["invoices"],
+                              {"account_id": account, "invoice_id": invoice_id},
+                              outstanding_minor=("add", minor), **_span(on, at))
 
     def credit_movement(self, account: str, payment_id: str, on: date, at: datetime,
                         kind: str, amount: Decimal) -> None:
@@ -99,8 +117,10 @@ class _Batch:
             account_id=account, payment_id=payment_id, currency=currency, on_date=on,
             recorded_at=at, kind=kind, amount_minor=minor,
         )
-        self.w.accumulate(self.t["payments"], {"account_id": account, "payment_id": payment_id},
-                          unapplied_minor=("add", minor), **_span(on, at))
+        if not self.owner.totals_at_end:
+            self.w.accumulate(self.t["payments"],
+                              {"account_id": account, "payment_id": payment_id},
+                              unapplied_minor=("add", minor), **_span(on, at))
 
     def on_AccountOpened(self, account: str, e: Any) -> None:  # noqa: N802
         self.remember("accounts", account, "", e.currency)
@@ -197,3 +217,24 @@ def _span(on: date, at: datetime) -> dict[str, tuple[str, Any]]:
 def _no_span(on: date, at: datetime) -> dict[str, Any]:
     """A new item's span before its first movement (recorded with it) widens it."""
     return {"first_on": on, "last_on": on, "first_recorded_at": at, "last_recorded_at": at}
+
+
+def totals_from_movements(items: Table, movements: Table, key: str, total: str) -> Any:
+    """Every item's running total and span set from its movements in one statement (an
+    item without movements keeps those it was inserted with)."""
+    m = movements
+    sums = (
+        select(m.c.account_id, m.c[key], func.sum(m.c.amount_minor).label("total"),
+               func.min(m.c.on_date).label("first_on"), func.max(m.c.on_date).label("last_on"),
+               func.min(m.c.recorded_at).label("first_recorded_at"),
+               func.max(m.c.recorded_at).label("last_recorded_at"))
+        .group_by(m.c.account_id, m.c[key])
+        .subquery("sums")
+    )
+    return (
+        update(items)
+        .where(items.c.account_id == sums.c.account_id, items.c[key] == sums.c[key])
+        .values({total: sums.c.total, "first_on": sums.c.first_on, "last_on": sums.c.last_on,
+                 "first_recorded_at": sums.c.first_recorded_at,
+                 "last_recorded_at": sums.c.last_recorded_at})
+    )

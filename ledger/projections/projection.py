@@ -45,6 +45,16 @@ class Projection(ABC):
     def handle(self, session: Any, tables: Tables, events: Sequence[Positioned]) -> None:
         """Apply a batch of events; called inside the transaction that advances tracking."""
 
+    def replaying(self) -> Projection:
+        """The projection as a rebuild runs it over the whole log: itself, unless it keeps
+        something a set-based pass at the end does more cheaply (`replayed`)."""
+        return self
+
+    def replayed(self, session: Any, tables: Tables) -> None:
+        """After a rebuild's replay, before its tables are swapped in: finish what
+        `replaying` left for the end. Nothing, by default."""
+        return None
+
     def tables(self, metadata: MetaData, suffix: str, token: str) -> Tables:
         """The tables as runners use them: `define`'s, with NUL-safe text columns."""
         defined = self.define(metadata, suffix, token)

@@ -79,12 +79,13 @@ def rebuild(
     """Rebuild the given projections; return the position they were swapped in at."""
     store = store or app.datastore
     built = _fresh_tables(store, projections)
+    replaying = [projection.replaying() for projection in projections]
     book = QuarantineBook()
     head = app.recorder.max_notification_id() or 0
     position = 0
     while True:
         with store.transaction(commit=True) as session:
-            reached = _replay(app, projections, built, session, position, batch_size, book)
+            reached = _replay(app, replaying, built, session, position, batch_size, book)
         if reached == position:
             break
         position = reached
@@ -95,10 +96,12 @@ def rebuild(
             tracking.ensure(session, projection.name)
             tracking.reset(session, projection.name, position)
         while True:
-            reached = _replay(app, projections, built, session, position, batch_size, book)
+            reached = _replay(app, replaying, built, session, position, batch_size, book)
             if reached == position:
                 break
             position = reached
+        for projection in replaying:
+            projection.replayed(session, built[projection.name])
         for projection in projections:
             tracking.reset(session, projection.name, position)
             _swap(session, projection, built[projection.name])
