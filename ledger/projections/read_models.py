@@ -238,15 +238,18 @@ class ReadModels:
         ))
         return self._saying_so(worklist, excluding)
 
-    def worklist_accounts(self, agent_id: str, day: date,
-                          only: Collection[str] | None = None) -> dict[str, WorklistAccount]:
+    def worklist_accounts(
+        self, agent_id: str, day: date, only: Collection[str] | None = None,
+        next_calls: bool = True,
+    ) -> dict[str, WorklistAccount]:
         """What a worklist's rows need beside their score (`worklist_rows`): names, what
-        is overdue, open arrangements, the next permitted call from now; ``only``: for
-        these account ids (a page of rows) rather than all the agent's."""
+        is overdue, open arrangements, the next permitted call from now (unless
+        ``next_calls`` is false); ``only``: for these account ids (a page of rows) rather
+        than all the agent's."""
         open_items, activity = self.narrowed(self.excluded(*COLLECTIONS), *COLLECTIONS)
         return self.read(lambda s: worklist_accounts(
             s, open_items, activity, agent_id, day, self.clock(), self.contact_policies,
-            only))
+            only, next_calls))
 
     def handed_out_worklist(self, agent_id: str, day: date) -> Worklist | None:
         """The worklist handed out to the agent for the day, if one was, naming the agent's

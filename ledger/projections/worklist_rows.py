@@ -53,9 +53,11 @@ class WorklistAccount:
 def worklist_accounts(
     session: Any, open_items: Tables, activity: Tables, agent_id: str, day: date,
     now: datetime, policies: ContactPolicies, only: Collection[str] | None = None,
+    next_calls: bool = True,
 ) -> dict[str, WorklistAccount]:
     """The agent's accounts by account id (``only``: those among these ids), as of ``day``
-    (what they owe today), with the next permitted call at or after ``now``."""
+    (what they owe today), with the next permitted call at or after ``now`` (unless
+    ``next_calls`` is false: the accounts kept off the worklist show none)."""
     a, i = open_items["accounts"], open_items["invoices"]
     mine = assigned_to(a, agent_id, only)
     accounts = {
@@ -78,7 +80,9 @@ def worklist_accounts(
             late = (day - r.due_date).days
             account.oldest_days_past_due = max(account.oldest_days_past_due or 0, late)
     _arrangements(session, activity, a, mine, accounts)
-    _next_calls(session, open_items, activity, agent_id, day, now, policies, accounts, only)
+    if next_calls:
+        _next_calls(session, open_items, activity, agent_id, day, now, policies, accounts,
+                    only)
     return accounts
 
 

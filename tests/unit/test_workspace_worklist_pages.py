@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -65,6 +66,17 @@ def test_a_pages_accounts_read_alone_are_what_the_whole_list_reads(demo: Ledger)
 
     assert len(everything) >= 2
     assert models.worklist_accounts(agent, day, some) == {k: everything[k] for k in some}
+
+
+def test_accounts_kept_off_are_read_without_a_next_call(demo: Ledger) -> None:
+    models, agent = demo.read_models, busiest(demo)
+    day = models.clock().date()
+    everything = models.worklist_accounts(agent, day)
+
+    without = models.worklist_accounts(agent, day, list(everything), next_calls=False)
+
+    assert any(a.next_call for a in everything.values())
+    assert without == {k: replace(a, next_call=None) for k, a in everything.items()}
 
 
 def test_the_page_shows_its_rows_and_links_to_the_others(

@@ -72,14 +72,15 @@ def page_of(items: list[Any], page: int, account: str | None) -> tuple[int, int]
 def page_context(caller: Caller, models: ReadModels, agent: str, page: int = 1,
                  account: str | None = None) -> dict[str, Any]:
     """The worklist's rows a page at a time: what a row shows is read for its page's
-    accounts (and the accounts kept off) only, as the rendering is done for them only."""
+    accounts only, and the accounts kept off (name and overdue) without a next call."""
     day = models.clock().date()
     handed_out = models.handed_out_worklist(agent, day)
     worklist = handed_out or models.worklist(agent, day)
     page, pages = page_of(worklist.items, page, account)
     shown = worklist.items[(page - 1) * ROWS_PER_PAGE:page * ROWS_PER_PAGE]
-    accounts = models.worklist_accounts(
-        agent, day, [item.account_id for item in (*shown, *worklist.excluded)])
+    accounts = models.worklist_accounts(agent, day, [item.account_id for item in shown])
+    kept_off = models.worklist_accounts(
+        agent, day, [item.account_id for item in worklist.excluded], next_calls=False)
     agents = ([] if caller.role == AGENT else
               models.read(lambda s: agent_ids(s, models.tables("open_items"))))
     return {
@@ -88,7 +89,7 @@ def page_context(caller: Caller, models: ReadModels, agent: str, page: int = 1,
         "may_hand_out": caller.role in WORKLIST_HANDERS,
         "page": page, "pages": pages, "first_rank": (page - 1) * ROWS_PER_PAGE + 1,
         "rows": [(item, accounts.get(item.account_id)) for item in shown],
-        "excluded": [(item, accounts.get(item.account_id)) for item in worklist.excluded],
+        "excluded": [(item, kept_off.get(item.account_id)) for item in worklist.excluded],
         "may": may_act(caller), "rules": RULES_IN_WORDS,
         "channels": CHANNELS, "outcomes": OUTCOMES, "reasons": REASONS,
     }
