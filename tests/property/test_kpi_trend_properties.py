@@ -17,33 +17,18 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.aggregates.errors import LedgerError
-from ledger.commands.accounts import OpenAccount
 from ledger.commands.base import Command
-from ledger.commands.collections import OpenDispute, ResolveDispute
 from ledger.projections.aging import aging
 from ledger.projections.kpi_trend import KpiMonth, KpiReads
 from ledger.projections.kpis import kpis
 from ledger.projections.read_models import ReadModels
-from tests.builders import MANAGER, make_ledger
-from tests.property.test_kpi_properties import ACCOUNTS, FIRST_DAY, portfolios
+from tests.builders import make_ledger
+from tests.property.test_kpi_properties import FIRST_DAY, played, portfolios
 
 
 def _read_models(cmds: list[Command]) -> tuple[ReadModels, Any]:
     ledger, clock = make_ledger()
-    service = ledger.service
-    for number, currency in ACCOUNTS.items():
-        service.execute(OpenAccount(account=number, name=number, currency=currency,
-                                    effective_on=FIRST_DAY), MANAGER)
-    resolve = [ResolveDispute(account=c.account, dispute_id=c.dispute_id, outcome="upheld",
-                              effective_on=c.effective_on + timedelta(days=3))
-               for c in cmds if isinstance(c, OpenDispute) and c.effective_on]
-    for cmd in [*cmds, *resolve]:
-        clock.now += timedelta(hours=1)
-        try:
-            service.execute(cmd, MANAGER)
-        except LedgerError:
-            pass
+    played(ledger.service, clock, cmds)
     ledger.read_models.catch_up()
     return ledger.read_models, clock
 
