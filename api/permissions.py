@@ -33,6 +33,7 @@ MAY_WRITE: dict[type[Command], frozenset[str]] = {
     a.PlaceWithAgency: frozenset({MANAGER}),
     a.RecallFromAgency: frozenset({MANAGER}),
     a.ReferToLegal: frozenset({MANAGER}),
+    a.WithdrawLegalReferral: frozenset({MANAGER}),
     a.PlaceCreditHold: frozenset({MANAGER}),
     a.ReleaseCreditHold: frozenset({MANAGER}),
     a.ErasePersonalData: frozenset({COMPLIANCE}),

@@ -33,6 +33,7 @@ from ledger.service import LedgerService
 STANDING = frozenset({
     "AccountOpened", "AccountTermsChanged", "CreditLimitSet", "AgentAssigned",
     "CeaseCommunicationRequested", "PlacedWithAgency", "RecalledFromAgency", "ReferredToLegal",
+    "LegalReferralWithdrawn",
     "CreditHoldPlaced", "CreditHoldReleased", "PromiseToPayMade", "PromiseKept",
     "PromiseBroken",
 })

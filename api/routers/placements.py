@@ -18,6 +18,9 @@ command_route(router, "/agency-recalls", a.RecallFromAgency, {
 command_route(router, "/legal-referrals", a.ReferToLegal, {
     "reason": "agency returned the account unrecovered",
 }, "Refer the account to legal")
+command_route(router, "/legal-referral-withdrawals", a.WithdrawLegalReferral, {
+    "reason": "debtor paid in full before the claim was filed",
+}, "Withdraw the account's referral to legal")
 command_route(router, "/credit-holds", a.PlaceCreditHold, {
     "reason": "60 days past due",
 }, "Put the account on credit hold (no new orders)")

@@ -65,6 +65,13 @@ class ReferredToLegal(LedgerEvent):
         account.legal_referral = True
 
 
+class LegalReferralWithdrawn(LedgerEvent):
+    reason: str
+
+    def apply(self, account: Any) -> None:
+        account.legal_referral = False
+
+
 class CreditHoldPlaced(LedgerEvent):
     """Placed by a person, or by dunning for ``invoice_id`` (empty when manual)."""
 
@@ -126,6 +133,13 @@ class StandingCommands(AccountState):
         if self.legal_referral:
             raise AccountStandingConflict("the account is already referred to legal")
         self._record(ReferredToLegal, ctx, cmd)
+
+    def withdraw_legal_referral(
+        self, ctx: CommandContext, cmd: accounts.WithdrawLegalReferral
+    ) -> None:
+        if not self.legal_referral:
+            raise AccountStandingConflict("the account is not referred to legal")
+        self._record(LegalReferralWithdrawn, ctx, cmd)
 
     def place_credit_hold(self, ctx: CommandContext, cmd: accounts.PlaceCreditHold) -> None:
         if self.credit_hold:

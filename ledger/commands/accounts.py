@@ -62,6 +62,10 @@ class ReferToLegal(Command):
     reason: Text
 
 
+class WithdrawLegalReferral(Command):
+    reason: RequiredText
+
+
 class PlaceCreditHold(Command):
     reason: Text
 

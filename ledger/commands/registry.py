@@ -34,6 +34,7 @@ HANDLERS: dict[type[Command], Handler] = {
     accounts.PlaceWithAgency: decide(Account.place_with_agency),
     accounts.RecallFromAgency: decide(Account.recall_from_agency),
     accounts.ReferToLegal: decide(Account.refer_to_legal),
+    accounts.WithdrawLegalReferral: decide(Account.withdraw_legal_referral),
     accounts.PlaceCreditHold: decide(Account.place_credit_hold),
     accounts.ReleaseCreditHold: decide(Account.release_credit_hold),
     accounts.ErasePersonalData: erase_personal_data,

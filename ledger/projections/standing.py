@@ -26,6 +26,7 @@ FLAGS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "PlacedWithAgency": lambda e: {"agency_id": e["agency_id"]},
     "RecalledFromAgency": lambda e: {"agency_id": None},
     "ReferredToLegal": lambda e: {"legal_referral": True},
+    "LegalReferralWithdrawn": lambda e: {"legal_referral": False},
     "CreditHoldPlaced": lambda e: {"credit_hold": True},
     "CreditHoldReleased": lambda e: {"credit_hold": False},
     "PersonalDataErased": lambda e: {"personal_data_erased": True},

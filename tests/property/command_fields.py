@@ -283,6 +283,7 @@ BUILDERS: dict[type[Command], Callable[[Draw, World, str], Fields]] = {
         "agency_id": draw(cs.identifiers), "reason": draw(cs.notes)},
     acc.RecallFromAgency: reason_only(cs.notes),
     acc.ReferToLegal: reason_only(cs.notes),
+    acc.WithdrawLegalReferral: reason_only(cs.required_notes),
     acc.PlaceCreditHold: reason_only(cs.notes),
     acc.ReleaseCreditHold: reason_only(cs.notes),
     acc.ErasePersonalData: reason_only(cs.required_notes),

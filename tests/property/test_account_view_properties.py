@@ -36,7 +36,7 @@ from tests.property.test_projection_rebuild_properties import (
 from tests.replayed_view import replayed_view
 
 COMPLIANCE = Actor("compliance-1", "compliance")
-STANDING = st.tuples(st.just("standing"), st.sampled_from(ACCOUNTS), st.integers(0, 9),
+STANDING = st.tuples(st.just("standing"), st.sampled_from(ACCOUNTS), st.integers(0, 10),
                      st.integers(0, 4), st.integers(0, 3))
 HISTORY = st.lists(st.one_of(STEP, STANDING, STANDING), min_size=8, max_size=30)
 MOMENTS = st.lists(st.tuples(st.integers(-40, 130), st.none() | st.integers(-3, 60)),
@@ -44,7 +44,7 @@ MOMENTS = st.lists(st.tuples(st.integers(-40, 130), st.none() | st.integers(-3, 
 
 
 def standing_command(ledger: Ledger, step: tuple[Any, ...]) -> tuple[Command, Actor]:
-    """One of the ten changes of standing, dated ``back`` days ago."""
+    """One of the eleven changes of standing, dated ``back`` days ago."""
     _, number, which, back, value = step
     on = {"account": number, "effective_on": ledger.today - timedelta(days=back)}
     commands: list[Command] = [
@@ -57,10 +57,11 @@ def standing_command(ledger: Ledger, step: tuple[Any, ...]) -> tuple[Command, Ac
         accounts.PlaceWithAgency(agency_id=f"AGY-{value}", reason="no payment", **on),
         accounts.RecallFromAgency(reason="returned", **on),
         accounts.ReferToLegal(reason="claim", **on),
+        accounts.WithdrawLegalReferral(reason="paid before the claim", **on),
         accounts.RequestCeaseCommunication(reason="asked in writing", **on),
         accounts.ErasePersonalData(reason="DSR-1", **on),
     ]
-    return commands[which], COMPLIANCE if which == 9 else MANAGER
+    return commands[which], COMPLIANCE if which == 10 else MANAGER
 
 
 def played(steps: list[tuple[Any, ...]]) -> Ledger:

@@ -157,6 +157,10 @@ WRITES: tuple[Write, ...] = (
           given=(a.PlaceWithAgency(account=ANY, agency_id="AGY-ATLAS"),)),
     Write(a.ReferToLegal, on_account("/legal-referrals"), {"reason": "agency returned it"},
           "manager", ("ReferredToLegal",)),
+    Write(a.WithdrawLegalReferral, on_account("/legal-referral-withdrawals"), {
+        "reason": "paid before the claim was filed",
+    }, "manager", ("LegalReferralWithdrawn",),
+          given=(a.ReferToLegal(account=ANY, reason="agency returned it"),)),
     Write(a.PlaceCreditHold, on_account("/credit-holds"), {"reason": "60 days past due"},
           "manager", ("CreditHoldPlaced",)),
     Write(a.ReleaseCreditHold, on_account("/credit-hold-releases"), {"reason": "cleared"},

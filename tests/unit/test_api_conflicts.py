@@ -74,6 +74,7 @@ BROKEN_RULES = [
     Broken("RecallFromAgency", "account-standing-conflict", given=()),
     Broken("ReferToLegal", "account-standing-conflict", given=(
         a.ReferToLegal(account=X, reason="first referral"),)),
+    Broken("WithdrawLegalReferral", "account-standing-conflict", {"reason": "paid"}, given=()),
     Broken("PlaceCreditHold", "account-standing-conflict", given=(
         a.PlaceCreditHold(account=X, reason="first hold"),)),
     Broken("ReleaseCreditHold", "account-standing-conflict", given=()),

@@ -27,6 +27,7 @@ from ledger.commands.accounts import (
     ReleaseCreditHold,
     RequestCeaseCommunication,
     SetCreditLimit,
+    WithdrawLegalReferral,
 )
 from ledger.commands.base import Command
 from ledger.service import LedgerService
@@ -187,6 +188,31 @@ def test_referring_to_legal_is_recorded_once(account: LedgerService) -> None:
 
     with rejected(account, AccountStandingConflict):
         account.execute(ReferToLegal(account=ACCOUNT, reason="again"), MANAGER)
+
+
+def test_withdrawing_a_legal_referral_lets_the_account_be_collected_again(
+    account: LedgerService,
+) -> None:
+    account.execute(ReferToLegal(account=ACCOUNT, reason="claim"), MANAGER)
+
+    result = account.execute(
+        WithdrawLegalReferral(account=ACCOUNT, reason="paid before the claim"), MANAGER)
+
+    assert result.events == ("LegalReferralWithdrawn",)
+    assert account.account(ACCOUNT).legal_referral is False
+    assert list(account.history(ACCOUNT))[-1]["payload"]["reason"] == "paid before the claim"
+    account.execute(ReferToLegal(account=ACCOUNT, reason="claim again"), MANAGER)
+    assert account.account(ACCOUNT).legal_referral is True
+
+
+def test_withdrawing_a_legal_referral_never_made_is_refused(account: LedgerService) -> None:
+    with rejected(account, AccountStandingConflict):
+        account.execute(WithdrawLegalReferral(account=ACCOUNT, reason="no claim"), MANAGER)
+
+
+def test_a_legal_referral_is_withdrawn_only_with_a_reason() -> None:
+    with pytest.raises(ValidationError):
+        WithdrawLegalReferral(account=ACCOUNT, reason="")
 
 
 def test_placing_and_releasing_a_credit_hold(account: LedgerService) -> None:
