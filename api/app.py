@@ -51,6 +51,7 @@ def create_app(
     app.state.service = ledger.service
     app.state.read_models = models
     app.state.keys = ledger.keys
+    app.state.daily_loop = ledger.daily_loop
     app.state.failed_authentications = (
         FailedAuthentications(ledger.settings.auth_failures_per_minute)
         if failed_authentications is None else failed_authentications

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 
 from fastapi import HTTPException
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy import inspect
 
 from ledger.aggregates.errors import InvalidInput, LedgerError
+from ledger.daily_loop.ticked_days import TickedDays
 from ledger.projections import tracking
 from ledger.projections.read_models import ReadModels
 
@@ -53,6 +55,11 @@ QUARANTINED_ACCOUNTS = Gauge(
     "Accounts a read model quarantined: it could not apply one of their events, and "
     "leaves them out of every read (GET /operations/status names them)",
     ["projection"],
+)
+LAST_DAY_TICKED = Gauge(
+    "colledger_portfolio_last_day_ticked",
+    "The last day the daily loop ticked for a portfolio, as the Unix time of its midnight UTC",
+    ["portfolio"],
 )
 RELAY_LAG = Gauge(
     "colledger_relay_lag_events",
@@ -112,7 +119,10 @@ def relay_positions(models: ReadModels) -> dict[str, int]:
         return tracking.positions_named(session, tracking.RELAY_PREFIX)
 
 
-def scrape(models: ReadModels) -> bytes:
+def scrape(models: ReadModels, ticked: TickedDays | None = None) -> bytes:
+    for portfolio, (day, _) in (ticked.last_days() if ticked else {}).items():
+        midnight = datetime.combine(day, time(0), UTC)
+        LAST_DAY_TICKED.labels(portfolio).set(midnight.timestamp())
     head = models.app.recorder.max_notification_id() or 0
     for state in models.status().projections:
         PROJECTION_LAG.labels(state.name).set(state.lag)

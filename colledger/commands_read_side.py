@@ -1,8 +1,9 @@
 """`colledger status` and `colledger rebuild --account`: the read side for operators.
 
-``status`` says where each read model is and names every quarantined account with the
-event and the error that stopped it (exit code 1 while any is quarantined, so a script
-can alert on it); ``rebuild --account`` re-applies one account once the cause is fixed.
+``status`` says where each read model is and the last day ticked per portfolio, and
+names every quarantined account with the event and the error that stopped it (exit code
+1 while any is quarantined, so a script can alert on it); ``rebuild --account``
+re-applies one account once the cause is fixed.
 """
 
 from __future__ import annotations
@@ -27,17 +28,27 @@ def register(sub: Any) -> None:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    models = ledger_for(args).read_models
+    ledger = ledger_for(args)
+    models = ledger.read_models
     found = models.status()
+    ticked = ledger.daily_loop.days.last_days()
+    days = [{"portfolio": name, "last_day": ticked.get(name, (None, None))[0],
+             "ticked_at": ticked.get(name, (None, None))[1]}
+            for name in sorted({*ledger.daily_loop.portfolios.names(), *ticked})]
     if args.format == "json":
         emit_json(plain({"head": found.head, "degraded": found.degraded,
                          "projections": [vars(p) for p in found.projections],
-                         "quarantines": [vars(q) for q in found.quarantines]}))
+                         "quarantines": [vars(q) for q in found.quarantines],
+                         "days_ticked": days}))
         return 1 if found.degraded else 0
     console.print(table(
         f"Read models (log head {found.head})",
         ["Projection", "Position", "Lag", "Quarantined accounts"],
         [[p.name, p.position, p.lag, p.quarantined_accounts] for p in found.projections],
+    ))
+    console.print(table(
+        "Days ticked (the daily loop)", ["Portfolio", "Last day ticked", "At"],
+        [[d["portfolio"], d["last_day"] or "never", d["ticked_at"] or ""] for d in days],
     ))
     if found.quarantines:
         console.print("[bold]Quarantined accounts[/bold] (left out of every read; fix the "

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,10 +31,15 @@ from api.keys import KeyStore
 from infra.migrations.runner import is_current, upgrade
 from infra.migrations.schema import BRANCHES, READ_MODELS, STORE
 from infra.settings import Settings
+from ledger.aggregates.approval_expiry import ApprovalExpiry
 from ledger.aggregates.contact_policy import ContactPolicies, ContactPolicy
+from ledger.aggregates.dispute_reasons import dispute_reasons
 from ledger.aggregates.four_eyes import FourEyesPolicy
 from ledger.application import LedgerApplication
 from ledger.audit.checkpoint_schedule import PeriodicCheckpoints
+from ledger.daily_loop.portfolios import Portfolios
+from ledger.daily_loop.scheduler import DailyLoop
+from ledger.daily_loop.ticked_days import TickedDays
 from ledger.personal_data.key_table import personal_data_keys
 from ledger.policies import Policies
 from ledger.projections.read_database import ReadDatabase
@@ -80,16 +86,27 @@ class Ledger:
                                **({"batch_size": batch_size} if batch_size else {}))
         return Relay(self.app, kafka_settings_from(self.settings), options)
 
+    @cached_property
+    def daily_loop(self) -> DailyLoop:
+        """The portfolios' ticks; one per ledger, so the scheduler and the API share it."""
+        return DailyLoop(self.service, Portfolios.from_setting(self.settings.portfolios),
+                         TickedDays(self.app.datastore.engine))
+
     def background(self) -> list[Callable[[], StopFunction]]:
-        """What runs beside the API: the relay, when Kafka is configured."""
-        if not self.settings.kafka_bootstrap:
-            return []
+        """What runs beside the API: the relay, when Kafka is configured; the scheduler,
+        unless switched off."""
+        starters: list[Callable[[], StopFunction]] = []
+        if self.settings.kafka_bootstrap:
 
-        def start() -> StopFunction:
-            quiet_kafka_python()
-            return self.relay().start_background()
+            def start() -> StopFunction:
+                quiet_kafka_python()
+                return self.relay().start_background()
 
-        return [start]
+            starters.append(start)
+        if self.settings.scheduler_enabled:
+            starters.append(lambda: self.daily_loop.start_background(
+                self.settings.scheduler_interval_seconds))
+        return starters
 
     def feed(self, name: str, **options: Any) -> FeedConsumer:
         """An inbound feed (`FEEDS`) consuming its topic; ``options`` as `FeedOptions`."""
@@ -210,4 +227,6 @@ def policies_from(settings: Settings) -> Policies:
             default=ContactPolicy(enabled=settings.contact_policy_enabled),
             by_portfolio=settings.contact_policies_by_portfolio,
         ),
+        approval_expiry=ApprovalExpiry(settings.approval_expiry_days),
+        dispute_reasons=dispute_reasons(settings.dispute_reason_codes),
     )

@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledger.aggregates.contact_policy import ContactPolicy
+from ledger.daily_loop.portfolios import PortfolioClock
 
 DEFAULT_SQLITE = Path("var") / "ledger.db"
 PROCESS_SESSION_SECRET = SecretStr(secrets.token_urlsafe(32))
@@ -39,6 +40,13 @@ class Settings(BaseSettings):
     contact_policy_enabled: bool = True
     # JSON, e.g. {"consumer": {"max_calls": 3}}: keyed by the accounts' segment.
     contact_policies_by_portfolio: dict[str, ContactPolicy] = {}
+    # The daily loop (docs/domain.md): JSON by segment, e.g. {"consumer": {"timezone":
+    # "Europe/London", "cutoff": "18:00"}}; "default" is every other segment's portfolio
+    # (UTC, 18:00 unless set). The server ticks each portfolio's day after its cut-off,
+    # waking every scheduler_interval_seconds; off, tick with POST /days/{date}/tick.
+    portfolios: dict[str, PortfolioClock] = {}
+    scheduler_enabled: bool = True
+    scheduler_interval_seconds: float = Field(default=60.0, gt=0)
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     # Wrong API keys one client address may send in a minute before it is answered 429.

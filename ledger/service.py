@@ -105,17 +105,21 @@ class LedgerService:
             raise AccountNotFound(f"account {number!r} not found")
 
     def account_numbers(self) -> list[str]:
+        return sorted(self.account_segments())
+
+    def account_segments(self) -> dict[str, str]:
+        """Every account's number and segment (fixed when it was opened), from the store."""
         record = self.app.events_record
         query = select(distinct(record.originator_id))
         with self.app.datastore.transaction(commit=False) as session:
             ids = [row[0] for row in session.execute(query)]
-        numbers = []
+        segments = {}
         for account_id in ids:
             opened = next(iter(self.app.events.get(account_id, limit=1)))
             number = getattr(opened, "number", None)  # ledger-level aggregates have none
             if isinstance(number, str):
-                numbers.append(number)
-        return sorted(numbers)
+                segments[number] = str(getattr(opened, "segment", "standard"))
+        return segments
 
 
 def event_record(event: LedgerEvent) -> dict[str, Any]:

@@ -19,6 +19,10 @@ from tests.support.librdkafka_client import LibrdkafkaClient
 from tests.support.postgres_databases import create_database, drop_database, unique_database_name
 from tests.support.postgres_server import PostgresServer
 
+# The server's scheduler ticks days on its own clock: off in the tests (and the servers
+# they start), except where a test turns it on.
+os.environ.setdefault("COLLEDGER_SCHEDULER_ENABLED", "false")
+
 # What the reliability tests tried and got, when COLLEDGER_RELIABILITY_OUT asks for it
 # (`make reliability`, docs/reliability.md); pytester runs pytest inside a test.
 pytest_plugins = ["pytester", "tests.support.reliability"]

@@ -11,6 +11,7 @@ from api.routers import (
     approvals,
     audit,
     contacts,
+    days,
     disputes,
     erasure,
     keys,
@@ -32,9 +33,9 @@ from api.routers import (
 )
 
 MODULES = (
-    account_setup, accounts, approvals, audit, contacts, disputes, erasure, keys, operations,
-    placements, plans, portfolio, kpis, promises, read_side, receivables, search, settlements,
-    statements, trails, verification, worklists, write_offs,
+    account_setup, accounts, approvals, audit, contacts, days, disputes, erasure, keys,
+    operations, placements, plans, portfolio, kpis, promises, read_side, receivables, search,
+    settlements, statements, trails, verification, worklists, write_offs,
 )
 
 ROUTERS: tuple[APIRouter, ...] = tuple(router for module in MODULES for router in module.ROUTERS)

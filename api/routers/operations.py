@@ -56,9 +56,12 @@ def readyz(request: Request, service: ServiceDep, models: ReadModelsDep) -> Any:
 @router.get("/metrics", operation_id="Metrics", response_class=Response,
             responses={200: {"content": {metrics.CONTENT_TYPE: {"schema": {"type": "string"}}},
                              "description": "Prometheus text exposition"}})
-def prometheus_metrics(models: ReadModelsDep) -> Response:
-    """Prometheus metrics: request latency, commands by outcome, projection lag."""
-    return Response(metrics.scrape(models), media_type=metrics.CONTENT_TYPE)
+def prometheus_metrics(request: Request, models: ReadModelsDep) -> Response:
+    """Prometheus metrics: request latency, commands by outcome, projection lag, the last
+    day ticked per portfolio."""
+    loop = getattr(request.app.state, "daily_loop", None)
+    return Response(metrics.scrape(models, loop.days if loop else None),
+                    media_type=metrics.CONTENT_TYPE)
 
 
 ROUTERS = [router]

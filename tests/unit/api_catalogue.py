@@ -243,6 +243,7 @@ CALLS: dict[tuple[str, str], Call] = {
         ("/keys", Call("POST", "/keys", {"role": "service", "actor_id": "feed-{mine}"})),
         ("/keys", Call("GET", "/keys")),
         ("/keys/{key_id}", Call("DELETE", "/keys/00000000")),
+        ("/days/{day}/tick", Call("POST", "/days/2026-02-09/tick")),
         ("/operations/status", Call("GET", "/operations/status")),
         ("/operations/accounts/{account}/rebuild",
          Call("POST", "/operations/accounts/{mine}/rebuild")),
