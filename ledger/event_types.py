@@ -20,6 +20,7 @@ from ledger.aggregates import (
     access_grants,
     account,
     checkpoints,
+    contact_compliance,
     contacts,
     disputes,
     dunning,
@@ -37,6 +38,7 @@ from ledger.aggregates import (
 EVENT_MODULES: tuple[ModuleType, ...] = (
     envelope, account, invoices, payments, disputes, promises, plans, settlements,
     writeoffs, contacts, dunning, standing, access_grants, checkpoints, trail_exports,
+    contact_compliance,
 )
 
 NEVER_RECORDED_NAMES = frozenset({"LedgerEvent", "Account.Created", "Account.Event"})

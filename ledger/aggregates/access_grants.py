@@ -33,7 +33,7 @@ class ActorBoundToRole(RuleViolation):
     """A key for an actor id must have the role that actor id was first given."""
 
 
-class _Chained(Digested):
+class Chained(Digested):
     """What both grant events share: the digest that chains them, and keeping the chain's end.
 
     A mixin rather than a base event, so no event type exists that is never stored."""
@@ -53,7 +53,7 @@ class _Chained(Digested):
         aggregate.last_digest = self.seal()
 
 
-class ApiKeyIssued(_Chained, Aggregate.Event):
+class ApiKeyIssued(Chained, Aggregate.Event):
     """``actor_id``/``actor_role`` granted key ``key_id`` speaking for ``holder_id`` as
     ``holder_role``."""
 
@@ -72,7 +72,7 @@ class ApiKeyIssued(_Chained, Aggregate.Event):
         aggregate.roles[self.holder_id] = self.holder_role
 
 
-class ApiKeyRevoked(_Chained, Aggregate.Event):
+class ApiKeyRevoked(Chained, Aggregate.Event):
     """``actor_id``/``actor_role`` revoked key ``key_id`` of ``holder_id``."""
 
     effective_on: date

@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.aggregates.account import account_id_for
+from ledger.aggregates.contact_compliance import compliance_id_for
 from ledger.aggregates.errors import AccountNotFound
 from ledger.application import LedgerApplication
 from ledger.audit.chain_check import first_break
@@ -26,6 +27,7 @@ from ledger.audit.checkpoint_store import (
     latest_checkpoint,
 )
 from ledger.audit.grant_records import grant_history
+from ledger.audit.refusal_records import compliance_break, is_compliance_topic
 from ledger.audit.report import Break, VerificationReport, heads_digest
 from ledger.audit.stored_streams import (
     Link,
@@ -86,8 +88,11 @@ def verify_ledger(
     seen: set[str] = set()
     events = 0
     only = account_id_for(account) if account is not None else None
+    compliance = [] if account is None else [compliance_id_for(account)]
     for stream_id, rows in stored_streams(app, position, only):
         if (stream := account_stream(app, stream_id, rows, known)) is None:
+            if any(is_compliance_topic(row.topic) for row in rows):
+                compliance.append(stream_id)
             continue
         number, links = stream
         seen.add(number)
@@ -104,6 +109,7 @@ def verify_ledger(
             broken = first_break(number, [], head, label)
             assert broken is not None
             breaks.append(broken)
+    breaks += [b for sid in compliance if (b := compliance_break(app, sid)) is not None]
     if account is not None and not seen and account not in recorded:
         raise AccountNotFound(f"account {account!r} has no stored events and no checkpoint head")
     return VerificationReport(

@@ -20,11 +20,18 @@ from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from sqlalchemy.exc import DBAPIError
 
 from ledger.aggregates.envelope import LedgerEvent
-from ledger.aggregates.errors import ConcurrencyConflict, IdempotencyConflict, LedgerError
+from ledger.aggregates.errors import (
+    ConcurrencyConflict,
+    ContactRefused,
+    IdempotencyConflict,
+    LedgerError,
+)
 from ledger.application import LedgerApplication
 from ledger.commands import command_log
 from ledger.commands.base import Actor, Command, CommandResult
+from ledger.commands.collections import RecordContact
 from ledger.commands.earlier_forms import earlier_digest
+from ledger.commands.refusal_evidence import keep_refusal
 from ledger.commands.registry import HANDLERS
 from ledger.policies import Policies
 from ledger.unit_of_work import UnitOfWork
@@ -82,7 +89,10 @@ class CommandBus:
                 back_off(attempt)
                 continue
             if report.errors:
-                raise report.errors[0]
+                refused = report.errors[0]
+                if isinstance(refused, ContactRefused) and isinstance(command, RecordContact):
+                    keep_refusal(self.app, command, actor, refused, self.clock)
+                raise refused
             return report.results[0]
         raise ConcurrencyConflict(
             f"account {command.account!r} kept changing; gave up after {MAX_ATTEMPTS} attempts"

@@ -26,7 +26,7 @@ from ledger.commands.base import Actor, Command
 from ledger.commands.receivables import IssueInvoice
 from tests.builders import MANAGER, OTHER_MANAGER, make_ledger
 from tests.unit.api_catalogue import Write
-from tests.unit.given import an_account, store_position
+from tests.unit.given import account_position, an_account
 
 TODAY = date(2026, 2, 10)
 UNTHROTTLED = 1_000_000
@@ -97,7 +97,8 @@ class ApiWorld:
         return self.client.post(path, json=body, headers={**sent, **(headers or {})})
 
     def position(self) -> int:
-        return store_position(self.service)
+        """Where the accounts' events end (a refused contact's evidence is not one)."""
+        return account_position(self.service)
 
     def history(self, number: str) -> list[dict[str, Any]]:
         return list(self.service.history(number))
