@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledger.aggregates.contact_policy import ContactPolicy
+from ledger.aggregates.dispute_reasons import DISPUTE_REASONS
 from ledger.daily_loop.portfolios import PortfolioClock
 
 DEFAULT_SQLITE = Path("var") / "ledger.db"
@@ -38,6 +39,12 @@ class Settings(BaseSettings):
     settlement_four_eyes_threshold: Decimal | None = None
     settlement_four_eyes_thresholds: dict[str, Decimal] = {}
     contact_policy_enabled: bool = True
+    # Days a write-off or settlement request may wait for its decision; the daily tick
+    # expires it on the day after (docs/domain.md, *Approvals expire*).
+    approval_expiry_days: int = Field(default=14, ge=1, le=3650)
+    # JSON list, e.g. ["pricing", "quantity", "late_delivery"]: the reason codes a dispute
+    # may carry; "other" is always added (disputes recorded before reason codes have it).
+    dispute_reason_codes: tuple[str, ...] = DISPUTE_REASONS
     # JSON, e.g. {"consumer": {"max_calls": 3}}: keyed by the accounts' segment.
     contact_policies_by_portfolio: dict[str, ContactPolicy] = {}
     # The daily loop (docs/domain.md): JSON by segment, e.g. {"consumer": {"timezone":

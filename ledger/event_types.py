@@ -19,6 +19,7 @@ from eventsourcing.domain import DomainEvent, Snapshot
 from ledger.aggregates import (
     access_grants,
     account,
+    approval_expiry,
     checkpoints,
     contact_compliance,
     contacts,
@@ -39,6 +40,7 @@ EVENT_MODULES: tuple[ModuleType, ...] = (
     envelope, account, invoices, payments, disputes, promises, plans, settlements,
     writeoffs, contacts, dunning, standing, access_grants, checkpoints, trail_exports,
     contact_compliance,
+    approval_expiry,
 )
 
 NEVER_RECORDED_NAMES = frozenset({"LedgerEvent", "Account.Created", "Account.Event"})

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ledger.aggregates.approval_expiry import ApprovalExpiry
 from ledger.aggregates.contact_policy import ContactPolicies
+from ledger.aggregates.dispute_reasons import DISPUTE_REASONS
 from ledger.aggregates.dunning_policy import DunningPolicy
 from ledger.aggregates.four_eyes import FourEyesPolicy
 
@@ -17,6 +19,9 @@ class Policies:
     """For settlement discounts; None: the write-off thresholds."""
     contact: ContactPolicies = field(default_factory=ContactPolicies)
     dunning: DunningPolicy = field(default_factory=DunningPolicy)
+    approval_expiry: ApprovalExpiry = field(default_factory=ApprovalExpiry)
+    dispute_reasons: tuple[str, ...] = DISPUTE_REASONS
+    """The reason codes a dispute may carry (``other`` always among them)."""
 
     @property
     def settlement_approval(self) -> FourEyesPolicy:

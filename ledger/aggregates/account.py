@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eventsourcing.domain import Aggregate
 
+from ledger.aggregates.approval_expiry import ApprovalExpiryCommands
 from ledger.aggregates.business_dates import check_day_begun
 from ledger.aggregates.contact_policy import local_date
 from ledger.aggregates.contacts import ContactCommands
@@ -84,6 +85,7 @@ class Account(
     ContactCommands,
     StandingCommands,
     DunningCommands,
+    ApprovalExpiryCommands,
     Aggregate,
 ):
     def __init__(self) -> None:
@@ -120,6 +122,7 @@ class Account(
     def process_day(self, ctx: CommandContext, cmd: ProcessDay) -> None:
         """The daily tick: idempotent, because every step it takes is recorded once."""
         check_day_begun(cmd.day, local_date(ctx.recorded_at, self.timezone))
+        self.expire_requests(ctx, cmd.day)
         self.review_arrangements(ctx, cmd.day)
         self.run_dunning(ctx, cmd.day)
 

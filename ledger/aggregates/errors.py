@@ -39,6 +39,10 @@ class InvalidAmount(InvalidInput):
     pass
 
 
+class UnknownDisputeReason(InvalidInput):
+    """A dispute reason code outside the configured list."""
+
+
 class AmountAboveMaximum(InvalidAmount):
     pass
 
@@ -157,6 +161,10 @@ class NotAuthorised(RuleViolation):
 
 class RequestNotPending(RuleViolation):
     pass
+
+
+class ApprovalRequestExpired(RuleViolation):
+    """A write-off or settlement request undecided past the configured number of days."""
 
 
 class RecoveryExceedsWrittenOff(RuleViolation):

@@ -120,6 +120,8 @@ class SettlementCommands(AccountState):
         if settlement.status != "pending_approval":
             raise RequestNotPending(f"settlement {cmd.settlement_id!r} is {settlement.status}")
         check_approver(ctx, settlement.requested_by)
+        ctx.policies.approval_expiry.check_undecided_in_time(
+            f"settlement request {cmd.settlement_id!r}", settlement.proposed_on, ctx.effective_on)
         if not cmd.approve:
             self._record(SettlementRejected, ctx, cmd)
             return

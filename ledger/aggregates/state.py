@@ -196,6 +196,7 @@ class WriteOffRequest:
     requested_by: str
     status: str = "pending"
     decided_by: str | None = None
+    requested_on: date | None = None
 
 
 @dataclass

@@ -32,7 +32,7 @@ class WriteOffRequested(LedgerEvent):
 
     def apply(self, account: Any) -> None:
         account.write_off_requests[self.request_id] = made_from(
-            WriteOffRequest, self, requested_by=self.actor_id
+            WriteOffRequest, self, requested_by=self.actor_id, requested_on=self.effective_on
         )
 
 
@@ -118,6 +118,9 @@ class WriteOffCommands(AccountState):
     def decide_write_off(self, ctx: CommandContext, cmd: DecideWriteOff) -> None:
         request = self._pending_request(cmd.request_id)
         check_approver(ctx, request.requested_by)
+        if request.requested_on is not None:
+            ctx.policies.approval_expiry.check_undecided_in_time(
+                f"write-off request {cmd.request_id!r}", request.requested_on, ctx.effective_on)
         if not cmd.approve:
             self._record(WriteOffRejected, ctx, cmd)
             return

@@ -153,6 +153,15 @@ class _Handlers:
     def on_WriteOffRejected(self, account: str, e: Any, _: int) -> None:  # noqa: N802
         self._decide_write_off(account, e, "rejected")
 
+    def on_WriteOffRequestExpired(self, account: str, e: Any, _: int) -> None:  # noqa: N802
+        """Expired by the daily tick: no one decided it (``decided_by`` stays empty)."""
+        self.w.update(self.t["write_off_requests"],
+                      self._key(account, "request_id", e.request_id),
+                      status="expired", decided_on=e.effective_on)
+
+    def on_SettlementRequestExpired(self, account: str, e: Any, _: int) -> None:  # noqa: N802
+        self._close_settlement(account, e, "expired")
+
     def on_ReminderSent(self, account: str, e: Any, _: int) -> None:  # noqa: N802
         self.w.insert(self.t["reminders"], account_id=account, invoice_id=e.invoice_id,
                       level=e.level, sent_on=e.effective_on, days_past_due=e.days_past_due)

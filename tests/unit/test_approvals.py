@@ -8,7 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.commands.collections import AgreeSettlement, DecideWriteOff, RequestWriteOff
+from ledger.commands.base import SYSTEM
+from ledger.commands.collections import (
+    AgreeSettlement,
+    DecideWriteOff,
+    ProcessDay,
+    RequestWriteOff,
+)
 from tests.builders import MANAGER, OTHER_MANAGER
 from tests.unit.api_world import ApiWorld, problem_type
 
@@ -102,3 +108,21 @@ def test_the_read_model_query_returns_the_requests_oldest_first(world: ApiWorld)
     assert [p.requested_on for p in pending] == sorted(p.requested_on for p in pending)
     found = next(p for p in pending if p.request_id == "WOR-QUERY")
     assert (found.account, found.amount, found.currency) == (number, Decimal("1500.00"), "USD")
+
+
+def test_a_request_undecided_past_the_limit_expires_on_the_tick_and_leaves_the_queue(
+    world: ApiWorld,
+) -> None:
+    number = world.debtor()
+    request_write_off(world, number, "WOR-STALE", on="2026-01-26")  # 15 days before today
+    request_write_off(world, number, "WOR-FRESH", on="2026-01-28")  # 13 days
+    world.run(ProcessDay(account=number, day=date(2026, 2, 10)), SYSTEM)
+
+    ages = {i["request_id"]: i["age_days"] for i in listed(world) if i["account"] == number}
+
+    assert ages == {"WOR-FRESH": 13}
+    assert [e["type"] for e in world.history(number)].count("WriteOffRequestExpired") == 1
+    refused = world.post(f"/accounts/{number}/write-off-decisions",
+                         {"request_id": "WOR-STALE", "approve": True})
+    assert refused.status_code == 409, refused.text
+    assert problem_type(refused) == "request-not-pending"
