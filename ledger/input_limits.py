@@ -23,6 +23,10 @@ AMOUNT_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,4})?$"
 """Plain ASCII digits with an optional fraction: the per-currency places and maximum
 (`ledger.currencies.maximum_amount`) are checked where the currency is known."""
 
+RATE_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,12})?$"
+"""An FX rate: ASCII digits with an optional fraction, at most 12 digits either side of
+the point (24 significant digits: exact as text and as NUMERIC(24, 12)); positive."""
+
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_:\-]*(\.[A-Za-z0-9_:\-]+)*$"
 """Letters, digits and ``_ : - .``; starts with a letter or digit; no ``/``, no ``..``,
 no trailing dot: safe in a URL path, a file name and a Kafka key."""
@@ -57,6 +61,7 @@ INVOICE_DAYS_AHEAD = 365
 
 _AMOUNT = re.compile(AMOUNT_PATTERN)
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
+_RATE = re.compile(RATE_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
 _KNOWN_TIMEZONES = frozenset(TIMEZONES)
 NOTE_WHITESPACE = frozenset("\t\n\r")
@@ -81,6 +86,18 @@ def amount(text: object) -> Decimal:
             "'.' and up to 4 decimals, at most 15 digits before it; no sign, exponent, "
             "spaces, thousands separators or underscores")
     return Decimal(text)
+
+
+def fx_rate(text: object) -> Decimal:
+    """A positive FX rate written as `RATE_PATTERN`, never a JSON number."""
+    if not isinstance(text, str) or not _RATE.fullmatch(text):
+        raise InputRefused(
+            f"{str(text)[:40]!r} is not a rate: a decimal string of ASCII digits with at "
+            "most 12 digits before and after an optional '.', e.g. \"1.0842\"")
+    value = Decimal(text)
+    if value == 0:
+        raise InputRefused("a rate must be positive, not zero")
+    return value
 
 
 def _finite(value: Decimal) -> Decimal:
