@@ -67,7 +67,7 @@ def _checked(rows: list[Row], problems: list[RowError], source: str) -> RatesFil
     read: list[SourcedRate] = []
     first: dict[tuple[str, str, object], SourcedRate] = {}
     for row in rows:
-        rate = _rate(row, source)
+        rate = None if row.errors else _rate(row, source)  # a JSON item's shape first
         if rate is None:
             problems.extend(row.errors)
             continue
