@@ -44,6 +44,8 @@ MAY_WRITE: dict[type[Command], frozenset[str]] = {
     r.ReversePayment: frozenset({SERVICE, MANAGER}),
     c.OpenDispute: frozenset({AGENT, MANAGER}),
     c.ResolveDispute: frozenset({MANAGER}),
+    c.ChangeDisputeReason: frozenset({AGENT, MANAGER}),
+    c.AssignDisputeOwner: frozenset({MANAGER}),
     c.MakePromise: frozenset({AGENT, MANAGER}),
     c.AgreePaymentPlan: frozenset({AGENT, MANAGER}),
     c.AgreeSettlement: frozenset({MANAGER}),

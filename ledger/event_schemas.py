@@ -11,6 +11,7 @@ are history and are never deleted or rewritten.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Mapping
@@ -85,13 +86,22 @@ def fields_schema(cls: type) -> dict[str, dict[str, Any]]:
     return properties
 
 
-def object_schema(properties: dict[str, Any]) -> dict[str, Any]:
+def object_schema(properties: dict[str, Any], optional: frozenset[str] = frozenset()
+                  ) -> dict[str, Any]:
     return {
         "type": "object",
         "additionalProperties": False,
-        "required": sorted(properties),
+        "required": sorted(set(properties) - optional),
         "properties": properties,
     }
+
+
+def defaulted_fields(cls: type) -> frozenset[str]:
+    """Fields added to a type version with a default: events stored before them lack them
+    (their stored, hashed content is never rewritten), so their messages may too."""
+    return frozenset(f.name for f in dataclasses.fields(cls)
+                     if f.default is not dataclasses.MISSING
+                     or f.default_factory is not dataclasses.MISSING)
 
 
 def event_schema(cls: type) -> dict[str, Any]:
@@ -131,7 +141,7 @@ def event_schema(cls: type) -> dict[str, Any]:
         "correlation_id": envelope_field("correlation_id"),
         "prev_hash": HASH if "prev_hash" in fields else NULL,
         "hash": HASH if chained else NULL,
-        "payload": object_schema(payload),
+        "payload": object_schema(payload, optional=defaulted_fields(cls)),
     }
     return {
         "$schema": DRAFT,

@@ -144,6 +144,8 @@ class Dispute:
     credited: Decimal = Decimal(0)
     resolved_on: date | None = None
     resolved_at: datetime | None = None
+    reason_code: str = "other"
+    owner: str | None = None
 
 
 

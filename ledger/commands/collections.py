@@ -19,12 +19,33 @@ from ledger.commands.base import (
     Text,
 )
 
+ReasonCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$", examples=["quality"])]
+"""A dispute reason code; which ones are allowed is configuration (`dispute_reasons`)."""
+
 
 class OpenDispute(Command):
+    """``reason`` is the debtor's words (a note); ``reason_code`` what reports group by."""
+
     dispute_id: Identifier
     invoice_id: Identifier
     amount: Amount
     reason: Annotated[Text, Personal("DisputeOpened.reason")]
+    reason_code: ReasonCode = "other"
+    owner: Identifier | None = None
+
+
+class ChangeDisputeReason(Command):
+    dispute_id: Identifier
+    reason_code: ReasonCode
+    reason: RequiredText
+
+
+class AssignDisputeOwner(Command):
+    """``owner`` is a person's or a team's id."""
+
+    dispute_id: Identifier
+    owner: Identifier
+    reason: Text = ""
 
 
 class ResolveDispute(Command):

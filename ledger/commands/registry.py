@@ -45,6 +45,8 @@ HANDLERS: dict[type[Command], Handler] = {
     receivables.ReversePayment: decide(Account.reverse_payment),
     collections.OpenDispute: decide(Account.open_dispute),
     collections.ResolveDispute: decide(Account.resolve_dispute),
+    collections.ChangeDisputeReason: decide(Account.change_dispute_reason),
+    collections.AssignDisputeOwner: decide(Account.assign_dispute_owner),
     collections.MakePromise: decide(Account.make_promise),
     collections.AgreePaymentPlan: decide(Account.agree_payment_plan),
     collections.AgreeSettlement: decide(Account.agree_settlement),

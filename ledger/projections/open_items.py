@@ -194,8 +194,16 @@ class _Batch:
             invoice_id=e.invoice_id, currency=currency,
             amount_minor=to_minor(e.amount, currency), opened_on=e.effective_on,
             opened_at=e.timestamp, opened_by=e.actor_id, resolved_on=None, resolved_at=None,
-            outcome=None, credited_minor=None,
+            outcome=None, credited_minor=None, reason_code=e.reason_code, owner=e.owner,
         )
+
+    def on_DisputeReasonChanged(self, account: str, e: Any) -> None:  # noqa: N802
+        self.w.update(self.t["disputes"], {"account_id": account, "dispute_id": e.dispute_id},
+                      reason_code=e.reason_code)
+
+    def on_DisputeOwnerAssigned(self, account: str, e: Any) -> None:  # noqa: N802
+        self.w.update(self.t["disputes"], {"account_id": account, "dispute_id": e.dispute_id},
+                      owner=e.owner)
 
     def on_DisputeResolved(self, account: str, e: Any) -> None:  # noqa: N802
         currency = self.currency("disputes", account, e.dispute_id)

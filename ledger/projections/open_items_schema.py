@@ -156,6 +156,8 @@ def open_items_tables(metadata: MetaData, suffix: str, token: str) -> Tables:
         Column("resolved_at", DateTime(timezone=True)),
         Column("outcome", String(16)),
         Column("credited_minor", BigInteger),
+        Column("reason_code", String(32), nullable=False, server_default="other"),
+        Column("owner", String(64)),
         index(name("rm_disputes"), token, "invoice_id"),
     )
     return Tables(

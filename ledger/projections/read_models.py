@@ -33,6 +33,7 @@ from ledger.projections.aging import DEFAULT_EDGES, AgingRow, aging
 from ledger.projections.aging_pages import AgingPage, aging_page
 from ledger.projections.approvals import PendingApproval, pending_approvals
 from ledger.projections.arrangements import AccountArrangements, account_arrangements
+from ledger.projections.dispute_report import DisputeReasonFigures, dispute_report
 from ledger.projections.exclusions import Exclusions, exclusions
 from ledger.projections.kafka_fed import KafkaFed
 from ledger.projections.kpis import KpiReport, kpis
@@ -335,6 +336,12 @@ class ReadModels:
         if self.kafka is not None:
             return self.kafka.wait_for_version(account_id_for(number), head.version, timeout)
         return self.runner.catch_up_to(head.position, timeout)
+
+    def dispute_report(self, start: date, end: date) -> list[DisputeReasonFigures]:
+        """Disputes per reason code in a period (`dispute_report`), leaving out quarantined
+        accounts."""
+        [open_items] = self.narrowed(self.excluded("open_items"), "open_items")
+        return self.read(lambda s: dispute_report(s, open_items, start, end))
 
     def approvals(self) -> list[PendingApproval]:
         """Write-off and settlement requests waiting for a second person, oldest first

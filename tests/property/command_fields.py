@@ -16,6 +16,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ledger.aggregates import Account
+from ledger.aggregates.dispute_reasons import DISPUTE_REASONS
 from ledger.commands import accounts as acc
 from ledger.commands import collections as col
 from ledger.commands import receivables as rec
@@ -147,7 +148,11 @@ def open_dispute(draw: Draw, world: World, number: str) -> Fields:
         return None
     return {"dispute_id": draw(cs.identifiers), "invoice_id": invoice_id,
             "amount": amount(draw, invoice.currency, invoice.undisputed),
-            "reason": draw(cs.notes)}
+            "reason": draw(cs.notes), "reason_code": draw(REASON_CODES),
+            "owner": draw(st.none() | cs.identifiers)}
+
+
+REASON_CODES = st.sampled_from(DISPUTE_REASONS)
 
 
 def resolve_dispute(draw: Draw, world: World, number: str) -> Fields:
@@ -294,6 +299,12 @@ BUILDERS: dict[type[Command], Callable[[Draw, World, str], Fields]] = {
     rec.ReversePayment: reverse_payment,
     col.OpenDispute: open_dispute,
     col.ResolveDispute: resolve_dispute,
+    col.ChangeDisputeReason: lambda draw, world, number: {
+        "dispute_id": existing(draw, world, number, "dispute"),
+        "reason_code": draw(REASON_CODES), "reason": draw(cs.required_notes)},
+    col.AssignDisputeOwner: lambda draw, world, number: {
+        "dispute_id": existing(draw, world, number, "dispute"),
+        "owner": draw(cs.identifiers), "reason": draw(cs.notes)},
     col.MakePromise: make_promise,
     col.AgreePaymentPlan: agree_payment_plan,
     col.AgreeSettlement: agree_settlement,
@@ -324,6 +335,7 @@ MAKES = {rec.IssueInvoice: ("invoice", "invoice_id"), rec.RecordPayment: ("payme
 
 NEEDS = {rec.AdjustInvoice: "invoice", rec.AllocatePayment: "payment",
          rec.ReversePayment: "payment", col.OpenDispute: "invoice", col.ResolveDispute: "dispute",
+         col.ChangeDisputeReason: "dispute", col.AssignDisputeOwner: "dispute",
          col.DecideSettlement: "settlement", col.WriteOff: "invoice",
          col.RequestWriteOff: "invoice", col.DecideWriteOff: "request",
          col.RecordRecovery: "invoice"}

@@ -105,6 +105,18 @@ WRITES: tuple[Write, ...] = (
         account=ANY, dispute_id="DSP-1", invoice_id="INV-1", amount=Decimal("200.00"),
         reason="damaged",
     ),)),
+    Write(c.ChangeDisputeReason, on_account("/dispute-reasons"), {
+        "dispute_id": "DSP-1", "reason_code": "delivery", "reason": "carrier damage",
+    }, "agent", ("DisputeReasonChanged",), given=(c.OpenDispute(
+        account=ANY, dispute_id="DSP-1", invoice_id="INV-1", amount=Decimal("200.00"),
+        reason="damaged", reason_code="quality",
+    ),)),
+    Write(c.AssignDisputeOwner, on_account("/dispute-owners"), {
+        "dispute_id": "DSP-1", "owner": "team-claims", "reason": "carrier claim",
+    }, "manager", ("DisputeOwnerAssigned",), given=(c.OpenDispute(
+        account=ANY, dispute_id="DSP-1", invoice_id="INV-1", amount=Decimal("200.00"),
+        reason="damaged",
+    ),)),
     Write(c.MakePromise, on_account("/promises"), {
         "promise_id": "PTP-1", "amount": "500.00", "currency": "USD", "due_date": "2026-02-20",
     }, "agent", ("PromiseToPayMade",)),
@@ -230,6 +242,7 @@ CALLS: dict[tuple[str, str], Call] = {
         ("/aging", Call("GET", "/aging?as_of=2026-02-10")),
         ("/kpis", Call("GET", "/kpis?from=2026-01-01&to=2026-02-10")),
         ("/kpis/trend", Call("GET", "/kpis/trend?months=3&to=2026-02-10")),
+        ("/reports/disputes", Call("GET", "/reports/disputes?from=2026-01-01&to=2026-02-10")),
         ("/audit/events", Call("GET", "/audit/events")),
         ("/worklists/{agent_id}", Call("GET", "/worklists/{me}?on=2026-02-10&preview=true")),
         ("/worklists/{agent_id}", Call("POST", "/worklists/{me}?on=2026-02-10")),
