@@ -40,6 +40,7 @@ from ledger.audit.checkpoint_schedule import PeriodicCheckpoints
 from ledger.daily_loop.portfolios import Portfolios
 from ledger.daily_loop.scheduler import DailyLoop
 from ledger.daily_loop.ticked_days import TickedDays
+from ledger.fx_rates import FxRates, reporting_for
 from ledger.personal_data.key_table import personal_data_keys
 from ledger.policies import Policies
 from ledger.projections.read_database import ReadDatabase
@@ -140,6 +141,8 @@ def bootstrap(
         after_batch=PeriodicCheckpoints(app, settings.checkpoint_every, clock),
         store=read_database, fed_by=settings.read_models_fed_by,
     )
+    read_models.reporting = reporting_for(settings.reporting_currency,
+                                          FxRates(app.datastore.engine))
     service = LedgerService(app, policies, clock, read_models)
     return Ledger(settings, service, read_models, KeyStore(app, clock))
 

@@ -7,11 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledger.aggregates.contact_policy import ContactPolicy
 from ledger.aggregates.dispute_reasons import DISPUTE_REASONS
+from ledger.currencies import is_known_currency
 from ledger.daily_loop.portfolios import PortfolioClock
 
 DEFAULT_SQLITE = Path("var") / "ledger.db"
@@ -34,6 +35,9 @@ class Settings(BaseSettings):
     # a schema that is behind and `colledger db upgrade` migrates it (docs/read-models.md).
     upgrade_schema_on_start: bool = True
     four_eyes_threshold: Decimal = Decimal("1000")
+    # Rank the worklist and total the portfolio in this ISO 4217 currency with the FX rates
+    # imported (docs/domain.md, *Reporting currency*); unset: per currency, as before.
+    reporting_currency: str | None = Field(default=None, pattern="^[A-Z]{3}$")
     # JSON by currency, e.g. {"JPY": "150000"}: a threshold is an amount in its currency.
     four_eyes_thresholds: dict[str, Decimal] = {}
     settlement_four_eyes_threshold: Decimal | None = None
@@ -87,6 +91,13 @@ class Settings(BaseSettings):
     # A checkpoint (docs/audit.md) every this many events, recorded by the log
     # follower (`colledger serve`, `colledger project --follow`); 0 turns it off.
     checkpoint_every: int = 10_000
+
+    @field_validator("reporting_currency")
+    @classmethod
+    def _known_currency(cls, code: str | None) -> str | None:
+        if code is not None and not is_known_currency(code):
+            raise ValueError(f"{code!r} is not an ISO 4217 currency this ledger knows")
+        return code
 
     @model_validator(mode="after")
     def _kafka_feeds_a_database_of_its_own(self) -> Settings:

@@ -95,3 +95,29 @@ def convert(amount: Decimal, currency: str, day: date, reporting: str,
         assert inverse is not None
         value, used = EXACT.divide(amount, inverse.rate), inverse.rate_date
     return Converted(value.quantize(places, ROUND_HALF_EVEN, EXACT), reporting, used)
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """The reporting currency and the rates known on a day: what ranking and totals
+    convert with."""
+
+    currency: str
+    book: RateBook
+
+    def convert(self, amount: Decimal, currency: str, day: date) -> Converted | NoRate:
+        return convert(amount, currency, day, self.currency, self.book)
+
+    def rate_used(self, currency: str, day: date) -> str | None:
+        """The ISO date of the rate ``currency`` converts with on ``day``, ``"no rate"``,
+        or None for the reporting currency itself."""
+        if currency == self.currency:
+            return None
+        found = self.convert(Decimal(0), currency, day)
+        if isinstance(found, NoRate):
+            return NO_RATE
+        assert found.rate_date is not None
+        return found.rate_date.isoformat()
+
+
+NO_RATE = "no rate"

@@ -10,7 +10,7 @@ A published rate is not corrected by re-importing it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, and_, or_, select
 from sqlalchemy.engine import Connection, Engine
 
-from ledger.fx import FxRate, RateBook
+from ledger.fx import FxRate, RateBook, Reporting
 from ledger.imports.fx_rates import RatesFile, SourcedRate
 from ledger.imports.rows import RowError
 
@@ -89,6 +89,13 @@ class FxRates:
                 .order_by(t.c.rate_date, t.c.base_currency, t.c.quote_currency)).all()
         return [StoredRate(FxRate(r.base_currency, r.quote_currency, r.rate_date,
                                   Decimal(r.rate)), r.source, r.imported_at) for r in rows]
+
+
+def reporting_for(currency: str | None, rates: FxRates) -> Callable[[date], Reporting | None]:
+    """What the read side converts with on a day: None without a reporting currency."""
+    if currency is None:
+        return lambda day: None
+    return lambda day: Reporting(currency, rates.book(day))
 
 
 def _key(rate: FxRate) -> tuple[str, str, date]:

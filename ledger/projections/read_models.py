@@ -23,6 +23,7 @@ from sqlalchemy import text
 from ledger.aggregates import account_id_for
 from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.application import LedgerApplication, StreamHead
+from ledger.fx import Reporting
 from ledger.known_at import known_at_utc
 from ledger.projections.account_directory import AccountPage, account_page
 from ledger.projections.account_rebuild import AccountRebuilt, rebuild_account
@@ -87,6 +88,9 @@ class ReadModels:
         self.runner.after_batch = after_batch
         self.kafka = KafkaFed(app, self.store) if fed_by == "kafka" else None
         self.worklist_items = worklist_items
+        self.reporting: Callable[[date], Reporting | None] = lambda day: None
+        """The reporting currency and its rates on a day (`ledger.fx_rates.reporting_for`);
+        None: ranking and totals stay per currency."""
 
     @property
     def follows_log(self) -> bool:
@@ -236,6 +240,7 @@ class ReadModels:
         worklist = self.read(lambda s: rank_worklist(
             s, open_items, activity, agent_id, day,
             policies=self.contact_policies, computed_at=self.clock(),
+            reporting=self.reporting(day),
         ))
         return self._saying_so(worklist, excluding)
 
@@ -267,6 +272,7 @@ class ReadModels:
             worklist = build_worklist(
                 session, open_items, activity, self.worklist_items, agent_id, day,
                 policies=self.contact_policies, computed_at=self.clock(),
+                reporting=self.reporting(day),
             )
         return self._saying_so(worklist, excluding)
 

@@ -12,7 +12,7 @@ contacted the account that day.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, select
 
 from ledger.aggregates.contact_policy import ContactPolicies
+from ledger.fx import Reporting
 from ledger.projections.projection import Tables
 from ledger.projections.worklist_facts import as_utc, gather_facts
 from ledger.projections.worklist_scoring import (
@@ -27,10 +28,13 @@ from ledger.projections.worklist_scoring import (
     WorklistWeights,
     components,
     exclusion,
+    rates_used,
 )
 
 DEFAULT_WEIGHTS = WorklistWeights()
 DEFAULT_CONTACT_POLICIES = ContactPolicies()
+RATES = "rates"
+"""Where a stored item's rate dates sit in its components' JSON (not a component)."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ class WorklistItem:
     excluded: bool = False
     reason: str | None = None
     detail: str = ""
+    rates: dict[str, str] = field(default_factory=dict)
+    """With a reporting currency: per currency owed, the rate date used or ``no rate``."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class Worklist:
     items: tuple[WorklistItem, ...]
     excluded: tuple[WorklistItem, ...]
     quarantined_accounts: tuple[str, ...] = ()
+    reporting_currency: str | None = None
 
 
 def build_worklist(
@@ -70,10 +77,12 @@ def build_worklist(
     *,
     policies: ContactPolicies = DEFAULT_CONTACT_POLICIES,
     computed_at: datetime | None = None,
+    reporting: Reporting | None = None,
 ) -> Worklist:
     """Rank the agent's accounts and hand the result out: stored, so KPIs count it."""
     worklist = rank_worklist(session, open_items_tables, activity_tables, agent_id, day,
-                             weights, policies=policies, computed_at=computed_at)
+                             weights, policies=policies, computed_at=computed_at,
+                             reporting=reporting)
     _replace(session, worklist_table, worklist)
     return worklist
 
@@ -88,14 +97,16 @@ def rank_worklist(
     *,
     policies: ContactPolicies = DEFAULT_CONTACT_POLICIES,
     computed_at: datetime | None = None,
+    reporting: Reporting | None = None,
 ) -> Worklist:
-    """The worklist as it would be handed out now; writes nothing."""
+    """The worklist as it would be handed out now; writes nothing. With a ``reporting``
+    currency, overdue money is ranked in it (`worklist_scoring.components`)."""
     facts = gather_facts(session, open_items_tables, activity_tables, agent_id, day,
                          weights, policies.longest_lookback_days())
     scored: list[tuple[Decimal, str, AccountFacts, dict[str, Decimal]]] = []
     for account in facts:
         if account.to_work():
-            parts = components(account, day, weights)
+            parts = components(account, day, weights, reporting)
             scored.append((sum(parts.values(), Decimal(0)), account.number, account, parts))
     scored.sort(key=lambda s: (-s[0], s[1]))
     items: list[WorklistItem] = []
@@ -105,9 +116,11 @@ def rank_worklist(
         into = items if kept_off is None else excluded
         reason, detail = kept_off or (None, "")
         into.append(WorklistItem(len(into) + 1, account.account_id, number, score, parts,
-                                 kept_off is not None, reason, detail))
+                                 kept_off is not None, reason, detail,
+                                 rates_used(account, day, reporting)))
     return Worklist(agent_id, day, computed_at or datetime.now(UTC), tuple(items),
-                    tuple(excluded))
+                    tuple(excluded),
+                    reporting_currency=None if reporting is None else reporting.currency)
 
 
 def stored_worklist(
@@ -121,15 +134,20 @@ def stored_worklist(
     ))
     if not rows:
         return None
-    items = [
-        WorklistItem(r.rank, r.account_id, r.account_number, Decimal(r.score),
-                     {k: Decimal(v) for k, v in json.loads(r.components).items()},
-                     bool(r.excluded), r.reason, r.detail)
-        for r in rows
-    ]
+    items = [_stored_item(r) for r in rows]
     return Worklist(agent_id, day, as_utc(rows[0].computed_at),
                     tuple(i for i in items if not i.excluded),
                     tuple(i for i in items if i.excluded))
+
+
+def _stored_item(r: Any) -> WorklistItem:
+    """Components are decimal strings by name, beside them ``rates`` when ranked in a
+    reporting currency."""
+    parts = json.loads(r.components)
+    rates = parts.pop(RATES, {})
+    return WorklistItem(r.rank, r.account_id, r.account_number, Decimal(r.score),
+                        {k: Decimal(v) for k, v in parts.items()},
+                        bool(r.excluded), r.reason, r.detail, rates)
 
 
 def cleared_items(
@@ -159,7 +177,8 @@ def _replace(session: Any, table: Table, worklist: Worklist) -> None:
         {
             "agent_id": worklist.agent_id, "day": worklist.day, "account_id": i.account_id,
             "rank": i.rank, "account_number": i.account, "score": str(i.score),
-            "components": json.dumps({k: str(v) for k, v in i.components.items()},
+            "components": json.dumps({**{k: str(v) for k, v in i.components.items()},
+                                      **({RATES: i.rates} if i.rates else {})},
                                      sort_keys=True),
             "excluded": i.excluded, "reason": i.reason, "detail": i.detail,
             "computed_at": worklist.computed_at,

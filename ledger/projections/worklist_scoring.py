@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from ledger.aggregates.contact_policy import CALL, Attempt, ContactPolicy, Standing, check_contact
 from ledger.aggregates.errors import ContactRefused
 from ledger.aggregates.state import ContactRecord
+from ledger.fx import NoRate, Reporting
 from ledger.projections.aging import DEFAULT_EDGES
 
 COMPONENTS = (
@@ -128,12 +129,13 @@ def bucket_index(days_past_due: int, edges: Sequence[int]) -> int:
     return len(edges) + 1
 
 
-def components(facts: AccountFacts, day: date, w: WorklistWeights) -> dict[str, Decimal]:
-    """The score's parts by name; the score is their sum."""
+def components(facts: AccountFacts, day: date, w: WorklistWeights,
+               reporting: Reporting | None = None) -> dict[str, Decimal]:
+    """The score's parts by name; the score is their sum. With a ``reporting`` currency
+    the overdue money is counted in it, converted on ``day`` (`rates_used`)."""
     overdue = sum(
         (
-            i.undisputed
-            * w.currency_weight(i.currency, facts.currency)
+            _on_one_scale(i, facts, day, w, reporting)
             * w.overdue_per_unit[bucket_index((day - i.due_date).days, w.edges)]
             for i in facts.owed
         ),
@@ -155,6 +157,25 @@ def components(facts: AccountFacts, day: date, w: WorklistWeights) -> dict[str, 
         "credit_limit_breach": _flag(_above_limit(facts), w.credit_limit_breach),
     }
     return {name: value.quantize(POINT) for name, value in parts.items()}
+
+
+def _on_one_scale(i: OwedInvoice, facts: AccountFacts, day: date, w: WorklistWeights,
+                  reporting: Reporting | None) -> Decimal:
+    """Without a reporting currency, weighted by ``currency_weights``. With one,
+    converted into it; money in a currency without a rate counts nothing, and the item
+    says ``no rate`` for it (`rates_used`) rather than guessing a scale."""
+    if reporting is None:
+        return i.undisputed * w.currency_weight(i.currency, facts.currency)
+    converted = reporting.convert(i.undisputed, i.currency, day)
+    return Decimal(0) if isinstance(converted, NoRate) else converted.amount
+
+
+def rates_used(facts: AccountFacts, day: date, reporting: Reporting | None) -> dict[str, str]:
+    """Per currency owed other than the reporting one: the rate date used, or ``no rate``."""
+    if reporting is None:
+        return {}
+    used = {c: reporting.rate_used(c, day) for c in {i.currency for i in facts.owed}}
+    return {c: when for c, when in sorted(used.items()) if when is not None}
 
 
 def _flag(condition: bool, points: Decimal) -> Decimal:
