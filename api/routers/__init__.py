@@ -10,6 +10,7 @@ from api.routers import (
     accounts,
     approvals,
     audit,
+    contact_refusals,
     contacts,
     days,
     disputes,
@@ -33,9 +34,9 @@ from api.routers import (
 )
 
 MODULES = (
-    account_setup, accounts, approvals, audit, contacts, days, disputes, erasure, keys,
-    operations, placements, plans, portfolio, kpis, promises, read_side, receivables, search,
-    settlements, statements, trails, verification, worklists, write_offs,
+    account_setup, accounts, approvals, audit, contact_refusals, contacts, days, disputes,
+    erasure, keys, operations, placements, plans, portfolio, kpis, promises, read_side,
+    receivables, search, settlements, statements, trails, verification, worklists, write_offs,
 )
 
 ROUTERS: tuple[APIRouter, ...] = tuple(router for module in MODULES for router in module.ROUTERS)

@@ -65,3 +65,9 @@ def account_page(
         AccountListing(r.number, r.name, r.currency, r.segment, r.agent_id) for r in rows[:limit]
     ]
     return AccountPage(items, items[-1].number if len(rows) > limit else None)
+
+
+def account_numbers(session: Any, open_items_tables: Tables) -> list[str]:
+    """Every account number in the directory, in order (read by its unique index)."""
+    a = open_items_tables["accounts"]
+    return list(session.scalars(select(a.c.number).order_by(a.c.number)))

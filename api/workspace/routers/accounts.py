@@ -30,6 +30,7 @@ from api.workspace.refusals import PageRefused
 from api.workspace.templating import templates
 from api.workspace.timeline import timeline
 from ledger.aggregates.errors import InvalidDates, LedgerError
+from ledger.audit.refusal_records import refusal_records
 from ledger.audit.verification import VerificationReport, verify_ledger
 from ledger.projections.aging import DEFAULT_EDGES, bucket_labels
 from ledger.projections.quarantine import AccountQuarantined
@@ -81,7 +82,8 @@ def account_page(
         aging = models.aging(view.as_of, recorded, by="account", account=number)
         arrangements = models.arrangements(number)
         readable = caller.role in READERS_OF_HISTORY
-        events = timeline(account_records(models, number, 0)) if readable else []
+        events = timeline(account_records(models, number, 0),
+                          refusal_records(service.app, number)) if readable else []
     except (LedgerError, ReadModelsBehind) as error:
         raise refused(error) from None
     opened = events[0].effective_on if events else view.as_of
