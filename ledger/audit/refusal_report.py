@@ -53,8 +53,11 @@ def refusal_counts(
     return counts
 
 
-def refusals_of(app: LedgerApplication, numbers: Iterable[str]) -> Iterator[ContactRefused]:
-    """Every refusal kept for these accounts, stream by stream, by primary key."""
+def refusals_of(
+    app: LedgerApplication, numbers: Iterable[str], up_to: int | None = None
+) -> Iterator[ContactRefused]:
+    """Every refusal kept for these accounts (stored at log position ``up_to`` or before,
+    when given), stream by stream, by primary key."""
     record: Any = app.events_record
     ids = (compliance_id_for(number) for number in numbers)
     while chunk := list(islice(ids, CHUNK)):
@@ -62,6 +65,8 @@ def refusals_of(app: LedgerApplication, numbers: Iterable[str]) -> Iterator[Cont
                         record.state)
                  .where(record.originator_id.in_(chunk), record.originator_version > 1)
                  .order_by(record.originator_id, record.originator_version))
+        if up_to is not None:
+            query = query.where(record.id <= up_to)
         with app.datastore.transaction(commit=False) as session:
             rows = session.execute(query).all()
         for row in rows:

@@ -44,6 +44,7 @@ from ledger.audit.trail_manifest import (
 )
 from ledger.audit.trail_query import TrailQuery
 from ledger.audit.trail_records import FIELDS, csv_row, trail_record
+from ledger.audit.trail_refusals import REFUSALS_CSV, REFUSALS_NDJSON, write_refusals
 from ledger.audit.verification import verify_ledger
 from ledger.canonical import utc_text
 from ledger.commands.base import Actor
@@ -75,6 +76,7 @@ class TrailExport:
 class _Written:
     events: int = 0
     accounts: set[str] = field(default_factory=set)
+    numbers: set[str] = field(default_factory=set)
     unreadable: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -101,8 +103,12 @@ def export_trail(
     exported_at = clock()
     out.mkdir(parents=True, exist_ok=True)
     written = _write_events(app, query, report.position, out)
+    numbers = written.numbers if query.account is None else {query.account}
+    refusals = write_refusals(app, query, numbers, report.position, out)
     files = [file_entry(out / EVENTS_NDJSON, written.events),
-             file_entry(out / EVENTS_CSV, written.events)]
+             file_entry(out / EVENTS_CSV, written.events),
+             file_entry(out / REFUSALS_NDJSON, refusals),
+             file_entry(out / REFUSALS_CSV, refusals)]
     account_file = _write_account(account_view, query, out, exported_at)
     if account_file is not None:
         files.append(account_file)
@@ -145,6 +151,7 @@ def _write_events(app: LedgerApplication, query: TrailQuery, position: int, out:
                     continue
                 if isinstance(event, AccountOpened):
                     number = event.number
+                    written.numbers.add(number)
                 if not query.includes(event.effective_on):
                     continue
                 record = trail_record(event, number)

@@ -166,10 +166,10 @@ def _file_problems(path: Path, entry: Mapping[str, Any]) -> list[TrailProblem]:
 
 def _row_count(path: Path) -> int | None:
     try:
-        if path.name == EVENTS_CSV:
+        if path.suffix == ".csv":
             with path.open(encoding="utf-8", newline="") as table:
                 return max(sum(1 for _ in csv.reader(table)) - 1, 0)
-        if path.name == EVENTS_NDJSON:
+        if path.suffix == ".ndjson":
             return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line)
         json.loads(path.read_text(encoding="utf-8"))
         return 1

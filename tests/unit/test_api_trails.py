@@ -56,7 +56,8 @@ def test_the_zip_verifies_offline_and_the_export_names_the_caller(
 
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         assert sorted(archive.namelist()) == ["account.json", "events.csv", "events.ndjson",
-                                              "manifest.json"]
+                                              "manifest.json", "refusals.csv",
+                                              "refusals.ndjson"]
         archive.extractall(tmp_path)
     result = check_trail(tmp_path)
     assert result.ok, result.summary()

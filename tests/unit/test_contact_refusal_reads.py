@@ -4,7 +4,12 @@ the compliance report."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import csv
+import io
+import json
+import zipfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +18,8 @@ from fastapi.testclient import TestClient
 
 from api.workspace.timeline import timeline
 from ledger.aggregates.contact_compliance import ContactCompliance, compliance_id_for
+from ledger.audit.refusal_records import refusal_records
+from ledger.audit.trail_check import check_trail
 from tests.unit.api_catalogue import BY_NAME
 from tests.unit.api_world import ApiWorld
 from tests.unit.test_workspace_session import token_in
@@ -127,3 +134,51 @@ def test_the_report_counts_refusals_per_rule_and_channel_in_the_period(api: ApiW
 def test_agents_may_not_read_the_refusal_report(api: ApiWorld) -> None:
     assert get(api, "/reports/contact-refusals?from=2026-02-01&to=2026-02-10",
                "agent").status_code == 403
+
+
+def trail(api: ApiWorld, query: dict[str, str], tmp_path: Path) -> dict[str, Any]:
+    response = api.post("/audit/trails", query, "compliance")
+    assert response.status_code == 200, response.text
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        archive.extractall(tmp_path)
+    checked = check_trail(tmp_path)
+    assert checked.ok, checked.summary()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    digests = {f["name"]: f["sha256"] for f in manifest["files"]}
+    rows = [json.loads(line) for line in
+            (tmp_path / "refusals.ndjson").read_text().splitlines()]
+    with (tmp_path / "refusals.csv").open(newline="") as table:
+        cells = list(csv.reader(table))
+    return {"rows": rows, "csv": cells, "digests": digests}
+
+
+def test_a_trail_holds_the_refusals_as_rows_of_their_own_with_their_hash_links(
+    api: ApiWorld, tmp_path: Path,
+) -> None:
+    number = api.debtor()
+    refused_call(api, number, "cmd-late-a")
+    refused_call(api, number, "cmd-late-b")
+    kept = refusal_records(api.service.app, number)
+
+    found = trail(api, {"account": number}, tmp_path / "account")
+
+    assert [(r["account"], r["type"], r["payload"]["rule"], r["hash"], r["prev_hash"])
+            for r in found["rows"]] == [
+        (number, "ContactRefused", "call-hours", k["hash"], k["prev_hash"]) for k in kept]
+    assert found["rows"][1]["prev_hash"] == found["rows"][0]["hash"]
+    assert len(found["csv"]) == 3 and found["csv"][0][:4] == [
+        "account", "stream_id", "version", "type"]
+    assert {"refusals.ndjson", "refusals.csv"} <= set(found["digests"])
+
+
+def test_a_period_trail_holds_the_refusals_dated_in_it(api: ApiWorld, tmp_path: Path) -> None:
+    number = api.debtor()
+    refused_call(api, number, "cmd-late-p")
+    day = refusal_records(api.service.app, number)[0]["effective_on"]
+    after = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+    within = trail(api, {"from": day, "to": day}, tmp_path / "within")
+    later = trail(api, {"from": after, "to": after}, tmp_path / "later")
+
+    assert [r["account"] for r in within["rows"]] == [number]
+    assert later["rows"] == []

@@ -79,7 +79,8 @@ def test_an_account_trail_round_trips_and_verifies_offline(tmp_path: Path) -> No
     assert manifest["exported_by"] == {"actor_id": "compliance-1", "role": "compliance"}
     assert manifest["position"] == verify_ledger(service.app).position - 2  # + export events
     assert {f["name"]: f["rows"] for f in manifest["files"]} == \
-        {"events.ndjson": 4, "events.csv": 4, "account.json": 1}
+        {"events.ndjson": 4, "events.csv": 4, "account.json": 1, "refusals.ndjson": 0,
+         "refusals.csv": 0}
     assert json.loads((tmp_path / "t" / "account.json").read_text())["version"] == 4
 
 
