@@ -1,6 +1,7 @@
 """The worklist page in a real browser: an agent's ranked rows, a call at 21:30 in the
-debtor's timezone refused with its rule, an allowed call logged, a promise and a dispute
-recorded from the row, a manager looking at another agent's worklist, the keyboard."""
+debtor's timezone refused with its rule (and then in the account's timeline), an allowed call
+logged, a promise and a dispute recorded from the row, a manager looking at another agent's
+worklist, the keyboard."""
 
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ def test_a_call_at_21_30_in_the_debtors_timezone_is_refused_with_its_rule(
 ) -> None:
     sign_in(page, AGENT)
     row = rows(page).first
+    number = str(row.get_attribute("id")).removeprefix("row-")
     zone = zone_of(row)
     yesterday = datetime.now(zone).date() - timedelta(days=1)
 
@@ -78,6 +80,12 @@ def test_a_call_at_21_30_in_the_debtors_timezone_is_refused_with_its_rule(
     expect(alert).to_contain_text("21:30 local time")
     check_accessibility(page)
     screenshot(page, "worklist-call-refused")
+    page.goto(f"/app/accounts/{number}")
+    newest = page.locator("#timeline tbody tr").first
+    expect(newest).to_have_class("refusal")
+    expect(newest).to_contain_text("Contact refused")
+    expect(newest).to_contain_text("call-hours")
+    expect(newest).to_contain_text("agent-5")
 
 
 def test_an_allowed_call_is_logged(page: Page, sign_in: SignIn) -> None:
