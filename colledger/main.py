@@ -18,6 +18,7 @@ from colledger import (
     commands_data,
     commands_db,
     commands_erasure,
+    commands_fx,
     commands_keys,
     commands_read_models,
     commands_read_side,
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_consume.register(sub)
     commands_erasure.register(sub)
     commands_trail.register(sub, iso_date)
+    commands_fx.register(sub, iso_date)
     return parser
 
 

@@ -15,6 +15,7 @@ from api.routers import (
     days,
     disputes,
     erasure,
+    fx_rates,
     keys,
     kpis,
     operations,
@@ -35,7 +36,7 @@ from api.routers import (
 
 MODULES = (
     account_setup, accounts, approvals, audit, contact_refusals, contacts, days, disputes,
-    erasure, keys, operations, placements, plans, portfolio, kpis, promises, read_side,
+    erasure, fx_rates, keys, operations, placements, plans, portfolio, kpis, promises, read_side,
     receivables, search, settlements, statements, trails, verification, worklists, write_offs,
 )
 

@@ -17,11 +17,16 @@ from api.read_params import (
     Currency,
     Fresh,
     KnownAt,
+    ReportingCurrency,
     SegmentFilter,
     link_next,
 )
+from api.routers.fx_rates import fx_rates_of
+from api.schemas.fx_rates import ReportingTotal
 from api.schemas.portfolio import AgingReport, AgingRow
 from ledger.aggregates.errors import InvalidBucketEdges, InvalidCommand
+from ledger.fx import Reporting
+from ledger.fx_totals import total_in
 from ledger.projections.aging import DEFAULT_EDGES, bucket_labels
 from ledger.projections.exclusions import Exclusions
 
@@ -75,6 +80,7 @@ def get_aging(
     segment: SegmentFilter = None,
     limit: PageLimit = None,
     cursor: Cursor = None,
+    reporting_currency: ReportingCurrency = None,
 ) -> Any:
     """Outstanding per aging bucket, per account, agent, segment, currency or portfolio;
     by account a page at a time when asked (``limit``, ``cursor``)."""
@@ -108,9 +114,17 @@ def get_aging(
         link_next(request, response, cursor=next_cursor)
     if fmt != "json":
         return response
+    total = None
+    if reporting_currency is not None:
+        by_currency = models.aging(on, known_at, "currency", days, currency,
+                                   excluding=excluding, **accounts)
+        reporting = Reporting(reporting_currency, fx_rates_of(models).book(on))
+        total = total_in(reporting, {r.currency: r.total for r in by_currency}, on)
     return AgingReport(as_of=on, known_at=known_at, by=by, edges=list(days), buckets=labels,
                        rows=[AgingRow.model_validate(r) for r in rows],
-                       quarantined_accounts=excluding.numbers, next_cursor=next_cursor)
+                       quarantined_accounts=excluding.numbers, next_cursor=next_cursor,
+                       reporting_total=None if total is None
+                       else ReportingTotal.model_validate(total, from_attributes=True))
 
 
 def said_so(response: Response, excluding: Exclusions) -> Response:

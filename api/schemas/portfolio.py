@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from api.schemas.fx_rates import ReportingTotal
 from api.schemas.money import Money, Ratio
 from ledger.projections.exclusions import exclusion_note
 
@@ -54,6 +55,9 @@ class AgingReport(LeavesOutQuarantined):
     next_cursor: str | None = Field(default=None, description=(
         "paged (by=account with limit or cursor): the cursor of the next page, null on the "
         "last one; unpaged: null"))
+    reporting_total: ReportingTotal | None = Field(default=None, description=(
+        "with reporting_currency: every row's currency totalled in it (all pages), with "
+        "the rate date used per currency; the rows stay per currency"))
 
 
 class WorklistItem(BaseModel):
@@ -67,6 +71,9 @@ class WorklistItem(BaseModel):
     excluded: bool
     reason: str | None = Field(description="why an excluded account may not be worked now")
     detail: str
+    rates: dict[str, str] = Field(default={}, description=(
+        "ranked in a reporting currency: per currency owed, the date of the rate used, or "
+        "'no rate' (that money counts nothing in the score)"))
 
 
 class Worklist(LeavesOutQuarantined):
@@ -77,6 +84,9 @@ class Worklist(LeavesOutQuarantined):
     computed_at: datetime
     items: list[WorklistItem] = Field(description="accounts to work, best first")
     excluded: list[WorklistItem] = Field(description="accounts kept off, with the reason")
+    reporting_currency: str | None = Field(default=None, description=(
+        "the currency overdue money was ranked in (COLLEDGER_REPORTING_CURRENCY); null: "
+        "per account currency"))
 
 
 class KpiReport(BaseModel):

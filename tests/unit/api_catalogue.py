@@ -261,6 +261,8 @@ CALLS: dict[tuple[str, str], Call] = {
         ("/keys", Call("GET", "/keys")),
         ("/keys/{key_id}", Call("DELETE", "/keys/00000000")),
         ("/days/{day}/tick", Call("POST", "/days/2026-02-09/tick")),
+        ("/fx-rates", Call("POST", "/fx-rates")),
+        ("/fx-rates", Call("GET", "/fx-rates?date=2026-02-10")),
         ("/operations/status", Call("GET", "/operations/status")),
         ("/operations/accounts/{account}/rebuild",
          Call("POST", "/operations/accounts/{mine}/rebuild")),
