@@ -13,11 +13,15 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
+from api.routers.fx_rates import fx_rates_of
 from ledger.commands.receivables import IssueInvoice
+from ledger.fx_rates import reporting_for
 from tests.builders import MANAGER
 from tests.unit.api_world import ApiWorld, problem_type
 from tests.unit.given import an_account
+from tests.unit.test_workspace_session import token_in
 
 RATES = ("base_currency,quote_currency,rate_date,rate\n"
          "EUR,USD,2026-02-09,1.25\nEUR,JPY,2026-02-09,160\n")
@@ -99,3 +103,21 @@ def test_a_currency_without_a_rate_leaves_the_total_incomplete(world: World) -> 
     assert report["reporting_total"]["complete"] is False
     assert report["reporting_total"]["total"] == "0.00"
     assert world.get("/aging", reporting_currency="XYZ").status_code == 422
+
+
+def test_the_dashboard_shows_the_portfolio_total_in_the_reporting_currency(
+    world: World,
+) -> None:
+    models = world.app.state.read_models
+    models.reporting = reporting_for("EUR", fx_rates_of(models))
+    try:
+        client = TestClient(world.app, base_url="http://127.0.0.1")
+        form = client.get("/app/sign-in")
+        client.post("/app/sign-in", data={"api_key": world.keys["manager"],
+                                          "csrf_token": token_in(form)})
+        page = client.get("/app/dashboard", params={"as_of": "2026-02-10"})
+    finally:
+        models.reporting = reporting_for(None, fx_rates_of(models))
+    assert page.status_code == 200
+    shown = page.text.split('id="reporting-total">')[1].split("</p>")[0]
+    assert "EUR" in shown and "6,037.50" in shown and "2026-02-09" in shown

@@ -19,6 +19,7 @@ from api.workspace.dashboard_query import parse
 from api.workspace.dashboard_view import dashboard as laid_out
 from api.workspace.deps import DashboardViewer, page_router
 from api.workspace.templating import templates
+from ledger.fx_totals import total_in
 from ledger.projections.aging import DEFAULT_EDGES, bucket_labels
 from ledger.projections.exclusions import exclusion_note
 from ledger.projections.kpi_trend import KpiFilters
@@ -52,7 +53,10 @@ def dashboard(request: Request, _: DashboardViewer, models: ReadModelsDep,
     [last_days] = reads.periods([(as_of - timedelta(days=LAST_DAYS - 1), as_of)], filters,
                                 query.known_at, kpis_left_out)
     left_out = sorted({*aging_left_out.numbers, *kpis_left_out.numbers})
+    reporting = models.reporting(as_of)  # COLLEDGER_REPORTING_CURRENCY, as GET /aging's
     context |= {
+        "reporting_total": None if reporting is None else total_in(
+            reporting, {row.currency: row.total for row in portfolio}, as_of),
         "figures": laid_out(bucket_labels(DEFAULT_EDGES), portfolio, by_agent, trend,
                             last_days),
         "left_out": left_out, "note": exclusion_note(len(left_out)),
