@@ -1,5 +1,5 @@
 """`colledger fx import FILE` and `colledger fx list --date`: FX rates, reference data
-(docs/domain.md, *Reporting currency*; columns: docs/imports.md)."""
+(docs/domain.md, *Reporting currency*, which names the columns)."""
 
 from __future__ import annotations
 
