@@ -18,7 +18,7 @@ from tests.unit.api_catalogue import BY_NAME, WRITES, Write
 from tests.unit.api_world import CALLERS, ApiWorld, problem_type
 
 AGENT_WRITES = {"OpenDispute", "MakePromise", "AgreePaymentPlan", "RequestWriteOff",
-                "RecordContact", "RequestCeaseCommunication"}
+                "RecordContact", "RequestCeaseCommunication", "ChangeDisputeReason"}
 WRITERS: dict[str, set[str]] = {
     "agent": AGENT_WRITES,
     "manager": {w.name for w in WRITES} - {"ErasePersonalData"},
