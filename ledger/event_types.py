@@ -32,6 +32,7 @@ from ledger.aggregates import (
     promises,
     settlements,
     standing,
+    tasks,
     trail_exports,
     writeoffs,
 )
@@ -41,6 +42,7 @@ EVENT_MODULES: tuple[ModuleType, ...] = (
     writeoffs, contacts, dunning, standing, access_grants, checkpoints, trail_exports,
     contact_compliance,
     approval_expiry,
+    tasks,
 )
 
 NEVER_RECORDED_NAMES = frozenset({"LedgerEvent", "Account.Created", "Account.Event"})

@@ -30,6 +30,7 @@ from ledger.aggregates.promises import PromiseCommands
 from ledger.aggregates.settlements import SettlementCommands
 from ledger.aggregates.standing import StandingCommands, check_terms
 from ledger.aggregates.state import ExactDecimal
+from ledger.aggregates.tasks import TaskCommands
 from ledger.aggregates.writeoffs import WriteOffCommands
 from ledger.canonical import GENESIS_HASH
 from ledger.commands.accounts import ErasePersonalData, OpenAccount
@@ -86,6 +87,7 @@ class Account(
     StandingCommands,
     DunningCommands,
     ApprovalExpiryCommands,
+    TaskCommands,
     Aggregate,
 ):
     def __init__(self) -> None:
@@ -123,7 +125,9 @@ class Account(
         """The daily tick: idempotent, because every step it takes is recorded once."""
         check_day_begun(cmd.day, local_date(ctx.recorded_at, self.timezone))
         self.expire_requests(ctx, cmd.day)
+        seen = self.arrangements_seen()
         self.review_arrangements(ctx, cmd.day)
+        self.raise_rule_tasks(ctx, cmd.day, seen)
         self.run_dunning(ctx, cmd.day)
 
     def erase_personal_data(self, ctx: CommandContext, cmd: ErasePersonalData) -> None:

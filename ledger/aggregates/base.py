@@ -27,6 +27,7 @@ from ledger.aggregates.state import (
     PaymentPlan,
     Promise,
     Settlement,
+    Task,
     WriteOffRequest,
 )
 from ledger.money import zero
@@ -49,6 +50,7 @@ class AccountState:
     plans: dict[str, PaymentPlan]
     settlements: dict[str, Settlement]
     write_off_requests: dict[str, WriteOffRequest]
+    tasks: dict[str, Task]
     contacts: list[ContactRecord]
     cease_communication: bool
     agency_id: str | None
@@ -80,6 +82,7 @@ class AccountState:
         self.plans = {}
         self.settlements = {}
         self.write_off_requests = {}
+        self.tasks = {}
         self.contacts = []
         self.cease_communication = False
         self.agency_id = None

@@ -91,6 +91,10 @@ class ArrangementNotFound(NotFound):
     pass
 
 
+class TaskNotFound(NotFound):
+    pass
+
+
 class WriteOffRequestNotFound(NotFound):
     pass
 
@@ -160,6 +164,10 @@ class NotAuthorised(RuleViolation):
 
 
 class RequestNotPending(RuleViolation):
+    pass
+
+
+class TaskNotOpen(RuleViolation):
     pass
 
 

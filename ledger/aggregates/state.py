@@ -202,6 +202,18 @@ class WriteOffRequest:
 
 
 @dataclass
+class Task:
+    task_id: str
+    kind: str
+    owner: str | None
+    due_date: date
+    due_time: str | None
+    created_on: date
+    rule: str | None = None
+    status: str = "open"
+
+
+@dataclass
 class ContactRecord:
     contact_id: str
     channel: str

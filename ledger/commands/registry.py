@@ -9,7 +9,7 @@ a command's fields are listed once, in its model. Only opening an account
 from __future__ import annotations
 
 from ledger.aggregates import Account, account_id_for
-from ledger.commands import accounts, collections, receivables
+from ledger.commands import accounts, collections, receivables, tasks
 from ledger.commands.base import Command
 from ledger.unit_of_work import Handler, UnitOfWork, decide
 
@@ -57,6 +57,10 @@ HANDLERS: dict[type[Command], Handler] = {
     collections.RecordRecovery: decide(Account.record_recovery),
     collections.RecordContact: decide(Account.record_contact),
     collections.ProcessDay: decide(Account.process_day),
+    tasks.CreateTask: decide(Account.create_task),
+    tasks.ReassignTask: decide(Account.reassign_task),
+    tasks.CompleteTask: decide(Account.complete_task),
+    tasks.CancelTask: decide(Account.cancel_task),
 }
 
 COMMANDS: dict[str, type[Command]] = {cls.__name__: cls for cls in HANDLERS}

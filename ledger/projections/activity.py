@@ -1,5 +1,5 @@
 """Collections activity: promises, plans, settlements, contacts, recoveries,
-write-off requests and dunning steps — what worklists and KPIs are made of."""
+write-off requests, dunning steps and tasks — what worklists and KPIs are made of."""
 
 from __future__ import annotations
 
@@ -161,6 +161,24 @@ class _Handlers:
 
     def on_SettlementRequestExpired(self, account: str, e: Any, _: int) -> None:  # noqa: N802
         self._close_settlement(account, e, "expired")
+
+    def on_TaskCreated(self, account: str, e: Any, _: int) -> None:  # noqa: N802
+        self.w.insert(
+            self.t["tasks"], account_id=account, task_id=e.task_id, kind=e.kind, owner=e.owner,
+            due_date=e.due_date, due_time=e.due_time, rule=e.rule, status="open",
+            created_on=e.effective_on, created_by=e.actor_id, closed_on=None,
+        )
+
+    def on_TaskReassigned(self, account: str, e: Any, _: int) -> None:  # noqa: N802
+        self.w.update(self.t["tasks"], self._key(account, "task_id", e.task_id), owner=e.owner)
+
+    def on_TaskCompleted(self, account: str, e: Any, _: int) -> None:  # noqa: N802
+        self.w.update(self.t["tasks"], self._key(account, "task_id", e.task_id),
+                      status="completed", closed_on=e.effective_on)
+
+    def on_TaskCancelled(self, account: str, e: Any, _: int) -> None:  # noqa: N802
+        self.w.update(self.t["tasks"], self._key(account, "task_id", e.task_id),
+                      status="cancelled", closed_on=e.effective_on)
 
     def on_ReminderSent(self, account: str, e: Any, _: int) -> None:  # noqa: N802
         self.w.insert(self.t["reminders"], account_id=account, invoice_id=e.invoice_id,

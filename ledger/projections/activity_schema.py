@@ -97,8 +97,22 @@ def activity_tables(metadata: MetaData, suffix: str, token: str) -> Tables:
         Column("sent_on", Date, nullable=False),
         Column("days_past_due", Integer, nullable=False),
     )
+    tasks = Table(
+        name("rm_tasks"), metadata, *account_key("rm_tasks", "task_id"),
+        Column("kind", String(16), nullable=False),
+        Column("owner", String(64)),
+        Column("due_date", Date, nullable=False),
+        Column("due_time", String(5)),
+        Column("rule", String(32)),
+        Column("status", String(16), nullable=False),
+        Column("created_on", Date, nullable=False),
+        Column("created_by", String(128), nullable=False),
+        Column("closed_on", Date),
+        index(name("rm_tasks"), token, "owner", "status"),
+        index(name("rm_tasks"), token, "status", "due_date"),
+    )
     return Tables(
         promises=promises, plans=plans, instalments=instalments, settlements=settlements,
         contacts=contacts, recoveries=recoveries, write_off_requests=write_off_requests,
-        reminders=reminders,
+        reminders=reminders, tasks=tasks,
     )

@@ -20,6 +20,7 @@ from ledger.aggregates.dispute_reasons import DISPUTE_REASONS
 from ledger.commands import accounts as acc
 from ledger.commands import collections as col
 from ledger.commands import receivables as rec
+from ledger.commands import tasks as tsk
 from ledger.commands.base import SYSTEM, Actor, Command
 from ledger.currencies import minor_units
 from ledger.projections.read_models import ReadModels
@@ -172,6 +173,19 @@ def owed_currency(draw: Draw, state: Account) -> str:
     return str(draw(st.sampled_from(owed) if owed else cs.currencies))
 
 
+def create_task(draw: Draw, world: World, number: str) -> Fields:
+    return {"task_id": draw(cs.identifiers),
+            "kind": draw(st.sampled_from(("callback", "follow_up", "review"))),
+            "due_date": cs.iso(draw(cs.dates_from(world.today, ahead=60))),
+            "due_time": draw(st.none() | st.times().map(lambda t: t.strftime("%H:%M"))),
+            "owner": draw(st.none() | st.sampled_from((AGENT.actor_id,)) | cs.identifiers),
+            "note": draw(cs.notes)}
+
+
+def task_closing(draw: Draw, world: World, number: str) -> Fields:
+    return {"task_id": existing(draw, world, number, "task"), "note": draw(cs.notes)}
+
+
 def make_promise(draw: Draw, world: World, number: str) -> Fields:
     state = world.state(number)
     currency = owed_currency(draw, state)
@@ -315,6 +329,12 @@ BUILDERS: dict[type[Command], Callable[[Draw, World, str], Fields]] = {
     col.RecordRecovery: record_recovery,
     col.RecordContact: record_contact,
     col.ProcessDay: process_day,
+    tsk.CreateTask: create_task,
+    tsk.ReassignTask: lambda draw, world, number: {
+        "task_id": existing(draw, world, number, "task"), "owner": draw(cs.identifiers),
+        "note": draw(cs.notes)},
+    tsk.CompleteTask: task_closing,
+    tsk.CancelTask: task_closing,
 }
 
 ACTORS: dict[type[Command], Actor] = {
@@ -324,13 +344,14 @@ ACTORS: dict[type[Command], Actor] = {
     col.AgreePaymentPlan: AGENT, col.RequestWriteOff: AGENT, col.RecordContact: AGENT,
     col.DecideSettlement: OTHER_MANAGER, col.DecideWriteOff: OTHER_MANAGER,
     acc.ErasePersonalData: COMPLIANCE, col.ProcessDay: SYSTEM,
+    tsk.CreateTask: AGENT, tsk.CompleteTask: AGENT, tsk.CancelTask: AGENT,
 }
 """Who sends each command (README's role table); the manager sends the rest."""
 
 MAKES = {rec.IssueInvoice: ("invoice", "invoice_id"), rec.RecordPayment: ("payment", "payment_id"),
          col.OpenDispute: ("dispute", "dispute_id"),
          col.AgreeSettlement: ("settlement", "settlement_id"),
-         col.RequestWriteOff: ("request", "request_id")}
+         col.RequestWriteOff: ("request", "request_id"), tsk.CreateTask: ("task", "task_id")}
 
 
 NEEDS = {rec.AdjustInvoice: "invoice", rec.AllocatePayment: "payment",
@@ -338,7 +359,8 @@ NEEDS = {rec.AdjustInvoice: "invoice", rec.AllocatePayment: "payment",
          col.ChangeDisputeReason: "dispute", col.AssignDisputeOwner: "dispute",
          col.DecideSettlement: "settlement", col.WriteOff: "invoice",
          col.RequestWriteOff: "invoice", col.DecideWriteOff: "request",
-         col.RecordRecovery: "invoice"}
+         col.RecordRecovery: "invoice", tsk.ReassignTask: "task", tsk.CompleteTask: "task",
+         tsk.CancelTask: "task"}
 """What a command refers to: it goes to an account that has one, if any has."""
 
 
