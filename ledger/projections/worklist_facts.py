@@ -49,6 +49,7 @@ def gather_facts(
         facts[r.account_id].open_disputes_since.append(r.opened_on)
     _promises_and_instalments(session, activity, a, mine, day, weights, facts)
     _contacts(session, activity["contacts"], a, mine, day, lookback_days, facts)
+    _overdue_tasks(session, activity["tasks"], a, mine, day, facts)
     return [facts[k] for k in sorted(facts)]
 
 
@@ -131,6 +132,16 @@ def _contacts(
                    c.c.on_date > day - timedelta(days=lookback_days), c.c.on_date <= day):
         facts[r.account_id].calls.append(ContactRecord(
             r.contact_id, r.channel, r.outcome, as_utc(r.at), r.purpose, r.agent_id))
+
+
+def _overdue_tasks(session: Any, k: Table, a: Table, mine: Any, day: date,
+                   facts: dict[str, AccountFacts]) -> None:
+    """Tasks open on ``day`` and due before it (closed ones count until their closing day)."""
+    count = func.count().label("overdue")
+    for r in _rows(session, select(k.c.account_id, count).group_by(k.c.account_id), k, a, mine,
+                   k.c.due_date < day, k.c.created_on <= day,
+                   or_(k.c.closed_on.is_(None), k.c.closed_on > day)):
+        facts[r.account_id].overdue_tasks = r.overdue
 
 
 def as_utc(moment: datetime) -> datetime:

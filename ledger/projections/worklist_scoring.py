@@ -9,7 +9,8 @@ Why these components: money overdue is what the agent is there to collect, and
 the older it is the less likely it comes in unchased, so it is weighted per aging
 bucket. A promise broken lately, or a promise or instalment falling due now, is
 the moment a call works best, whatever the balance. A dispute left open too long
-needs chasing with whoever decides it. Accounts nobody has spoken to for a while
+needs chasing with whoever decides it, and a task left past its due date is a promise
+to the debtor or to a colleague not kept. Accounts nobody has spoken to for a while
 drift up day by day. A balance above the credit limit is exposure to cut.
 """
 
@@ -30,7 +31,7 @@ from ledger.projections.aging import DEFAULT_EDGES
 
 COMPONENTS = (
     "overdue", "broken_promise", "promise_due", "dispute_follow_up",
-    "days_since_contact", "credit_limit_breach",
+    "days_since_contact", "credit_limit_breach", "overdue_tasks",
 )
 POINT = Decimal("0.0001")
 
@@ -51,6 +52,7 @@ class WorklistWeights:
       a promise or instalment between its due date and the end of its grace; a
       dispute open ``dispute_follow_up_days`` or longer; gross outstanding in the
       base currency above the credit limit.
+    - ``overdue_task`` when a task on the account (anyone's) is open past its due date.
     - ``per_day_since_contact`` per day since the last contact of any kind, up to
       ``days_since_contact_cap`` (an account never contacted gets the cap).
     """
@@ -70,6 +72,7 @@ class WorklistWeights:
     per_day_since_contact: Decimal = Decimal(1)
     days_since_contact_cap: int = 30
     credit_limit_breach: Decimal = Decimal(25)
+    overdue_task: Decimal = Decimal(30)
 
     def __post_init__(self) -> None:
         if len(self.overdue_per_unit) != len(self.edges) + 2:
@@ -113,10 +116,12 @@ class AccountFacts:
     open_disputes_since: list[date] = field(default_factory=list)
     last_contact: date | None = None
     calls: list[ContactRecord] = field(default_factory=list)
+    overdue_tasks: int = 0
 
     def to_work(self) -> bool:
-        """Something owed, or a promise or instalment falling due."""
-        return any(i.outstanding > 0 for i in self.owed) or self.promises_due > 0
+        """Something owed, a promise or instalment falling due, or a task overdue."""
+        return any(i.outstanding > 0 for i in self.owed) or self.promises_due > 0 \
+            or self.overdue_tasks > 0
 
 
 def bucket_index(days_past_due: int, edges: Sequence[int]) -> int:
@@ -155,6 +160,7 @@ def components(facts: AccountFacts, day: date, w: WorklistWeights,
                                    w.dispute_follow_up),
         "days_since_contact": w.per_day_since_contact * max(silent_days, 0),
         "credit_limit_breach": _flag(_above_limit(facts), w.credit_limit_breach),
+        "overdue_tasks": _flag(facts.overdue_tasks > 0, w.overdue_task),
     }
     return {name: value.quantize(POINT) for name, value in parts.items()}
 

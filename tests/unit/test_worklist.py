@@ -178,6 +178,7 @@ def test_components_are_all_present_and_sum_to_the_score(desk: Desk) -> None:
         "dispute_follow_up": Decimal("20"),
         "days_since_contact": Decimal("4"),
         "credit_limit_breach": Decimal("25"),  # 1500 owed > 1200
+        "overdue_tasks": Decimal(0),
     }
     assert found.score == sum(found.components.values()) == Decimal("66")
     assert isinstance(found.score, Decimal)
