@@ -18,6 +18,7 @@ from api.keys import Caller
 from ledger.commands import accounts as a
 from ledger.commands import collections as c
 from ledger.commands import receivables as r
+from ledger.commands import tasks as t
 from ledger.commands.base import Command
 
 AGENT, MANAGER, AUDITOR, COMPLIANCE, SERVICE, ADMIN = (
@@ -55,6 +56,10 @@ MAY_WRITE: dict[type[Command], frozenset[str]] = {
     c.DecideWriteOff: frozenset({MANAGER}),
     c.RecordRecovery: frozenset({SERVICE, MANAGER}),
     c.RecordContact: frozenset({AGENT, MANAGER}),
+    t.CreateTask: frozenset({AGENT, MANAGER}),
+    t.ReassignTask: frozenset({AGENT, MANAGER}),
+    t.CompleteTask: frozenset({AGENT, MANAGER}),
+    t.CancelTask: frozenset({AGENT, MANAGER}),
 }
 
 READERS_OF_ACCOUNTS = frozenset({AGENT, MANAGER, AUDITOR, COMPLIANCE, SERVICE})

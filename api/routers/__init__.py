@@ -28,6 +28,7 @@ from api.routers import (
     search,
     settlements,
     statements,
+    tasks,
     trails,
     verification,
     worklists,
@@ -37,7 +38,8 @@ from api.routers import (
 MODULES = (
     account_setup, accounts, approvals, audit, contact_refusals, contacts, days, disputes,
     erasure, fx_rates, keys, operations, placements, plans, portfolio, kpis, promises, read_side,
-    receivables, search, settlements, statements, trails, verification, worklists, write_offs,
+    receivables, search, settlements, statements, tasks, trails, verification, worklists,
+    write_offs,
 )
 
 ROUTERS: tuple[APIRouter, ...] = tuple(router for module in MODULES for router in module.ROUTERS)

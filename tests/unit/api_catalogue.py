@@ -19,6 +19,7 @@ from typing import Any
 from ledger.commands import accounts as a
 from ledger.commands import collections as c
 from ledger.commands import receivables as r
+from ledger.commands import tasks as t
 from ledger.commands.base import Command
 from ledger.commands.receivables import AllocationLine
 
@@ -53,6 +54,8 @@ class Write:
 def on_account(path: str) -> str:
     return "/accounts/{account}" + path
 
+
+TASK = t.CreateTask(account=ANY, task_id="TSK-1", kind="callback", due_date=date(2026, 2, 20))
 
 WRITES: tuple[Write, ...] = (
     Write(a.OpenAccount, "/accounts", {
@@ -158,6 +161,19 @@ WRITES: tuple[Write, ...] = (
         "contact_id": "CT-1", "channel": "call", "outcome": "conversation",
         "at": "2026-02-10T15:30:00Z", "note": "payment run on Friday",
     }, "agent", ("ContactAttempted",)),
+    Write(t.CreateTask, on_account("/tasks"), {
+        "task_id": "TSK-1", "kind": "callback", "due_date": "2026-02-20", "due_time": "14:30",
+        "note": "call back after the board meeting",
+    }, "agent", ("TaskCreated",)),
+    Write(t.ReassignTask, on_account("/task-reassignments"), {
+        "task_id": "TSK-1", "owner": "agent-9", "note": "on leave",
+    }, "manager", ("TaskReassigned",), given=(TASK,)),
+    Write(t.CompleteTask, on_account("/task-completions"), {
+        "task_id": "TSK-1", "note": "paying Friday",
+    }, "agent", ("TaskCompleted",), given=(TASK,)),
+    Write(t.CancelTask, on_account("/task-cancellations"), {
+        "task_id": "TSK-1", "note": "paid before the call",
+    }, "agent", ("TaskCancelled",), given=(TASK,)),
     Write(a.RequestCeaseCommunication, on_account("/cease-communication"), {
         "reason": "debtor's written request",
     }, "compliance", ("CeaseCommunicationRequested",)),
@@ -242,6 +258,8 @@ CALLS: dict[tuple[str, str], Call] = {
          Call("GET", "/reports/contact-refusals?from=2026-01-01&to=2026-02-10")),
         ("/accounts/{account}/statement",
          Call("GET", "/accounts/{mine}/statement?from=2026-01-01&to=2026-02-10")),
+        ("/accounts/{account}/tasks", Call("GET", "/accounts/{mine}/tasks")),
+        ("/tasks", Call("GET", "/tasks?owner={me}&overdue=true")),
         ("/search", Call("GET", "/search?q=ACC")),
         ("/aging", Call("GET", "/aging?as_of=2026-02-10")),
         ("/kpis", Call("GET", "/kpis?from=2026-01-01&to=2026-02-10")),
