@@ -24,6 +24,7 @@ from colledger import (
     commands_read_side,
     commands_relay,
     commands_server,
+    commands_tasks,
     commands_trail,
 )
 from ledger.aggregates.errors import LedgerError
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_erasure.register(sub)
     commands_trail.register(sub, iso_date)
     commands_fx.register(sub, iso_date)
+    commands_tasks.register(sub, iso_date)
     return parser
 
 
