@@ -17,7 +17,7 @@ store with Kafka configured keeps the ``read_models`` branch too (its tables sta
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 from api.keys import KeyStore
+from infra.dunning_file import load_dunning_file
 from infra.migrations.runner import is_current, upgrade
 from infra.migrations.schema import BRANCHES, READ_MODELS, STORE
 from infra.settings import Settings
@@ -37,6 +38,7 @@ from ledger.aggregates.dispute_reasons import dispute_reasons
 from ledger.aggregates.four_eyes import FourEyesPolicy
 from ledger.application import LedgerApplication
 from ledger.audit.checkpoint_schedule import PeriodicCheckpoints
+from ledger.audit.policy_records import StoredDunning, record_policy
 from ledger.daily_loop.portfolios import Portfolios
 from ledger.daily_loop.scheduler import DailyLoop
 from ledger.daily_loop.ticked_days import TickedDays
@@ -134,7 +136,7 @@ def bootstrap(
     prepare_schema(app.datastore.engine, settings.database_url, settings,
                    store_branches(settings))
     read_database = read_database_for(settings, app.datastore.engine)
-    policies = policies_from(settings)
+    policies = replace(policies_from(settings), dunning=dunning_from(settings, app, clock))
     read_models = ReadModels(
         app, batch_size=settings.projection_batch_size,
         contact_policies=policies.contact, clock=clock,
@@ -218,6 +220,16 @@ def event_store_env(database_url: str) -> dict[str, str]:
         "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
         "SQLALCHEMY_URL": database_url,
     }
+
+
+def dunning_from(
+    settings: Settings, app: LedgerApplication, clock: Callable[[], datetime]
+) -> StoredDunning:
+    """The file validated (`DunningFileInvalid` refuses to start), recorded if changed;
+    runs read the versions on record, never the file."""
+    document = load_dunning_file(settings.dunning_policy_file)
+    record_policy(app, document, settings.dunning_policy_file.name, clock())
+    return StoredDunning(app)
 
 
 def policies_from(settings: Settings) -> Policies:

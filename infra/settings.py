@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from infra.dunning_file import EXAMPLE_FILE
 from ledger.aggregates.contact_policy import ContactPolicy
 from ledger.aggregates.dispute_reasons import DISPUTE_REASONS
 from ledger.currencies import is_known_currency
@@ -49,6 +50,9 @@ class Settings(BaseSettings):
     # JSON list, e.g. ["pricing", "quantity", "late_delivery"]: the reason codes a dispute
     # may carry; "other" is always added (disputes recorded before reason codes have it).
     dispute_reason_codes: tuple[str, ...] = DISPUTE_REASONS
+    # The dunning policy file (TOML; docs/domain.md, *Dunning policy*), validated at start-up
+    # and recorded as a new version on the policy stream when it differs from the latest.
+    dunning_policy_file: Path = EXAMPLE_FILE
     # JSON, e.g. {"consumer": {"max_calls": 3}}: keyed by the accounts' segment.
     contact_policies_by_portfolio: dict[str, ContactPolicy] = {}
     # The daily loop (docs/domain.md): JSON by segment, e.g. {"consumer": {"timezone":

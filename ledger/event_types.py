@@ -25,6 +25,7 @@ from ledger.aggregates import (
     contacts,
     disputes,
     dunning,
+    dunning_policies,
     envelope,
     invoices,
     payments,
@@ -40,7 +41,7 @@ from ledger.aggregates import (
 EVENT_MODULES: tuple[ModuleType, ...] = (
     envelope, account, invoices, payments, disputes, promises, plans, settlements,
     writeoffs, contacts, dunning, standing, access_grants, checkpoints, trail_exports,
-    contact_compliance,
+    contact_compliance, dunning_policies,
     approval_expiry,
     tasks,
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ledger.aggregates.approval_expiry import ApprovalExpiry
 from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.aggregates.dispute_reasons import DISPUTE_REASONS
-from ledger.aggregates.dunning_policy import DunningPolicy
+from ledger.aggregates.dunning_policy import DunningPolicies, FixedDunning
 from ledger.aggregates.four_eyes import FourEyesPolicy
 
 
@@ -18,7 +18,8 @@ class Policies:
     settlement_four_eyes: FourEyesPolicy | None = None
     """For settlement discounts; None: the write-off thresholds."""
     contact: ContactPolicies = field(default_factory=ContactPolicies)
-    dunning: DunningPolicy = field(default_factory=DunningPolicy)
+    dunning: DunningPolicies = field(default_factory=FixedDunning)
+    """The recorded versions of the dunning policy (`ledger.audit.policy_records`)."""
     approval_expiry: ApprovalExpiry = field(default_factory=ApprovalExpiry)
     dispute_reasons: tuple[str, ...] = DISPUTE_REASONS
     """The reason codes a dispute may carry (``other`` always among them)."""

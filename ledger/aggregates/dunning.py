@@ -1,4 +1,10 @@
-"""Dunning steps, emitted by the daily tick."""
+"""Dunning steps, emitted by the daily tick (`dunning_run.plan_dunning` decides them).
+
+Per invoice, ``ReminderSent`` records the level it reached (and the lower levels it
+skipped), so each invoice reaches each level once; per account and run, one
+``NoticeIssued`` is what goes to the customer: at the highest level reached, listing
+every invoice due a reminder with its level, channel, template and undisputed amount.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,17 @@ from datetime import date
 from typing import Any
 
 from ledger.aggregates.base import AccountState
-from ledger.aggregates.dunning_policy import AGENCY_PROPOSED, CREDIT_HOLD
+from ledger.aggregates.dunning_policy import AGENCY_PROPOSED, in_force
+from ledger.aggregates.dunning_run import DunningPlan, Standing, plan_dunning
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
 from ledger.aggregates.standing import CreditHoldPlaced
 from ledger.aggregates.state import Invoice
 
 
 class ReminderSent(LedgerEvent):
+    """``invoice_id`` reached ``level`` (its notice is the run's `NoticeIssued`; before
+    notices, each reminder was its own)."""
+
     invoice_id: str
     level: str
     days_past_due: int
@@ -31,26 +41,54 @@ class AgencyPlacementProposed(LedgerEvent):
         account.invoices[self.invoice_id].dunning_levels.append(AGENCY_PROPOSED)
 
 
+class NoticeIssued(LedgerEvent):
+    """One notice to the customer for a dunning run: ``level`` is the highest reached, with
+    its ``channel`` and ``template``; ``invoices`` lists each invoice with its own level."""
+
+    notice_id: str
+    level: str
+    channel: str
+    template: str
+    segment: str
+    policy_version: int
+    invoices: tuple[dict[str, str | int], ...]
+
+    def apply(self, account: Any) -> None:
+        account.last_notice_on = self.effective_on
+
+
 class DunningCommands(AccountState):
-    def dunning_blocked(self) -> bool:
-        return self.cease_communication or self.agency_id is not None or self.legal_referral
+    last_notice_on: date | None = None
+    """The day of the account's last notice (for the quiet period)."""
+
+    def dunning_restriction(self) -> str | None:
+        if self.cease_communication:
+            return "cease_communication"
+        if self.agency_id is not None:
+            return "agency_placement"
+        return "legal_referral" if self.legal_referral else None
+
+    def dunning_plan(self, ctx: CommandContext, day: date) -> DunningPlan:
+        version = in_force(ctx.policies.dunning.versions(), day)
+        standing = Standing(self.number, self.segment, list(self.invoices.values()),
+                            self.dunning_restriction(), self.credit_hold, self.last_notice_on)
+        return plan_dunning(standing, day, version)
 
     def run_dunning(self, ctx: CommandContext, day: date) -> None:
-        if self.dunning_blocked():
-            return
-        policy = ctx.policies.dunning
-        for invoice in sorted(self.invoices.values(), key=lambda i: (i.due_date, i.invoice_id)):
-            days = (day - invoice.due_date).days
-            if invoice.outstanding <= 0 or days < 1 or invoice.disputed > 0:
-                continue
-            step = policy.due_reminder(days, invoice.dunning_levels)
-            if step is not None:
-                self._record(ReminderSent, ctx, invoice, effective_on=day, level=step[0],
-                             days_past_due=days, skipped=step[1])
-            hold_due = days >= policy.credit_hold_at and CREDIT_HOLD not in invoice.dunning_levels
-            if hold_due and not self.credit_hold:
+        plan = self.dunning_plan(ctx, day)
+        for line in plan.lines:
+            self._record(ReminderSent, ctx, line, effective_on=day)
+        for invoice_id, action, days in plan.actions:
+            invoice = self.invoices[invoice_id]
+            if action == "credit_hold":
                 self._record(CreditHoldPlaced, ctx, invoice, effective_on=day,
-                             reason=f"dunning: invoice {invoice.invoice_id} {days} days past due")
-            if days >= policy.agency_at and AGENCY_PROPOSED not in invoice.dunning_levels:
+                             reason=f"dunning: invoice {invoice_id} {days} days past due")
+            else:
                 self._record(AgencyPlacementProposed, ctx, invoice, effective_on=day,
                              days_past_due=days)
+        if plan.notice_level is not None:
+            level = plan.notice_level
+            self._record(NoticeIssued, ctx, effective_on=day, notice_id=f"notice-{day:%Y%m%d}",
+                         level=level.name, channel=level.channel, template=level.template,
+                         segment=plan.segment, policy_version=plan.policy_version,
+                         invoices=tuple(line.listed() for line in plan.lines))

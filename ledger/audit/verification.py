@@ -27,6 +27,7 @@ from ledger.audit.checkpoint_store import (
     latest_checkpoint,
 )
 from ledger.audit.grant_records import grant_history
+from ledger.audit.policy_records import policy_history
 from ledger.audit.refusal_records import compliance_break, is_compliance_topic
 from ledger.audit.report import Break, VerificationReport, heads_digest
 from ledger.audit.stored_streams import (
@@ -79,6 +80,8 @@ def verify_ledger(
         breaks += checkpoint_breaks
     if account is None and (grants_broken := grant_history(app)[1]) is not None:
         breaks.append(grants_broken)
+    if account is None and (policy_broken := policy_history(app)[1]) is not None:
+        breaks.append(policy_broken)
     # Read after the checkpoint, so a checkpoint recorded meanwhile is never ahead of it.
     position = app.recorder.max_notification_id() or 0
     recorded = checkpoint.heads if checkpoint is not None else {}

@@ -75,6 +75,7 @@ SCALARS: dict[Any, st.SearchStrategy[Any]] = {
     date: st.dates(date(1990, 1, 1), date(2100, 1, 1)),
     datetime: MOMENT,
     UUID: st.uuids(),
+    Any: st.one_of(TEXT, st.integers(0, 100), st.lists(TEXT, max_size=2)),
 }
 SPECIAL: dict[str, st.SearchStrategy[Any]] = {
     "originator_id": st.uuids(),

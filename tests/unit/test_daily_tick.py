@@ -410,10 +410,11 @@ def test_paid_invoice_gets_no_reminder(account: LedgerService) -> None:
     assert tick(account, days_past_due(40)).events == ()
 
 
-def test_no_reminder_while_the_invoice_is_disputed(account: LedgerService) -> None:
+def test_no_reminder_while_the_invoice_is_wholly_disputed(account: LedgerService) -> None:
     account.execute(
         OpenDispute(
-            account=ACCOUNT, dispute_id="D-1", invoice_id="INV-1", amount=Decimal("1"), reason="x"
+            account=ACCOUNT, dispute_id="D-1", invoice_id="INV-1", amount=Decimal("1000.00"),
+            reason="x",
         ),
         AGENT,
     )
@@ -451,19 +452,21 @@ def test_credit_hold_is_placed_at_sixty_days_past_due_once(account: LedgerServic
     result = tick(account, days_past_due(60))
     tick(account, days_past_due(61))
 
-    assert result.events == ("CreditHoldPlaced",)
+    assert result.events == ("ReminderSent", "CreditHoldPlaced", "NoticeIssued")
     assert account.account(ACCOUNT).credit_hold is True
     (hold,) = payloads(account, "CreditHoldPlaced")
     assert hold["invoice_id"] == "INV-1"
 
 
-def test_invoice_first_seen_at_sixty_five_days_gets_final_notice_and_credit_hold(
+def test_invoice_first_seen_at_sixty_five_days_gets_the_hold_notice_and_credit_hold(
     account: LedgerService,
 ) -> None:
     result = tick(account, days_past_due(65))
 
-    assert result.events == ("ReminderSent", "CreditHoldPlaced")
-    assert reminders(account) == [("INV-1", "final_notice", 65, ["reminder_1", "reminder_2"])]
+    assert result.events == ("ReminderSent", "CreditHoldPlaced", "NoticeIssued")
+    assert reminders(account) == [
+        ("INV-1", "hold_notice", 65, ["reminder_1", "reminder_2", "final_notice"])
+    ]
 
 
 def test_no_second_credit_hold_when_one_is_already_in_place(account: LedgerService) -> None:
