@@ -3,7 +3,8 @@ daily tick's rules; an agent's own, an account's, or those overdue."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -67,10 +68,16 @@ def list_account_tasks(account: AccountNumber, service: ServiceDep, models: Read
     return answer(models, day, number=account, open_only=False)
 
 
-def answer(models: ReadModels, day: object, **filters: object) -> TasksPublic:
+def find_tasks(models: ReadModels, **filters: Any) -> list[TaskRow]:
+    """`ledger.projections.tasks.tasks`, leaving out quarantined accounts."""
     open_items, activity = models.narrowed(models.excluded("open_items", "activity"),
                                            "open_items", "activity")
     found: list[TaskRow] = models.read(lambda s: tasks(s, activity, open_items, **filters))
+    return found
+
+
+def answer(models: ReadModels, day: date, **filters: Any) -> TasksPublic:
+    found = find_tasks(models, **filters)
     return TasksPublic.model_validate({"on": day, "items": [
         TaskPublic(**vars(r), overdue=r.overdue_on(day)) for r in found]})
 

@@ -1,5 +1,5 @@
-"""A worklist row's actions (log a contact, record a promise, open a dispute) as the API
-carries them out, and what a refusal shows the agent.
+"""A worklist row's actions (log a contact, record a promise, open a dispute, create a
+task) as the API carries them out, and what a refusal shows the agent.
 
 The forms' fields become the API's command bodies and go through the API's own
 `carry_out` (permission check, command validation, the service), so a page can do
@@ -23,14 +23,19 @@ from api.keys import Caller
 from api.permissions import MAY_WRITE
 from ledger.aggregates.errors import LedgerError
 from ledger.commands import collections as c
+from ledger.commands import tasks as t
 from ledger.commands.base import Command
 from ledger.service import LedgerService
 
 ACTIONS: dict[str, type[Command]] = {
     "contact": c.RecordContact, "promise": c.MakePromise, "dispute": c.OpenDispute,
+    "task": t.CreateTask,
 }
-DONE = {"contact": "Contact logged", "promise": "Promise recorded", "dispute": "Dispute opened"}
-PREFIXES = {"contact": "CT", "promise": "PR", "dispute": "DS"}
+DONE = {"contact": "Contact logged", "promise": "Promise recorded", "dispute": "Dispute opened",
+        "task": "Task created"}
+PREFIXES = {"contact": "CT", "promise": "PR", "dispute": "DS", "task": "TK"}
+ID_FIELDS = {"contact": "contact_id", "promise": "promise_id", "dispute": "dispute_id",
+             "task": "task_id"}
 
 RULES_IN_WORDS = {
     "call-hours": "Calls only from 08:00 to before 21:00 in the debtor's local time.",
@@ -80,11 +85,20 @@ def contact_fields(form: dict[str, str], timezone: str) -> dict[str, Any]:
 def fields_of(action: str, form: dict[str, str], timezone: str) -> dict[str, Any]:
     if action == "contact":
         return contact_fields(form, timezone)
+    if action == "task":
+        return task_fields(form)
     if action == "promise":
         return {"amount": form.get("amount", ""), "currency": form.get("currency", ""),
                 "due_date": form.get("due_date", "")}
     return {"invoice_id": form.get("invoice_id", ""), "amount": form.get("amount", ""),
             "reason": form.get("reason", "")}
+
+
+def task_fields(form: dict[str, str]) -> dict[str, Any]:
+    """A new task's fields from a form: empty time and owner are left out (the creator)."""
+    fields = {"kind": form.get("kind", ""), "due_date": form.get("due_date", ""),
+              "note": form.get("note", "")}
+    return fields | {name: form[name] for name in ("due_time", "owner") if form.get(name)}
 
 
 def carry_out_action(
@@ -93,9 +107,15 @@ def carry_out_action(
 ) -> tuple[int | None, Problem | None]:
     """Carry the action out as the API would: (log position to wait for, None), or
     (None, the problem the API would have answered)."""
-    command = ACTIONS[action]
-    id_field = {"contact": "contact_id", "promise": "promise_id", "dispute": "dispute_id"}
-    body = {id_field[action]: f"{PREFIXES[action]}-{uuid4().hex[:16]}", **fields}
+    body = {ID_FIELDS[action]: f"{PREFIXES[action]}-{uuid4().hex[:16]}", **fields}
+    return carry_out_command(service, caller, ACTIONS[action], account, body, correlation_id)
+
+
+def carry_out_command(
+    service: LedgerService, caller: Caller, command: type[Command], account: str,
+    body: dict[str, Any], correlation_id: str,
+) -> tuple[int | None, Problem | None]:
+    """`carry_out_action` for a command and body of the page's own making."""
     try:
         accepted = carry_out(service, caller, command, account, body, Response(),
                              idempotency_key=None, if_match=None,

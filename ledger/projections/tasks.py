@@ -7,6 +7,7 @@ today is not overdue yet, whatever its time.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -38,9 +39,10 @@ class TaskRow:
 
 def tasks(session: Any, activity: Tables, open_items: Tables, *, owner: str | None = None,
           number: str | None = None, overdue_on: date | None = None,
-          open_only: bool = True) -> list[TaskRow]:
-    """Tasks (open ones unless ``open_only`` is False) of one ``owner``, one account, or
-    overdue on a day: each filter given narrows the answer; earliest due first."""
+          open_only: bool = True, numbers: Collection[str] | None = None) -> list[TaskRow]:
+    """Tasks (open ones unless ``open_only`` is False) of one ``owner``, one account (or
+    these ``numbers``), or overdue on a day: each filter given narrows the answer;
+    earliest due first."""
     k, a = activity["tasks"], open_items["accounts"]
     query = (select(a.c.number.label("account"), k.c.task_id, k.c.kind, k.c.owner,
                     k.c.due_date, k.c.due_time, k.c.rule, k.c.status, k.c.created_on,
@@ -53,6 +55,8 @@ def tasks(session: Any, activity: Tables, open_items: Tables, *, owner: str | No
         query = query.where(k.c.owner == owner)
     if number is not None:
         query = query.where(a.c.number == number)
+    if numbers is not None:
+        query = query.where(a.c.number.in_(list(numbers)))
     if overdue_on is not None:
         query = query.where(k.c.due_date < overdue_on)
     return [TaskRow(**r._mapping) for r in session.execute(query)]

@@ -15,9 +15,11 @@ from api.workspace.routers import (
     placeholders,
     search,
     sign_in,
+    tasks,
     worklist,
 )
 
-MODULES = (home, sign_in, accounts, approvals, audit, dashboard, worklist, search, placeholders)
+MODULES = (home, sign_in, accounts, tasks, approvals, audit, dashboard, worklist, search,
+           placeholders)
 
 ROUTERS: tuple[APIRouter, ...] = tuple(router for module in MODULES for router in module.ROUTERS)

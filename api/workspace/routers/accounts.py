@@ -1,5 +1,5 @@
 """The account page: the account as of a date (as known at a time), its aging, open
-invoices, arrangements, contacts and timeline; verifying its chain now; its statement.
+invoices, arrangements, tasks, contacts and timeline; verifying its chain now; its statement.
 
 Every figure is a read the API makes: the account view (``GET /accounts/{account}``), the
 aging (``GET /aging?account=``), the history (``GET /accounts/{account}/history``), the
@@ -20,9 +20,10 @@ from api.deps import ReadModelsDep, ServiceDep
 from api.exports import streamed
 from api.history_pages import account_records
 from api.keys import Caller
-from api.permissions import READERS_OF_ACCOUNTS, READERS_OF_HISTORY, check_read
+from api.permissions import MAY_WRITE, READERS_OF_ACCOUNTS, READERS_OF_HISTORY, check_read
 from api.problems import status_for
 from api.routers.statements import COLUMNS, statement_records
+from api.routers.tasks import find_tasks
 from api.routers.verification import VERIFIERS
 from api.schemas.accounts import AccountState
 from api.workspace.deps import SignedInDep, page_router
@@ -32,6 +33,7 @@ from api.workspace.timeline import timeline
 from ledger.aggregates.errors import InvalidDates, LedgerError
 from ledger.audit.refusal_records import refusal_records
 from ledger.audit.verification import VerificationReport, verify_ledger
+from ledger.commands.tasks import CreateTask
 from ledger.projections.aging import DEFAULT_EDGES, bucket_labels
 from ledger.projections.quarantine import AccountQuarantined
 from ledger.projections.runner import ReadModelsBehind
@@ -81,6 +83,7 @@ def account_page(
         view = AccountState.model_validate(service.account_as_of(number, as_of, recorded))
         aging = models.aging(view.as_of, recorded, by="account", account=number)
         arrangements = models.arrangements(number)
+        tasks = find_tasks(models, number=number, open_only=False)
         readable = caller.role in READERS_OF_HISTORY
         events = timeline(account_records(models, number, 0),
                           refusal_records(service.app, number)) if readable else []
@@ -94,6 +97,7 @@ def account_page(
         "as_of_offset": (view.as_of - opened).days, "known_at": known_at or "",
         "may_verify": caller.role in VERIFIERS, "verification": verification,
         "verified_at": service.clock() if verification else None,
+        "tasks": tasks, "may_task": caller.role in MAY_WRITE[CreateTask],
     })
 
 

@@ -1,5 +1,6 @@
 """The worklist page: an agent's accounts to work today, best first, with what the call
-needs, and the row's actions (log a contact, record a promise, open a dispute).
+needs, its open tasks, and the row's actions (log a contact, record a promise, open a
+dispute, create a task).
 
 Reads are the API's: what was handed out for today (else the ranking as it would be
 handed out, stored only when someone hands it out) and the worklist's accounts
@@ -20,6 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.deps import CorrelationDep, ReadModelsDep, ServiceDep
 from api.keys import Caller
 from api.permissions import AGENT
+from api.routers.tasks import find_tasks
 from api.routers.worklists import WORKLIST_HANDERS, check_own
 from api.workspace.deps import WorklistViewer, page_router
 from api.workspace.refusals import PageRefused
@@ -81,6 +83,9 @@ def page_context(caller: Caller, models: ReadModels, agent: str, page: int = 1,
     accounts = models.worklist_accounts(agent, day, [item.account_id for item in shown])
     kept_off = models.worklist_accounts(
         agent, day, [item.account_id for item in worklist.excluded], next_calls=False)
+    row_tasks: dict[str, list[Any]] = {}
+    for task in find_tasks(models, numbers=[item.account for item in shown]) if shown else []:
+        row_tasks.setdefault(task.account, []).append(task)
     agents = ([] if caller.role == AGENT else
               models.read(lambda s: agent_ids(s, models.tables("open_items"))))
     return {
@@ -90,7 +95,7 @@ def page_context(caller: Caller, models: ReadModels, agent: str, page: int = 1,
         "page": page, "pages": pages, "first_rank": (page - 1) * ROWS_PER_PAGE + 1,
         "rows": [(item, accounts.get(item.account_id)) for item in shown],
         "excluded": [(item, kept_off.get(item.account_id)) for item in worklist.excluded],
-        "may": may_act(caller), "rules": RULES_IN_WORDS,
+        "may": may_act(caller), "rules": RULES_IN_WORDS, "tasks": row_tasks,
         "channels": CHANNELS, "outcomes": OUTCOMES, "reasons": REASONS,
     }
 
