@@ -17,6 +17,7 @@ from colledger import (
     commands_consume,
     commands_data,
     commands_db,
+    commands_dunning,
     commands_erasure,
     commands_fx,
     commands_keys,
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_trail.register(sub, iso_date)
     commands_fx.register(sub, iso_date)
     commands_tasks.register(sub, iso_date)
+    commands_dunning.register(sub, iso_date)
     return parser
 
 

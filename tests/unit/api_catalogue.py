@@ -279,6 +279,8 @@ CALLS: dict[tuple[str, str], Call] = {
         ("/keys", Call("GET", "/keys")),
         ("/keys/{key_id}", Call("DELETE", "/keys/00000000")),
         ("/days/{day}/tick", Call("POST", "/days/2026-02-09/tick")),
+        ("/dunning/dry-run", Call("GET", "/dunning/dry-run?day=2026-02-09")),
+        ("/policies", Call("GET", "/policies")),
         ("/fx-rates", Call("POST", "/fx-rates")),
         ("/fx-rates", Call("GET", "/fx-rates?date=2026-02-10")),
         ("/operations/status", Call("GET", "/operations/status")),

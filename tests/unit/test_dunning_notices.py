@@ -18,6 +18,7 @@ from ledger.audit.policy_records import policy_history, record_policy
 from ledger.audit.verification import verify_ledger
 from ledger.commands.accounts import RequestCeaseCommunication
 from ledger.commands.collections import OpenDispute, ProcessDay
+from ledger.daily_loop.dunning_dry_run import dunning_dry_run
 from ledger.service import LedgerService
 from tests.builders import AGENT, MANAGER, SERVICE, make_ledger
 from tests.unit.given import ACCOUNT, an_account, an_invoice, events_of
@@ -183,3 +184,17 @@ def test_the_policy_stream_verifies_and_an_edited_version_is_detected(tmp_path: 
     report = verify_ledger(app)
     assert [(b.account_id, b.kind) for b in report.breaks] == [
         ("dunning-policy", "payload-changed")]
+
+
+def test_a_paused_segment_gets_nothing_and_the_dry_run_says_why(tmp_path: Path) -> None:
+    paused = EXAMPLE + "\n[segments.standard]\npaused = true\n" + "".join(
+        block for block in EXAMPLE.split("[[segments.default.levels]]")[1:2]
+    ).join(["[[segments.standard.levels]]", ""])
+    ledger, _ = make_ledger(dunning_policy_file=policy_file(tmp_path, paused))
+    service = ledger.service
+    an_account(service)  # segment "standard"
+    an_invoice(service, "INV-1", "100.00", due_date=due(40))
+
+    assert [p["held"] for p in dunning_dry_run(service, DAY)] == ["paused"]
+    assert tick(service) == ()
+    assert policy_history(service.app)[0][0].document["segments"]["standard"]["paused"]
