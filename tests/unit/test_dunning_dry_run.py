@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from colledger.main import main
 from ledger.commands.collections import OpenDispute, ProcessDay
@@ -15,6 +16,7 @@ from ledger.daily_loop.dunning_dry_run import dunning_dry_run
 from tests.builders import AGENT, SERVICE
 from tests.unit.api_world import ApiWorld
 from tests.unit.given import an_account, an_invoice, events_of, store_position
+from tests.unit.test_workspace_session import token_in
 
 DAY = date(2026, 2, 10)
 
@@ -85,3 +87,17 @@ def test_the_cli_dry_run_lists_the_notice(
     assert json.loads(capsys.readouterr().out) == []
     assert main([*store, "policies"]) == 0
     assert json.loads(capsys.readouterr().out)["dunning"]["version"] == 0
+
+
+def test_the_audit_page_shows_the_policies_in_force() -> None:
+    world = ApiWorld()
+    client = TestClient(world.app, base_url="http://127.0.0.1")
+    form = client.get("/app/sign-in")
+    client.post("/app/sign-in", data={"api_key": world.keys["auditor"],
+                                      "csrf_token": token_in(form)})
+
+    page = client.get("/app/audit")
+
+    assert page.status_code == 200
+    assert "Dunning policy version 0 (built in)" in page.text
+    assert "<td>hold_notice</td><td>60</td><td>letter</td>" in page.text

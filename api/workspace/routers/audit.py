@@ -1,5 +1,5 @@
 """The audit page: the last verification and the last checkpoint, verifying the ledger
-now, and exporting a regulatory trail.
+now, exporting a regulatory trail, and the policies in force (as ``GET /policies``).
 
 Each action is the API's own: verification is ``verify_ledger`` as ``GET /audit/verify``
 runs it (kept as the last run, `api.workspace.verifications`), the checkpoint is the last
@@ -31,6 +31,7 @@ from api.workspace.verifications import last_verification
 from ledger.aggregates.errors import LedgerError
 from ledger.audit.checkpoint_store import stored_checkpoints
 from ledger.audit.trail_query import TrailQuery
+from ledger.policies_in_force import policies_in_force
 
 router = page_router()
 TrailField = Annotated[str, Form()]
@@ -57,6 +58,7 @@ def audit_page(request: Request, caller: Caller, service: ServiceDep, *,
         "may_verify": allowed(check_read, caller, VERIFIERS),
         "may_export": allowed(check_exporter, caller),
         "trail": trail or {}, "trail_errors": trail_errors or [],
+        "policies": policies_in_force(service.policies, service.clock().date()),
     }, status_code=status_code)
 
 
