@@ -28,6 +28,7 @@ from colledger import (
     commands_tasks,
     commands_trail,
 )
+from infra.dunning_file import DunningFileInvalid
 from ledger.aggregates.errors import LedgerError
 
 
@@ -75,6 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except LedgerError as error:
         print(f"error [{error.rule()}]: {error.message}", file=sys.stderr)
+        return 2
+    except DunningFileInvalid as error:
+        print(f"error: the dunning policy file is refused: {error}", file=sys.stderr)
         return 2
 
 

@@ -101,3 +101,16 @@ def test_the_audit_page_shows_the_policies_in_force() -> None:
     assert page.status_code == 200
     assert "Dunning policy version 0 (built in)" in page.text
     assert "<td>hold_notice</td><td>60</td><td>letter</td>" in page.text
+
+
+def test_the_cli_refuses_to_start_on_a_bad_policy_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "dunning.toml"
+    bad.write_text("effective_from = 2026-01-01\n[segments.retail]\nquiet_period_days = -1\n")
+    monkeypatch.setenv("COLLEDGER_DUNNING_POLICY_FILE", str(bad))
+
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'l.db'}", "policies"]) == 2
+    error = capsys.readouterr().err
+    assert "segments.retail.levels: Field required" in error
+    assert "segments.retail.quiet_period_days: Input should be greater than or equal to 0" in error
