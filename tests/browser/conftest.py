@@ -64,8 +64,8 @@ def chromium_path() -> str:
     """Debian's Chromium; skips (fails under CI=true) when it is not installed."""
     found = shutil.which("chromium")
     if found is None:
-        reason = ("Debian's chromium is not installed (make test installs it: "
-                  "apt-get install chromium); the browser tests need it")
+        reason = ("Debian's chromium package is not installed (make test installs it "
+                  "through the Makefile's system-packages); the browser tests need it")
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(reason)
         pytest.skip(reason)
