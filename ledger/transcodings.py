@@ -59,6 +59,7 @@ STATE_CLASSES: dict[str, type[Any]] = {
     "settlement": state.Settlement,
     "write_off_request": state.WriteOffRequest,
     "contact_record": state.ContactRecord,
+    "task": state.Task,
 }
 
 
