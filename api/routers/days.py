@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from api.deps import CallerDep
 from api.permissions import MANAGER, SERVICE, forbid
 from api.schemas.days import DaysTicked, DayTickedPublic
+from ledger.commands.base import BusinessDate
 from ledger.daily_loop.scheduler import DailyLoop
 
 TICKERS = frozenset({MANAGER, SERVICE})
@@ -26,7 +26,7 @@ def get_daily_loop(request: Request) -> DailyLoop:
 
 @router.post("/{day}/tick", response_model=DaysTicked, operation_id="TickDay")
 def tick_day(
-    day: date, caller: CallerDep, loop: Annotated[DailyLoop, Depends(get_daily_loop)],
+    day: BusinessDate, caller: CallerDep, loop: Annotated[DailyLoop, Depends(get_daily_loop)],
     portfolio: Annotated[str | None, Query(max_length=64, description="one portfolio "
                                            "(a segment, or `default`); all without")] = None,
 ) -> Any:

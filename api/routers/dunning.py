@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import CallerDep, ServiceDep
 from api.permissions import AUDITOR, COMPLIANCE, MANAGER, check_read
 from api.schemas.dunning import DunningDryRun, PoliciesPublic
+from ledger.commands.base import BusinessDate
 from ledger.daily_loop.dunning_dry_run import dunning_dry_run
 from ledger.policies_in_force import policies_in_force
 
@@ -21,7 +21,7 @@ router = APIRouter(tags=["dunning"], responses={401: {}, 403: {}, 422: {}})
 @router.get("/dunning/dry-run", response_model=DunningDryRun, operation_id="DunningDryRun")
 def dry_run(
     service: ServiceDep, caller: CallerDep,
-    day: Annotated[date | None, Query(description="the run's day; today without")] = None,
+    day: Annotated[BusinessDate | None, Query(description="the run's day; today without")] = None,
     segment: Annotated[str | None, Query(max_length=64, description="one segment; all "
                                          "without")] = None,
 ) -> Any:
@@ -34,7 +34,8 @@ def dry_run(
 @router.get("/policies", response_model=PoliciesPublic, operation_id="GetPolicies")
 def get_policies(
     service: ServiceDep, caller: CallerDep,
-    day: Annotated[date | None, Query(description="in force on this day; today without")] = None,
+    day: Annotated[BusinessDate | None,
+                   Query(description="in force on this day; today without")] = None,
 ) -> Any:
     """The policies in force: dunning (version, effective date), four eyes, contact policy,
     worklist weights, approval expiry, dispute reason codes."""

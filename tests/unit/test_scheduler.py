@@ -167,3 +167,15 @@ def test_metrics_show_the_last_day_ticked_per_portfolio(
     days = {s.labels["portfolio"]: s.value for family in exposition for s in family.samples
             if s.name == "colledger_portfolio_last_day_ticked"}
     assert days["consumer"] == datetime.combine(date(2026, 2, 9), time(0), UTC).timestamp()
+
+
+@pytest.mark.parametrize("url", ["/days/0434-01-01/tick", "/dunning/dry-run?day=1015-07-14",
+                                 "/policies?day=2300-01-01"])
+def test_a_day_outside_the_business_calendar_is_refused_not_a_server_error(
+    client: tuple[TestClient, dict[str, str]], url: str
+) -> None:
+    """Schemathesis found these answered 500: the day went to the ledger unchecked."""
+    http, keys = client
+    call = http.post if url.startswith("/days") else http.get
+    response = call(url, headers={"X-API-Key": keys["manager"]})
+    assert response.status_code == 422, response.text
