@@ -17,7 +17,6 @@ from pydantic import AfterValidator, WithJsonSchema
 from api.deps import CallerDep, ReadModelsDep
 from ledger import input_limits as limits
 from ledger.commands.base import BusinessDate
-from ledger.currencies import is_known_currency
 from ledger.input_limits import IDENTIFIER_PATTERN, MAX_IDENTIFIER
 from ledger.known_at import recorded_instant
 
@@ -26,12 +25,6 @@ RETRY_AFTER_SECONDS = 1
 EARLIEST, LATEST = limits.EARLIEST_DATE, limits.LATEST_DATE
 LAST_POSITION = 2**63 - 1
 LAST_VERSION = 2**31 - 1
-
-
-def _known_currency(code: str | None) -> str | None:
-    if code is not None and not is_known_currency(code):
-        raise ValueError(f"{code!r} is not an ISO 4217 currency this ledger knows")
-    return code
 
 
 def _plausible_instant(moment: datetime) -> datetime:
@@ -65,7 +58,7 @@ PeriodEnd = Annotated[
 ]
 # Which accounts and currency a portfolio read (aging, KPIs) covers.
 Currency = Annotated[str | None, Query(pattern="^[A-Z]{3}$", examples=["USD"])]
-ReportingCurrency = Annotated[str | None, AfterValidator(_known_currency), Query(
+ReportingCurrency = Annotated[str | None, Query(
     pattern="^[A-Z]{3}$", examples=["EUR"],
     description="also total every currency in this one with the FX rates imported "
                 "(latest rate on or before as_of), naming each rate's date")]

@@ -85,7 +85,9 @@ def _parsed(content_type: str, body: bytes, who: str) -> RatesFile | str:
 
 
 def _error(e: RowError) -> dict[str, Any]:
-    return {"row": e.row_number, "column": e.column, "message": e.message}
+    """As the contract's `ProblemField`: the row and column as the field's path."""
+    return {"field": f"rows[{e.row_number}].{e.column}", "message": e.message,
+            "type": "fx-rate-refused"}
 
 
 @router.get("", response_model=FxRatesPublic, operation_id="ListFxRates")

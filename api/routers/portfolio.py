@@ -27,6 +27,7 @@ from api.schemas.portfolio import AgingReport, AgingRow
 from ledger.aggregates.errors import InvalidBucketEdges, InvalidCommand
 from ledger.fx import Reporting
 from ledger.fx_totals import total_in
+from ledger.money import check_currency
 from ledger.projections.aging import DEFAULT_EDGES, bucket_labels
 from ledger.projections.exclusions import Exclusions
 
@@ -85,6 +86,8 @@ def get_aging(
     """Outstanding per aging bucket, per account, agent, segment, currency or portfolio;
     by account a page at a time when asked (``limit``, ``cursor``)."""
     check_read(caller, READERS_OF_PORTFOLIO)
+    if reporting_currency is not None:
+        check_currency(reporting_currency)  # a rule of the ledger's, not of the request's shape
     days = bucket_edges(edges)
     on = as_of or models.clock().date()
     excluding = models.excluded("open_items")

@@ -42,6 +42,9 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "invalid-dates",  # relative to another field (a due date before the issue date)
     "invalid-command",  # relative to another field or the ledger's configuration
     "invalid-bucket-edges",  # each edge above the one before it
+    "fx-rates-refused",  # rows of a rates file: a currency ISO 4217 lacks, a zero rate,
+    # a pair of one currency, a rate already imported otherwise (the errors name each row)
+    "fx-rates-unreadable",  # a CSV body without the rates file's columns
 }
 """The 422s a request valid by the contract may still get; every other refusal of such a
 request means the contract promises what the server does not keep. docs: README, Errors."""

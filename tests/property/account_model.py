@@ -76,6 +76,8 @@ class ModelClaim:
     amount: Decimal
     raised_by: str
     open: bool = True
+    raised_on: date | None = None
+    """A write-off request's day: undecided past the approval expiry, it can no longer be."""
 
 
 @dataclass

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from ledger.aggregates import Account
+from ledger.aggregates.approval_expiry import ApprovalExpiry
 from ledger.aggregates.errors import LedgerError
 from ledger.commands.accounts import OpenAccount
 from ledger.commands.base import Actor, Command, CommandResult
@@ -412,7 +413,8 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         expect = invoice is not None and amount <= invoice.undisputed
         if self.run(cmd, actor, expect):
-            account.requests[cmd.request_id] = ModelClaim(invoice_id, amount, actor.actor_id)
+            account.requests[cmd.request_id] = ModelClaim(invoice_id, amount, actor.actor_id,
+                                                          raised_on=self.today)
 
     @precondition(lambda self: self.has("pending_requests"))
     @rule(data=st.data(), approver=st.sampled_from([OTHER_MANAGER, MANAGER, AGENT]))
@@ -431,6 +433,8 @@ class LedgerMachine(RuleBasedStateMachine):
             and approver.role == "manager"
             and approver.actor_id != request.raised_by
             and (not approve or request.amount <= invoice.undisputed)
+            and (request.raised_on is None
+                 or self.today < ApprovalExpiry().expires_on(request.raised_on))
         )
         if self.run(cmd, approver, expect) and invoice is not None:
             request.open = False
