@@ -1,0 +1,1 @@
+"""Notices to customers: rendered from templates (`rendering`), delivered by `delivery`."""
