@@ -1,5 +1,6 @@
-"""`colledger dunning dry-run --day D` (what the day's dunning run would issue; writes nothing)
-and `colledger policies` (the policies in force, as ``GET /policies``)."""
+"""`colledger dunning dry-run --day D` (what the day's dunning run would issue; writes nothing),
+`colledger dunning deliver` (e-mail the notices issued and not yet delivered) and
+`colledger policies` (the policies in force, as ``GET /policies``)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ def register(sub: Any, iso_date: Callable[[str], date]) -> None:
     dry.add_argument("--segment", help="one segment (default: all)")
     dry.add_argument("--format", choices=("table", "json"), default="table")
     dry.set_defaults(run=run_dry_run)
+    deliver = dunning.add_parser("deliver", help="e-mail the notices issued and not yet "
+                                 "delivered (COLLEDGER_SMTP_HOST)")
+    deliver.set_defaults(run=run_deliver)
     policies = sub.add_parser("policies", help="the policies in force (json)")
     policies.add_argument("--day", type=iso_date, help="in force on this day (default: today)")
     policies.set_defaults(run=run_policies)
@@ -43,6 +47,17 @@ def run_dry_run(args: argparse.Namespace) -> int:
             for p in planned]
     console.print(table(f"Dunning run of {day} (dry run: nothing written)",
                         ["Account", "Segment", "Held", "Notice", "Invoices", "Actions"], rows))
+    return 0
+
+
+def run_deliver(args: argparse.Namespace) -> int:
+    ledger = ledger_for(args)
+    if ledger.notice_sender is None:
+        console.print("[red]COLLEDGER_SMTP_HOST is not set: notices are not delivered[/red]")
+        return 2
+    done = ledger.deliver_notices()
+    console.print(table("Notices delivered", ["Account", "Notice", "Outcome", "Reason"],
+                        [[d.account, d.notice_id, d.outcome, d.reason] for d in done]))
     return 0
 
 

@@ -32,6 +32,7 @@ from infra.dunning_file import load_dunning_file
 from infra.migrations.runner import is_current, upgrade
 from infra.migrations.schema import BRANCHES, READ_MODELS, STORE
 from infra.settings import Settings
+from infra.smtp_sender import SmtpSender
 from ledger.aggregates.approval_expiry import ApprovalExpiry
 from ledger.aggregates.contact_policy import ContactPolicies, ContactPolicy
 from ledger.aggregates.dispute_reasons import dispute_reasons
@@ -43,6 +44,7 @@ from ledger.daily_loop.portfolios import Portfolios
 from ledger.daily_loop.scheduler import DailyLoop
 from ledger.daily_loop.ticked_days import TickedDays
 from ledger.fx_rates import FxRates, reporting_for
+from ledger.notices.delivery import Delivered, deliver_notices
 from ledger.personal_data.key_table import personal_data_keys
 from ledger.policies import Policies
 from ledger.projections.read_database import ReadDatabase
@@ -93,7 +95,19 @@ class Ledger:
     def daily_loop(self) -> DailyLoop:
         """The portfolios' ticks; one per ledger, so the scheduler and the API share it."""
         return DailyLoop(self.service, Portfolios.from_setting(self.settings.portfolios),
-                         TickedDays(self.app.datastore.engine))
+                         TickedDays(self.app.datastore.engine),
+                         after_ticks=self.deliver_notices if self.notice_sender else None)
+
+    @cached_property
+    def notice_sender(self) -> SmtpSender | None:
+        """The SMTP sender of notices; None when ``COLLEDGER_SMTP_HOST`` is unset."""
+        s = self.settings
+        return None if not s.smtp_host else SmtpSender(s.smtp_host, s.smtp_port, s.smtp_from)
+
+    def deliver_notices(self) -> list[Delivered]:
+        """Deliver every notice issued and not yet delivered (nothing when SMTP is off)."""
+        sender = self.notice_sender
+        return [] if sender is None else deliver_notices(self.service, sender)
 
     def background(self) -> list[Callable[[], StopFunction]]:
         """What runs beside the API: the relay, when Kafka is configured; the scheduler,

@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     portfolios: dict[str, PortfolioClock] = {}
     scheduler_enabled: bool = True
     scheduler_interval_seconds: float = Field(default=60.0, gt=0)
+    # Notices by e-mail (ledger/notices/delivery.py): delivered after each scheduled tick and
+    # by `colledger dunning deliver` through this SMTP server; unset host: not delivered.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "collections@localhost"
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     # Wrong API keys one client address may send in a minute before it is answered 429.

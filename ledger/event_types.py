@@ -28,6 +28,7 @@ from ledger.aggregates import (
     dunning_policies,
     envelope,
     invoices,
+    notices,
     payments,
     plans,
     promises,
@@ -44,6 +45,7 @@ EVENT_MODULES: tuple[ModuleType, ...] = (
     contact_compliance, dunning_policies,
     approval_expiry,
     tasks,
+    notices,
 )
 
 NEVER_RECORDED_NAMES = frozenset({"LedgerEvent", "Account.Created", "Account.Event"})

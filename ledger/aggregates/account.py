@@ -24,6 +24,7 @@ from ledger.aggregates.dunning import DunningCommands
 from ledger.aggregates.envelope import CommandContext, LedgerEvent, payload_of
 from ledger.aggregates.errors import AccountStandingConflict, InvalidCommand
 from ledger.aggregates.invoices import InvoiceCommands
+from ledger.aggregates.notices import NoticeCommands
 from ledger.aggregates.payments import PaymentCommands
 from ledger.aggregates.plans import PlanCommands
 from ledger.aggregates.promises import PromiseCommands
@@ -87,6 +88,7 @@ class Account(
     StandingCommands,
     DunningCommands,
     ApprovalExpiryCommands,
+    NoticeCommands,
     TaskCommands,
     Aggregate,
 ):

@@ -42,10 +42,13 @@ class DayTicked:
 
 
 class DailyLoop:
-    def __init__(self, service: LedgerService, portfolios: Portfolios, days: TickedDays) -> None:
+    def __init__(self, service: LedgerService, portfolios: Portfolios, days: TickedDays,
+                 after_ticks: Callable[[], object] | None = None) -> None:
         self.service = service
         self.portfolios = portfolios
         self.days = days
+        self.after_ticks = after_ticks
+        """Run after each scheduled run that ticked a day (the notices' delivery)."""
 
     def tick(self, day: date, portfolio: str | None = None) -> list[DayTicked]:
         """Tick ``day`` for one portfolio or all, now; waits for a claim another holds."""
@@ -75,6 +78,8 @@ class DailyLoop:
                     if not due:
                         break
                     ticked.append(self._tick(claim, due[0], segments))
+        if ticked and self.after_ticks is not None:
+            self.after_ticks()
         return ticked
 
     def _tick(self, claim: Claim, day: date, segments: dict[str, str]) -> DayTicked:

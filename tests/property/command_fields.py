@@ -19,6 +19,7 @@ from ledger.aggregates import Account
 from ledger.aggregates.dispute_reasons import DISPUTE_REASONS
 from ledger.commands import accounts as acc
 from ledger.commands import collections as col
+from ledger.commands import notices as ntc
 from ledger.commands import receivables as rec
 from ledger.commands import tasks as tsk
 from ledger.commands.base import SYSTEM, Actor, Command
@@ -283,6 +284,15 @@ def process_day(draw: Draw, world: World, number: str) -> Fields:
     return {"day": cs.iso(day)}
 
 
+def record_notice_delivery(draw: Draw, world: World, number: str) -> Fields:
+    """A notice the account's dunning issued and nobody delivered yet, or any id."""
+    pending = world.state(number).notices_to_deliver()
+    failed = draw(st.booleans())
+    return {"notice_id": draw(st.sampled_from(pending) if pending else cs.identifiers),
+            "outcome": "failed" if failed else "delivered",
+            "reason": draw(cs.notes) if failed else ""}
+
+
 def reason_only(draws: st.SearchStrategy[str]) -> Callable[[Draw, World, str], Fields]:
     return lambda draw, world, number: {"reason": draw(draws)}
 
@@ -335,6 +345,7 @@ BUILDERS: dict[type[Command], Callable[[Draw, World, str], Fields]] = {
         "note": draw(cs.notes)},
     tsk.CompleteTask: task_closing,
     tsk.CancelTask: task_closing,
+    ntc.RecordNoticeDelivery: record_notice_delivery,
 }
 
 ACTORS: dict[type[Command], Actor] = {
@@ -344,6 +355,7 @@ ACTORS: dict[type[Command], Actor] = {
     col.AgreePaymentPlan: AGENT, col.RequestWriteOff: AGENT, col.RecordContact: AGENT,
     col.DecideSettlement: OTHER_MANAGER, col.DecideWriteOff: OTHER_MANAGER,
     acc.ErasePersonalData: COMPLIANCE, col.ProcessDay: SYSTEM,
+    ntc.RecordNoticeDelivery: SYSTEM,
     tsk.CreateTask: AGENT, tsk.CompleteTask: AGENT, tsk.CancelTask: AGENT,
 }
 """Who sends each command (README's role table); the manager sends the rest."""
