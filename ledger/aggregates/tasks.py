@@ -30,8 +30,9 @@ from ledger.commands.tasks import CancelTask, CompleteTask, CreateTask, Reassign
 PROMISE_DUE_TOMORROW, PROMISE_BROKEN, INSTALMENT_MISSED, NOTICE_FAILED = (
     "promise-due-tomorrow", "promise-broken", "instalment-missed", "notice-failed")
 RULES = (PROMISE_DUE_TOMORROW, PROMISE_BROKEN, INSTALMENT_MISSED, NOTICE_FAILED)
-"""``notice-failed`` is reserved: the notices pipeline calls `raise_task` when a delivery
-fails (issue 14, item 3); nothing raises it yet."""
+"""The rules that raise tasks: the daily tick raises the first three; the notices'
+delivery raises ``notice-failed`` when a notice cannot be delivered
+(`ledger.notices.delivery`)."""
 
 
 def task_book(account: Any) -> dict[str, Task]:
