@@ -3,8 +3,10 @@
 Pure: it takes the notice's data (the account's and contact's names in clear, the invoices
 listed by the run's `NoticeIssued`) and returns text; reading the contact and sending are
 the delivery's. Templates live beside this module as ``templates/{template}.{lang}.txt``
-and ``.html``; the first line of the text template is the subject. A language without its
-own templates falls back to English.
+and ``.html``; the first line of the text template is the subject. A level's templates
+say only what differs between levels (the ``title``, ``opening`` and ``closing`` blocks) and
+extend the language's layout, ``_layout.{lang}.txt`` and ``.html``, which lists the invoices
+and totals once for every level. A language without its own templates falls back to English.
 """
 
 from __future__ import annotations
