@@ -20,6 +20,9 @@ BAR_HEIGHT = 22
 BAR_GAP = 10
 PLOT_HEIGHT = 200
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 56, 16, 12, 28
+TENTH = Decimal("0.1")
+"""Positions are written to a tenth of an SVG unit. Geometry stays in Decimal like the
+amounts it is drawn from: no binary float anywhere between a ledger amount and the page."""
 
 
 @dataclass(frozen=True)
@@ -28,14 +31,14 @@ class Segment:
     series: int
     """The bucket's position, youngest first: the CSS class that colours it."""
     amount: Decimal
-    x: float
-    width: float
+    x: Decimal
+    width: Decimal
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
-    y: float
+    y: int
     total: Decimal
     segments: list[Segment]
 
@@ -58,10 +61,10 @@ def stacked_bars(rows: Sequence[tuple[str, Mapping[str, Decimal]]],
                    for _, amounts in rows), default=Decimal(0))
     bars = []
     for n, (label, amounts) in enumerate(rows):
-        x, segments = float(LABEL_WIDTH), []
+        x, segments = Decimal(LABEL_WIDTH), []
         for series, bucket in enumerate(buckets):
             amount = amounts.get(bucket, Decimal(0))
-            width = float(max(amount, Decimal(0)) / largest) * span if largest else 0.0
+            width = max(amount, Decimal(0)) / largest * span if largest else Decimal(0)
             if width > 0:
                 segments.append(Segment(bucket, series, amount, x, width))
             x += width
@@ -77,12 +80,12 @@ class Line:
     series: int
     path: str
     """SVG path data; a month without a figure (a ratio over nothing) breaks the line."""
-    points: list[tuple[float, float]]
+    points: list[tuple[Decimal, Decimal]]
 
 
 @dataclass(frozen=True)
 class Tick:
-    at: float
+    at: Decimal
     value: Decimal | str
 
 
@@ -120,13 +123,13 @@ def line_chart(labels: Sequence[str], series: Mapping[str, Sequence[Decimal | No
     bottom = min(min(figures, default=Decimal(0)), Decimal(0))
     height = PLOT_HEIGHT + MARGIN_TOP + MARGIN_BOTTOM
     right = WIDTH - MARGIN_RIGHT
-    step = (right - MARGIN_LEFT) / max(len(labels) - 1, 1)
+    step = Decimal(right - MARGIN_LEFT) / max(len(labels) - 1, 1)
 
-    def x(n: int) -> float:
-        return round(MARGIN_LEFT + n * step, 1)
+    def x(n: int) -> Decimal:
+        return (MARGIN_LEFT + n * step).quantize(TENTH)
 
-    def y(value: Decimal) -> float:
-        return round(MARGIN_TOP + float((top - value) / (top - bottom)) * PLOT_HEIGHT, 1)
+    def y(value: Decimal) -> Decimal:
+        return (MARGIN_TOP + (top - value) / (top - bottom) * PLOT_HEIGHT).quantize(TENTH)
 
     lines = []
     for number, (name, values) in enumerate(series.items()):

@@ -22,14 +22,16 @@ DEFAULT_LOCALE = Locale.parse("en_US")
 
 def negotiate(accept_language: str | None) -> Locale:
     """The supported locale the browser prefers most (``de-CH;q=0.8, fr`` → fr_FR)."""
-    ranked: list[tuple[float, int, str]] = []
+    ranked: list[tuple[Decimal, int, str]] = []
     for position, part in enumerate((accept_language or "").split(",")):
         tag, _, params = part.strip().partition(";")
-        quality = 1.0
+        quality = Decimal(1)
         if params.strip().startswith("q="):
             try:
-                quality = float(params.strip()[2:])
-            except ValueError:
+                quality = Decimal(params.strip()[2:])
+            except ArithmeticError:
+                continue
+            if not quality.is_finite():
                 continue
         if tag and tag != "*" and quality > 0:
             ranked.append((-quality, position, tag.replace("-", "_")))

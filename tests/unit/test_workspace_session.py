@@ -176,3 +176,6 @@ def test_the_readers_locale_formats_money_and_utc_times() -> None:
     assert formatting.day(date(2026, 2, 10), german) == "10.02.2026"
     assert formatting.moment(moment, formatting.negotiate("en-GB")).endswith("14:05:09 +00:00")
     assert formatting.negotiate("ja, *") == formatting.DEFAULT_LOCALE
+    # Weights are read as decimals; one that is no number is left out, not an error.
+    assert str(formatting.negotiate("fr;q=nan, de;q=0.5, en;q=0.25")).startswith("de")
+    assert str(formatting.negotiate("fr;q=x, de;q=0.5")).startswith("de")
