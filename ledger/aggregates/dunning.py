@@ -2,7 +2,7 @@
 
 Per invoice, ``ReminderSent`` records the level it reached (and the lower levels it
 skipped), so each invoice reaches each level once; per account and run, one
-``NoticeIssued`` is what goes to the customer: at the highest level reached, listing
+``NoticeSent`` is what goes to the customer: at the highest level reached, listing
 every invoice due a reminder with its level, channel, template and undisputed amount.
 """
 
@@ -21,7 +21,7 @@ from ledger.aggregates.state import Invoice
 
 
 class ReminderSent(LedgerEvent):
-    """``invoice_id`` reached ``level`` (its notice is the run's `NoticeIssued`; before
+    """``invoice_id`` reached ``level`` (its notice is the run's `NoticeSent`; before
     notices, each reminder was its own)."""
 
     invoice_id: str
@@ -42,7 +42,7 @@ class AgencyPlacementProposed(LedgerEvent):
         account.invoices[self.invoice_id].dunning_levels.append(AGENCY_PROPOSED)
 
 
-class NoticeIssued(LedgerEvent):
+class NoticeSent(LedgerEvent):
     """One notice to the customer for a dunning run: ``level`` is the highest reached, with
     its ``channel`` and ``template``; ``invoices`` lists each invoice with its own level."""
 
@@ -91,7 +91,7 @@ class DunningCommands(AccountState):
                              days_past_due=days)
         if plan.notice_level is not None:
             level = plan.notice_level
-            self._record(NoticeIssued, ctx, effective_on=day, notice_id=f"notice-{day:%Y%m%d}",
+            self._record(NoticeSent, ctx, effective_on=day, notice_id=f"notice-{day:%Y%m%d}",
                          level=level.name, channel=level.channel, template=level.template,
                          segment=plan.segment, policy_version=plan.policy_version,
                          invoices=tuple(line.listed() for line in plan.lines))

@@ -1,6 +1,6 @@
 """Notices after they are issued: delivered or failed, once each.
 
-`NoticeIssued` (the dunning run's) marks a notice ``issued``; the delivery step records
+`NoticeSent` (the dunning run's) marks a notice ``issued``; the delivery step records
 `NoticeDelivered` or `NoticeFailed`. Neither carries clear personal data: no address and
 no rendered text, only the notice id, the channel and a reason. A failure raises a
 ``notice-failed`` task for the account's agent, unless the contact was erased (nothing an

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from ledger.aggregates.dunning import AgencyPlacementProposed, NoticeIssued
+from ledger.aggregates.dunning import AgencyPlacementProposed, NoticeSent
 from ledger.aggregates.envelope import CommandContext
 from ledger.aggregates.standing import CreditHoldPlaced
 from ledger.commands.base import SYSTEM
@@ -46,7 +46,7 @@ def account_dry_run(service: LedgerService, number: str, day: date) -> dict[str,
     before = len(account.pending_events)
     account.process_day(ctx, command)
     made = account.pending_events[before:]
-    notice = next((e for e in made if isinstance(e, NoticeIssued)), None)
+    notice = next((e for e in made if isinstance(e, NoticeSent)), None)
     return {
         "account": number, "segment": plan.segment, "day": day.isoformat(),
         "policy_version": plan.policy_version, "held": plan.held,

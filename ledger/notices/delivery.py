@@ -50,7 +50,7 @@ def deliver_notices(service: LedgerService, sender: Sender) -> list[Delivered]:
         if not pending:
             continue
         issued = {e["payload"]["notice_id"]: e for e in service.history(number)
-                  if e["type"] == "NoticeIssued" and e["payload"]["notice_id"] in pending}
+                  if e["type"] == "NoticeSent" and e["payload"]["notice_id"] in pending}
         contact = service.contact(account) or {}
         for notice_id in pending:
             outcome = _deliver(sender, account.name, number, contact, issued[notice_id])

@@ -1,7 +1,7 @@
 """A notice rendered into the parts of a message: subject, plain text and HTML.
 
 Pure: it takes the notice's data (the account's and contact's names in clear, the invoices
-listed by the run's `NoticeIssued`) and returns text; reading the contact and sending are
+listed by the run's `NoticeSent`) and returns text; reading the contact and sending are
 the delivery's. Templates live beside this module as ``templates/{template}.{lang}.txt``
 and ``.html``; the first line of the text template is the subject. A level's templates
 say only what differs between levels (the ``title``, ``opening`` and ``closing`` blocks) and

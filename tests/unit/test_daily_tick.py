@@ -452,7 +452,7 @@ def test_credit_hold_is_placed_at_sixty_days_past_due_once(account: LedgerServic
     result = tick(account, days_past_due(60))
     tick(account, days_past_due(61))
 
-    assert result.events == ("ReminderSent", "CreditHoldPlaced", "NoticeIssued")
+    assert result.events == ("ReminderSent", "CreditHoldPlaced", "NoticeSent")
     assert account.account(ACCOUNT).credit_hold is True
     (hold,) = payloads(account, "CreditHoldPlaced")
     assert hold["invoice_id"] == "INV-1"
@@ -463,7 +463,7 @@ def test_invoice_first_seen_at_sixty_five_days_gets_the_hold_notice_and_credit_h
 ) -> None:
     result = tick(account, days_past_due(65))
 
-    assert result.events == ("ReminderSent", "CreditHoldPlaced", "NoticeIssued")
+    assert result.events == ("ReminderSent", "CreditHoldPlaced", "NoticeSent")
     assert reminders(account) == [
         ("INV-1", "hold_notice", 65, ["reminder_1", "reminder_2", "final_notice"])
     ]

@@ -48,7 +48,7 @@ def test_the_dry_run_writes_nothing_and_equals_what_the_run_records(world: ApiWo
     assert store_position(world.service) == before
     (planned,) = [p for p in response.json()["items"] if p["account"] == number]
     world.service.execute(ProcessDay(account=number, day=DAY), SERVICE)
-    (issued,) = [e["payload"] for e in events_of(world.service, "NoticeIssued", number)]
+    (issued,) = [e["payload"] for e in events_of(world.service, "NoticeSent", number)]
     assert planned["notice"] == {k: issued[k] for k in ("level", "channel", "template",
                                                         "invoices")}
     assert [i["invoice_id"] for i in issued["invoices"]] == ["I-3", "I-2", "I-1"]

@@ -36,7 +36,7 @@ def tick(service: LedgerService, day: date = DAY) -> tuple[str, ...]:
 
 
 def notices(service: LedgerService) -> list[dict[str, object]]:
-    return [event["payload"] for event in events_of(service, "NoticeIssued")]
+    return [event["payload"] for event in events_of(service, "NoticeSent")]
 
 
 def policy_file(tmp_path: Path, text_: str, name: str = "dunning.toml") -> Path:
@@ -58,7 +58,7 @@ def test_invoices_at_three_levels_get_one_notice_at_the_highest_listing_all(
     an_invoice(account, "INV-2", "200.00", due_date=due(20))
     an_invoice(account, "INV-3", "300.00", due_date=due(35))
 
-    assert tick(account).count("NoticeIssued") == 1
+    assert tick(account).count("NoticeSent") == 1
     (notice,) = notices(account)
     assert (notice["level"], notice["channel"], notice["template"]) == (
         "final_notice", "letter", "final_notice")
