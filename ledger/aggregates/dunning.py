@@ -15,7 +15,7 @@ from ledger.aggregates.base import AccountState
 from ledger.aggregates.dunning_policy import AGENCY_PROPOSED, in_force
 from ledger.aggregates.dunning_run import DunningPlan, Standing, plan_dunning
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
-from ledger.aggregates.notices import notice_book
+from ledger.aggregates.notices import book_issued
 from ledger.aggregates.standing import CreditHoldPlaced
 from ledger.aggregates.state import Invoice
 
@@ -56,8 +56,7 @@ class NoticeSent(LedgerEvent):
 
     def apply(self, account: Any) -> None:
         account.last_notice_on = self.effective_on
-        if self.channel == "email":  # letters are printed, not delivered here
-            notice_book(account)[self.notice_id] = "issued"
+        book_issued(account, self.notice_id, self.channel)  # e-mails and letters
 
 
 class DunningCommands(AccountState):

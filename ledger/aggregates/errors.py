@@ -99,6 +99,10 @@ class WriteOffRequestNotFound(NotFound):
     pass
 
 
+class NoticeNotFound(NotFound):
+    """No notice of that id on the account (or none an e-mail or letter is tracked for)."""
+
+
 class AccountAlreadyExists(RuleViolation):
     pass
 
@@ -177,6 +181,19 @@ class ApprovalRequestExpired(RuleViolation):
 
 class RecoveryExceedsWrittenOff(RuleViolation):
     pass
+
+
+class NoticeChannelMismatch(RuleViolation):
+    """A delivery reported for a notice of another channel (a letter's by the SMTP step)."""
+
+
+class NoPostalAddress(RuleViolation):
+    """A letter asked of a contact without a postal ``address`` detail."""
+
+
+class PersonalDataErased(RuleViolation):
+    """What needs the account's personal data in clear, after its key was destroyed (the
+    API answers 410 Gone)."""
 
 
 class ContactRefused(RuleViolation):
