@@ -2,11 +2,11 @@
 
 Two branches, because the read models may live in a database of their own (Kafka
 workers' today, a split read side later): ``store`` holds what must sit beside the
-events (command log, personal-data keys, checkpoint heads, API keys, the days ticked, FX rates),
-``read_models`` what can be dropped and rebuilt from them (projection tables, stored
-worklists, tracking, quarantine, Kafka offsets). The eventsourcing library's own tables
-stay the library's: its recorder creates them (``CREATE_TABLE``), so migrations never
-compare or touch them.
+events (command log, personal-data keys, checkpoint heads, API keys, the days ticked, FX
+rates, notice claims), ``read_models`` what can be dropped and rebuilt from them
+(projection tables, stored worklists, tracking, quarantine, Kafka offsets). The
+eventsourcing library's own tables stay the library's: its recorder creates them
+(``CREATE_TABLE``), so migrations never compare or touch them.
 
 These metadata are what the revisions must produce: a test runs the migrations and
 asks Alembic's autogenerate for the difference, which must be empty.
@@ -25,6 +25,7 @@ from ledger.audit.checkpoint_store import heads_table
 from ledger.commands.command_log import command_log
 from ledger.daily_loop.ticked_days import ticked_days
 from ledger.fx_rates import fx_rates
+from ledger.notices.claims import notice_claims
 from ledger.personal_data.key_table import personal_data_keys
 from ledger.projections.kafka_tracking import kafka_offsets, kafka_versions
 from ledger.projections.projection import LIVE
@@ -46,7 +47,7 @@ LIBRARY_TABLES = frozenset(
 def _tables(branch: str) -> list[Table]:
     if branch == STORE:
         return [command_log, personal_data_keys, heads_table, api_keys, ticked_days,
-                fx_rates]
+                fx_rates, notice_claims]
     if branch == READ_MODELS:
         projected = [t for p in all_projections() for t in p.tables(MetaData(), LIVE, "0").values()]
         return [*projected, worklist_items, projection_tracking, projection_quarantine,

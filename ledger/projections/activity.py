@@ -1,5 +1,5 @@
 """Collections activity: promises, plans, settlements, contacts, recoveries,
-write-off requests, dunning steps and tasks — what worklists and KPIs are made of."""
+write-off requests, dunning steps, notices and tasks — what worklists and KPIs are made of."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import MetaData
 from ledger.projections.activity_schema import activity_tables
 from ledger.projections.amounts import to_minor
 from ledger.projections.batch_writer import BatchWriter
+from ledger.projections.notices import NoticeHandlers
 from ledger.projections.projection import Positioned, Projection, Tables
 
 
@@ -31,7 +32,7 @@ class ActivityProjection(Projection):
         writer.flush()
 
 
-class _Handlers:
+class _Handlers(NoticeHandlers):
     def __init__(self, tables: Tables, writer: BatchWriter) -> None:
         self.t, self.w = tables, writer
 

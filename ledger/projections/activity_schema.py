@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, MetaData, String, Table
 
+from ledger.projections.notices import notice_tables
 from ledger.projections.projection import Tables, index
 
 
@@ -114,5 +115,5 @@ def activity_tables(metadata: MetaData, suffix: str, token: str) -> Tables:
     return Tables(
         promises=promises, plans=plans, instalments=instalments, settlements=settlements,
         contacts=contacts, recoveries=recoveries, write_off_requests=write_off_requests,
-        reminders=reminders, tasks=tasks,
+        reminders=reminders, tasks=tasks, **notice_tables(metadata, suffix, token),
     )
