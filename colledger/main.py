@@ -29,6 +29,7 @@ from colledger import (
     commands_trail,
 )
 from infra.dunning_file import DunningFileInvalid
+from infra.worklist_file import WorklistFileInvalid
 from ledger.aggregates.errors import LedgerError
 
 
@@ -79,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except DunningFileInvalid as error:
         print(f"error: the dunning policy file is refused: {error}", file=sys.stderr)
+        return 2
+    except WorklistFileInvalid as error:
+        print(f"error: the worklist weights file is refused: {error}", file=sys.stderr)
         return 2
 
 

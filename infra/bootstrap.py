@@ -33,6 +33,7 @@ from infra.migrations.runner import is_current, upgrade
 from infra.migrations.schema import BRANCHES, READ_MODELS, STORE
 from infra.settings import Settings
 from infra.smtp_sender import SmtpSender
+from infra.worklist_file import load_worklist_file
 from ledger.aggregates.approval_expiry import ApprovalExpiry
 from ledger.aggregates.contact_policy import ContactPolicies, ContactPolicy
 from ledger.aggregates.dispute_reasons import dispute_reasons
@@ -40,6 +41,7 @@ from ledger.aggregates.four_eyes import FourEyesPolicy
 from ledger.application import LedgerApplication
 from ledger.audit.checkpoint_schedule import PeriodicCheckpoints
 from ledger.audit.policy_records import StoredDunning, record_policy
+from ledger.audit.worklist_policy_records import StoredWorklistPolicy, record_worklist_policy
 from ledger.daily_loop.portfolios import Portfolios
 from ledger.daily_loop.scheduler import DailyLoop
 from ledger.daily_loop.ticked_days import TickedDays
@@ -49,6 +51,7 @@ from ledger.personal_data.key_table import personal_data_keys
 from ledger.policies import Policies
 from ledger.projections.read_database import ReadDatabase
 from ledger.projections.read_models import ReadModels
+from ledger.projections.worklist_policy import weights_in_force
 from ledger.service import LedgerService
 
 if TYPE_CHECKING:
@@ -150,7 +153,8 @@ def bootstrap(
     prepare_schema(app.datastore.engine, settings.database_url, settings,
                    store_branches(settings))
     read_database = read_database_for(settings, app.datastore.engine)
-    policies = replace(policies_from(settings), dunning=dunning_from(settings, app, clock))
+    policies = replace(policies_from(settings), dunning=dunning_from(settings, app, clock),
+                       worklist=worklist_from(settings, app, clock))
     read_models = ReadModels(
         app, batch_size=settings.projection_batch_size,
         contact_policies=policies.contact, clock=clock,
@@ -159,6 +163,7 @@ def bootstrap(
     )
     read_models.reporting = reporting_for(settings.reporting_currency,
                                           FxRates(app.datastore.engine))
+    read_models.worklist_weights = weights_in_force(policies.worklist)
     service = LedgerService(app, policies, clock, read_models)
     return Ledger(settings, service, read_models, KeyStore(app, clock))
 
@@ -244,6 +249,16 @@ def dunning_from(
     document = load_dunning_file(settings.dunning_policy_file)
     record_policy(app, document, settings.dunning_policy_file.name, clock())
     return StoredDunning(app)
+
+
+def worklist_from(
+    settings: Settings, app: LedgerApplication, clock: Callable[[], datetime]
+) -> StoredWorklistPolicy:
+    """The weights file validated (`WorklistFileInvalid` refuses to start), recorded if
+    changed; worklists rank with the versions on record, never the file."""
+    document = load_worklist_file(settings.worklist_policy_file)
+    record_worklist_policy(app, document, settings.worklist_policy_file.name, clock())
+    return StoredWorklistPolicy(app)
 
 
 def policies_from(settings: Settings) -> Policies:

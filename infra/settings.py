@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from infra.dunning_file import EXAMPLE_FILE
+from infra.worklist_file import EXAMPLE_FILE as WORKLIST_EXAMPLE_FILE
 from ledger.aggregates.contact_policy import ContactPolicy
 from ledger.aggregates.dispute_reasons import DISPUTE_REASONS
 from ledger.currencies import is_known_currency
@@ -53,6 +54,8 @@ class Settings(BaseSettings):
     # The dunning policy file (TOML; docs/domain.md, *Dunning policy*), validated at start-up
     # and recorded as a new version on the policy stream when it differs from the latest.
     dunning_policy_file: Path = EXAMPLE_FILE
+    # The worklist weights file (TOML; docs/domain.md, *Worklist weights*), likewise.
+    worklist_policy_file: Path = WORKLIST_EXAMPLE_FILE
     # JSON, e.g. {"consumer": {"max_calls": 3}}: keyed by the accounts' segment.
     contact_policies_by_portfolio: dict[str, ContactPolicy] = {}
     # The daily loop (docs/domain.md): JSON by segment, e.g. {"consumer": {"timezone":

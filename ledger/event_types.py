@@ -36,6 +36,7 @@ from ledger.aggregates import (
     standing,
     tasks,
     trail_exports,
+    worklist_policies,
     writeoffs,
 )
 
@@ -46,6 +47,7 @@ EVENT_MODULES: tuple[ModuleType, ...] = (
     approval_expiry,
     tasks,
     notices,
+    worklist_policies,
 )
 
 NEVER_RECORDED_NAMES = frozenset({"LedgerEvent", "Account.Created", "Account.Event"})

@@ -9,6 +9,7 @@ from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.aggregates.dispute_reasons import DISPUTE_REASONS
 from ledger.aggregates.dunning_policy import DunningPolicies, FixedDunning
 from ledger.aggregates.four_eyes import FourEyesPolicy
+from ledger.projections.worklist_policy import FixedWorklistPolicy, WorklistPolicies
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Policies:
     approval_expiry: ApprovalExpiry = field(default_factory=ApprovalExpiry)
     dispute_reasons: tuple[str, ...] = DISPUTE_REASONS
     """The reason codes a dispute may carry (``other`` always among them)."""
+    worklist: WorklistPolicies = field(default_factory=FixedWorklistPolicy)
+    """The recorded versions of the worklist weights (`ledger.audit.worklist_policy_records`)."""
 
     @property
     def settlement_approval(self) -> FourEyesPolicy:

@@ -3,7 +3,8 @@
 Where each lives: the dunning policy on its recorded stream (`ledger.audit.policy_records`);
 four-eyes thresholds, the contact policy per portfolio, approval expiry and dispute reason
 codes in the settings (`infra.bootstrap.policies_from`, the `Policies` value); the worklist
-weights in the worklist's defaults (`ledger.projections.worklist.DEFAULT_WEIGHTS`).
+weights on their recorded stream (`ledger.audit.worklist_policy_records`), shown as the
+weights themselves beside the version they come from.
 Amounts are decimal strings, never JSON numbers.
 """
 
@@ -18,7 +19,7 @@ from ledger.aggregates.dunning_policy import in_force
 from ledger.aggregates.four_eyes import FourEyesPolicy
 from ledger.canonical import plain, utc_text
 from ledger.policies import Policies
-from ledger.projections.worklist import DEFAULT_WEIGHTS
+from ledger.projections.worklist_policy import in_force as worklist_in_force
 
 
 def policies_in_force(policies: Policies, day: date) -> dict[str, Any]:
@@ -43,9 +44,24 @@ def policies_in_force(policies: Policies, day: date) -> dict[str, Any]:
             "by_portfolio": {name: contact(policy) for name, policy
                              in sorted(policies.contact.by_portfolio.items())},
         },
-        "worklist_weights": plain(DEFAULT_WEIGHTS),
+        "worklist_weights": worklist_weights(policies, day),
         "approval_expiry_days": policies.approval_expiry.days,
         "dispute_reason_codes": list(policies.dispute_reasons),
+    }
+
+
+def worklist_weights(policies: Policies, day: date) -> dict[str, Any]:
+    """The weights in force on ``day`` (each by name, decimals as strings) and the version
+    they come from, with every recorded version."""
+    versions = policies.worklist.versions()
+    weights = worklist_in_force(versions, day)
+    return {
+        **plain(weights.document.weights()),
+        "version": weights.version,
+        "effective_from": weights.effective_from.isoformat(),
+        "recorded_at": None if weights.recorded_at is None else utc_text(weights.recorded_at),
+        "versions": [{"version": v.version, "effective_from": v.effective_from.isoformat(),
+                      "in_force": v.version == weights.version} for v in versions],
     }
 
 

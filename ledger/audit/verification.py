@@ -37,6 +37,7 @@ from ledger.audit.stored_streams import (
     read_link,
     stored_streams,
 )
+from ledger.audit.worklist_policy_records import worklist_policy_history
 from ledger.canonical import GENESIS_HASH
 
 __all__ = ["Break", "VerificationReport", "verify_ledger", "verify_since"]
@@ -82,6 +83,8 @@ def verify_ledger(
         breaks.append(grants_broken)
     if account is None and (policy_broken := policy_history(app)[1]) is not None:
         breaks.append(policy_broken)
+    if account is None and (weights_broken := worklist_policy_history(app)[1]) is not None:
+        breaks.append(weights_broken)
     # Read after the checkpoint, so a checkpoint recorded meanwhile is never ahead of it.
     position = app.recorder.max_notification_id() or 0
     recorded = checkpoint.heads if checkpoint is not None else {}

@@ -48,12 +48,14 @@ from ledger.projections.search import SearchHit, search
 from ledger.projections.statement import Statement, statement
 from ledger.projections.status import ReadSideStatus, read_side_status
 from ledger.projections.worklist import (
+    DEFAULT_WEIGHTS,
     Worklist,
     build_worklist,
     rank_worklist,
     stored_worklist,
 )
 from ledger.projections.worklist_rows import WorklistAccount, worklist_accounts
+from ledger.projections.worklist_scoring import WorklistWeights
 from ledger.projections.worklist_table import worklist_items
 
 T = TypeVar("T")
@@ -91,6 +93,8 @@ class ReadModels:
         self.reporting: Callable[[date], Reporting | None] = lambda day: None
         """The reporting currency and its rates on a day (`ledger.fx_rates.reporting_for`);
         None: ranking and totals stay per currency."""
+        self.worklist_weights: Callable[[date], WorklistWeights] = lambda day: DEFAULT_WEIGHTS
+        """The worklist weights in force on a day (`worklist_policy.weights_in_force`)."""
 
     @property
     def follows_log(self) -> bool:
@@ -238,7 +242,7 @@ class ReadModels:
         excluding = self.excluded(*COLLECTIONS)
         open_items, activity = self.narrowed(excluding, *COLLECTIONS)
         worklist = self.read(lambda s: rank_worklist(
-            s, open_items, activity, agent_id, day,
+            s, open_items, activity, agent_id, day, self.worklist_weights(day),
             policies=self.contact_policies, computed_at=self.clock(),
             reporting=self.reporting(day),
         ))
@@ -271,7 +275,8 @@ class ReadModels:
         with self.store.transaction(commit=True) as session:
             worklist = build_worklist(
                 session, open_items, activity, self.worklist_items, agent_id, day,
-                policies=self.contact_policies, computed_at=self.clock(),
+                self.worklist_weights(day), policies=self.contact_policies,
+                computed_at=self.clock(),
                 reporting=self.reporting(day),
             )
         return self._saying_so(worklist, excluding)
