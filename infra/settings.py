@@ -14,7 +14,7 @@ from infra.dunning_file import EXAMPLE_FILE
 from infra.worklist_file import EXAMPLE_FILE as WORKLIST_EXAMPLE_FILE
 from ledger.aggregates.contact_policy import ContactPolicy
 from ledger.aggregates.dispute_reasons import DISPUTE_REASONS
-from ledger.currencies import is_known_currency
+from ledger.currencies import is_known_currency, minor_units
 from ledger.daily_loop.portfolios import PortfolioClock
 
 DEFAULT_SQLITE = Path("var") / "ledger.db"
@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     four_eyes_thresholds: dict[str, Decimal] = {}
     settlement_four_eyes_threshold: Decimal | None = None
     settlement_four_eyes_thresholds: dict[str, Decimal] = {}
+    # Cash application (docs/cash-application.md): JSON by currency, e.g. {"EUR": "5.00"}:
+    # the most a receipt may fall short and still pay (the rest written off as a bank fee).
+    short_payment_tolerance: dict[str, Decimal] = {}
+    # How like a customer's name (out of 100) a payer's name must be to identify it.
+    payer_name_threshold: int = Field(default=90, ge=50, le=100)
     contact_policy_enabled: bool = True
     # Days a write-off or settlement request may wait for its decision; the daily tick
     # expires it on the day after (docs/domain.md, *Approvals expire*).
@@ -103,6 +108,19 @@ class Settings(BaseSettings):
     # A checkpoint (docs/audit.md) every this many events, recorded by the log
     # follower (`colledger serve`, `colledger project --follow`); 0 turns it off.
     checkpoint_every: int = 10_000
+
+    @field_validator("short_payment_tolerance")
+    @classmethod
+    def _tolerances_in_their_currency(cls, tolerances: dict[str, Decimal]
+                                      ) -> dict[str, Decimal]:
+        for code, amount in tolerances.items():
+            if not is_known_currency(code):
+                raise ValueError(f"{code!r} is not an ISO 4217 currency this ledger knows")
+            if not amount.is_finite() or amount < 0 or \
+                    amount != amount.quantize(Decimal(1).scaleb(-minor_units(code))):
+                raise ValueError(f"tolerance {amount} {code}: a non-negative amount in "
+                                 f"{code}'s minor units")
+        return tolerances
 
     @field_validator("reporting_currency")
     @classmethod

@@ -22,6 +22,9 @@ from ledger.aggregates.state import ExactDecimal, Invoice, Movement, WriteOffReq
 from ledger.commands.collections import DecideWriteOff, RecordRecovery, RequestWriteOff, WriteOff
 from ledger.money import positive
 
+SYSTEM_ROLE = "system"
+"""The role of the ledger's own steps (`ledger.commands.base.SYSTEM`)."""
+
 
 class WriteOffRequested(LedgerEvent):
     request_id: str
@@ -90,12 +93,16 @@ class WrittenOffAmountRecovered(LedgerEvent):
 
 class WriteOffCommands(AccountState):
     def write_off(self, ctx: CommandContext, cmd: WriteOff) -> None:
-        """A manager's direct write-off, allowed only up to the four-eyes threshold."""
+        """A manager's direct write-off, allowed only up to the four-eyes threshold; or cash
+        application's, as the system, of a short payment within the currency's tolerance
+        (`ledger.cash.policy`), which its owner allowed by setting it."""
         invoice = self.invoice(cmd.invoice_id)
         value = positive(cmd.amount, invoice.currency)
         InvoiceCommands.check_dated_after_issue(invoice, ctx.effective_on)
         InvoiceCommands.check_reduction(invoice, value)
-        if ctx.actor_role != MANAGER:
+        tolerated = (ctx.actor_role == SYSTEM_ROLE
+                     and value <= ctx.policies.cash.tolerance(invoice.currency))
+        if ctx.actor_role != MANAGER and not tolerated:
             raise NotAuthorised("only a manager writes off directly; others request a write-off")
         policy = ctx.policies.four_eyes
         if policy.needs_approval(value, invoice.currency):

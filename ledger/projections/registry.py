@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from ledger.projections.activity import ActivityProjection
+from ledger.projections.cash import CashProjection
 from ledger.projections.history import HistoryProjection
 from ledger.projections.open_items import OpenItemsProjection
 from ledger.projections.projection import Projection
 
 
 def all_projections() -> list[Projection]:
-    return [OpenItemsProjection(), ActivityProjection(), HistoryProjection()]
+    return [OpenItemsProjection(), ActivityProjection(), HistoryProjection(), CashProjection()]
 
 
 def projections_named(names: list[str] | None) -> list[Projection]:
