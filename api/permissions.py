@@ -17,6 +17,7 @@ from fastapi import HTTPException
 from api.keys import Caller
 from ledger.commands import accounts as a
 from ledger.commands import collections as c
+from ledger.commands import notices as n
 from ledger.commands import receivables as r
 from ledger.commands import tasks as t
 from ledger.commands.base import Command
@@ -60,6 +61,7 @@ MAY_WRITE: dict[type[Command], frozenset[str]] = {
     t.ReassignTask: frozenset({AGENT, MANAGER}),
     t.CompleteTask: frozenset({AGENT, MANAGER}),
     t.CancelTask: frozenset({AGENT, MANAGER}),
+    n.RecordNoticeDelivery: frozenset({SERVICE, MANAGER}),  # an external mailer's report
 }
 
 READERS_OF_ACCOUNTS = frozenset({AGENT, MANAGER, AUDITOR, COMPLIANCE, SERVICE})

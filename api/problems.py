@@ -16,7 +16,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from api.schemas.problems import documented_as_problems
-from ledger.aggregates.errors import InvalidInput, LedgerError, NotFound, VersionMismatch
+from ledger.aggregates.errors import (
+    InvalidInput,
+    LedgerError,
+    NotFound,
+    PersonalDataErased,
+    VersionMismatch,
+)
 
 PROBLEM = "application/problem+json"
 TYPE_PREFIX = "urn:colledger:problem:"
@@ -37,6 +43,8 @@ def status_for(error: LedgerError) -> int:
         return 422
     if isinstance(error, VersionMismatch):
         return 412
+    if isinstance(error, PersonalDataErased):
+        return 410
     return 409
 
 

@@ -19,6 +19,8 @@ from api.routers import (
     fx_rates,
     keys,
     kpis,
+    notice_messages,
+    notices,
     operations,
     placements,
     plans,
@@ -38,9 +40,9 @@ from api.routers import (
 
 MODULES = (
     account_setup, accounts, approvals, audit, contact_refusals, contacts, days, disputes,
-    dunning, erasure, fx_rates, keys, operations, placements, plans, portfolio, kpis, promises,
-    read_side, receivables, search, settlements, statements, tasks, trails, verification,
-    worklists, write_offs,
+    dunning, erasure, fx_rates, keys, notice_messages, notices, operations, placements, plans,
+    portfolio, kpis, promises, read_side, receivables, search, settlements, statements, tasks,
+    trails, verification, worklists, write_offs,
 )
 
 ROUTERS: tuple[APIRouter, ...] = tuple(router for module in MODULES for router in module.ROUTERS)

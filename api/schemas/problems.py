@@ -23,6 +23,7 @@ MEANINGS = {
     403: "The caller's role, or the account's assignment, does not allow this",
     404: "No such account (or other named thing)",
     409: "A ledger rule refuses this command",
+    410: "What was asked needs personal data that has been erased",
     412: "If-Match names another version of the account than the current one",
     422: "The request is malformed, or the command's input is invalid",
     429: "Too many wrong API keys from this address: no key is checked until Retry-After",
