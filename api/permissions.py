@@ -19,6 +19,7 @@ from ledger.commands import accounts as a
 from ledger.commands import collections as c
 from ledger.commands import notices as n
 from ledger.commands import receivables as r
+from ledger.commands import statements as s
 from ledger.commands import tasks as t
 from ledger.commands.base import Command
 
@@ -61,6 +62,7 @@ MAY_WRITE: dict[type[Command], frozenset[str]] = {
     t.ReassignTask: frozenset({AGENT, MANAGER}),
     t.CompleteTask: frozenset({AGENT, MANAGER}),
     t.CancelTask: frozenset({AGENT, MANAGER}),
+    s.SendStatement: frozenset({AGENT, MANAGER}),
     n.RecordNoticeDelivery: frozenset({SERVICE, MANAGER}),  # an external mailer's report
 }
 

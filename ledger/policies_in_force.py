@@ -31,7 +31,7 @@ def policies_in_force(policies: Policies, day: date) -> dict[str, Any]:
             "version": dunning.version,
             "effective_from": dunning.effective_from.isoformat(),
             "recorded_at": None if dunning.recorded_at is None else utc_text(dunning.recorded_at),
-            "segments": dunning.document.as_recorded()["segments"],
+            "segments": dunning.document.as_shown()["segments"],
             "versions": [{"version": v.version, "effective_from": v.effective_from.isoformat(),
                           "in_force": v.version == dunning.version} for v in versions],
         },

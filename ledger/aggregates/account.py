@@ -25,12 +25,14 @@ from ledger.aggregates.envelope import CommandContext, LedgerEvent, payload_of
 from ledger.aggregates.errors import AccountStandingConflict, InvalidCommand
 from ledger.aggregates.invoices import InvoiceCommands
 from ledger.aggregates.notices import NoticeCommands
+from ledger.aggregates.payer_accounts import PayerAccountCommands
 from ledger.aggregates.payments import PaymentCommands
 from ledger.aggregates.plans import PlanCommands
 from ledger.aggregates.promises import PromiseCommands
 from ledger.aggregates.settlements import SettlementCommands
 from ledger.aggregates.standing import StandingCommands, check_terms
 from ledger.aggregates.state import ExactDecimal
+from ledger.aggregates.statement_notices import StatementCommands
 from ledger.aggregates.tasks import TaskCommands
 from ledger.aggregates.writeoffs import WriteOffCommands
 from ledger.canonical import GENESIS_HASH
@@ -79,6 +81,7 @@ class PersonalDataErased(LedgerEvent):
 class Account(
     InvoiceCommands,
     PaymentCommands,
+    PayerAccountCommands,
     DisputeCommands,
     PromiseCommands,
     PlanCommands,
@@ -89,6 +92,7 @@ class Account(
     DunningCommands,
     ApprovalExpiryCommands,
     NoticeCommands,
+    StatementCommands,
     TaskCommands,
     Aggregate,
 ):

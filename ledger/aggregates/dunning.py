@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from ledger.aggregates.base import AccountState
-from ledger.aggregates.dunning_policy import AGENCY_PROPOSED, in_force
+from ledger.aggregates.dunning_policy import AGENCY_PROPOSED, STATEMENT, in_force
 from ledger.aggregates.dunning_run import DunningPlan, Standing, plan_dunning
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
 from ledger.aggregates.notices import book_issued
@@ -53,9 +53,13 @@ class NoticeSent(LedgerEvent):
     segment: str
     policy_version: int
     invoices: tuple[dict[str, str | int], ...]
+    credits: tuple[dict[str, str], ...] = ()
+    """A statement's unapplied credit per currency (``currency``, ``amount``); a dunning
+    notice lists none (and one recorded before the field has none)."""
 
     def apply(self, account: Any) -> None:
-        account.last_notice_on = self.effective_on
+        if self.level != STATEMENT:  # a statement on demand starts no quiet period
+            account.last_notice_on = self.effective_on
         book_issued(account, self.notice_id, self.channel)  # e-mails and letters
 
 
@@ -64,11 +68,13 @@ class DunningCommands(AccountState):
     """The day of the account's last notice (for the quiet period)."""
 
     def dunning_restriction(self) -> str | None:
-        if self.cease_communication:
-            return "cease_communication"
+        """Agency and legal first: they hold even a legally required notice, which
+        cease-communication alone lets through."""
         if self.agency_id is not None:
             return "agency_placement"
-        return "legal_referral" if self.legal_referral else None
+        if self.legal_referral:
+            return "legal_referral"
+        return "cease_communication" if self.cease_communication else None
 
     def dunning_plan(self, ctx: CommandContext, day: date) -> DunningPlan:
         version = in_force(ctx.policies.dunning.versions(), day)
@@ -93,4 +99,4 @@ class DunningCommands(AccountState):
             self._record(NoticeSent, ctx, effective_on=day, notice_id=f"notice-{day:%Y%m%d}",
                          level=level.name, channel=level.channel, template=level.template,
                          segment=plan.segment, policy_version=plan.policy_version,
-                         invoices=tuple(line.listed() for line in plan.lines))
+                         invoices=tuple(line.listed() for line in plan.lines), credits=())

@@ -18,15 +18,25 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    field_validator,
+)
 
 from ledger.currencies import is_known_currency
 from ledger.input_limits import AMOUNT_PATTERN, IDENTIFIER_PATTERN
 
 CREDIT_HOLD = "credit_hold"
 AGENCY_PROPOSED = "agency_proposed"
-MARKERS = (CREDIT_HOLD, AGENCY_PROPOSED)
-"""What actions leave among an invoice's reached levels: no level may be called so."""
+STATEMENT = "statement"
+"""The level (and template) of a statement of account sent on demand (`SendStatement`)."""
+MARKERS = (CREDIT_HOLD, AGENCY_PROPOSED, STATEMENT)
+"""What actions leave among an invoice's reached levels, and a statement's level: no level
+may be called so."""
 
 Name = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN, max_length=64)]
 Amount = Annotated[str, StringConstraints(pattern=AMOUNT_PATTERN)]
@@ -42,12 +52,15 @@ class DunningLevel(BaseModel):
     minimum_overdue: dict[str, Amount] = {}
     """Amount per currency (decimal strings); a currency not named has no minimum."""
     actions: tuple[Literal["credit_hold", "agency_proposal"], ...] = ()
+    legally_required: StrictBool = False
+    """A notice the law requires (a final demand before proceedings, say): it still goes to
+    an account under cease-communication, alone (docs/domain.md, *Dunning runs*)."""
 
     @field_validator("name")
     @classmethod
     def _not_a_marker(cls, name: str) -> str:
         if name in MARKERS:
-            raise ValueError(f"{name!r} is reserved for the action's own record")
+            raise ValueError(f"{name!r} is reserved (an action's own record, or statements)")
         return name
 
     @field_validator("minimum_overdue")
@@ -82,6 +95,10 @@ class SegmentDunning(BaseModel):
             raise ValueError(f"level names must be distinct: {names}")
         return levels
 
+    @property
+    def has_legally_required(self) -> bool:
+        return any(level.legally_required for level in self.levels)
+
 
 class DunningDocument(BaseModel):
     """One version of the whole policy, as the file gives it and the stream records it."""
@@ -102,9 +119,20 @@ class DunningDocument(BaseModel):
         return self.segments.get(segment, self.segments["default"])
 
     def as_recorded(self) -> dict[str, Any]:
-        """The document as the stream records it (plain JSON values)."""
-        recorded: dict[str, Any] = self.model_dump(mode="json")
+        """The document as the stream records it (plain JSON values). ``legally_required``
+        only where it is true: a version recorded before the field existed keeps its digest,
+        so the same file loaded again records no new version, and still loads (false)."""
+        recorded = self.as_shown()
+        for segment in recorded["segments"].values():
+            for level in segment["levels"]:
+                if not level["legally_required"]:
+                    del level["legally_required"]
         return recorded
+
+    def as_shown(self) -> dict[str, Any]:
+        """Every field of every level, defaults included (`GET /policies`)."""
+        shown: dict[str, Any] = self.model_dump(mode="json")
+        return shown
 
 
 def _level(name: str, days: int, channel: str, *actions: str) -> dict[str, Any]:

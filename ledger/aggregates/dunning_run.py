@@ -8,6 +8,13 @@ is left out; a partly disputed one is dunned for its undisputed part. The accoun
 one notice at the highest level any invoice reached, listing them all; nothing at all
 while paused, under cease-communication, with an agency or legal, or within the quiet
 period after its last notice (then the invoices wait, and reach their levels later).
+
+Under cease-communication, a segment whose policy has a legally required level still runs,
+but only up to that: each invoice reaches the levels up to the highest legally required one
+it has reached (the levels above it, and every level of an invoice that reached none, wait
+for a later run, as a held run's do), so the notice lists only invoices at a legally
+required level and goes at the highest of them; with none, nothing is recorded (``held``:
+cease_communication). A policy without such a level holds the whole run, as before.
 """
 
 from __future__ import annotations
@@ -58,6 +65,7 @@ class DunningPlan:
     """(invoice id, ``credit_hold`` or ``agency_proposal``, days past due)."""
     notice_level: DunningLevel | None = None
     held: str | None = None
+    """Why no notice goes (paused, a restriction, the quiet period)."""
 
     def summary(self) -> dict[str, Any]:
         notice = self.notice_level
@@ -87,7 +95,10 @@ class Standing:
 def plan_dunning(account: Standing, day: date, version: DunningVersion) -> DunningPlan:
     policy = version.document.for_segment(account.segment)
     plan = DunningPlan(account.number, account.segment, version.version)
-    held = ("paused" if policy.paused else account.restriction
+    legal_only = (account.restriction == "cease_communication"
+                  and policy.has_legally_required)
+    restriction = None if legal_only else account.restriction
+    held = ("paused" if policy.paused else restriction
             or quiet(policy, account.last_notice_on, day))
     if held is not None:
         return DunningPlan(plan.account, plan.segment, plan.policy_version, held=held)
@@ -103,6 +114,8 @@ def plan_dunning(account: Standing, day: date, version: DunningVersion) -> Dunni
         reached = [(n, level) for n, level in enumerate(policy.levels)
                    if days >= level.days_past_due
                    and overdue[invoice.currency] >= level.minimum(invoice.currency)]
+        if legal_only:
+            reached = up_to_legally_required(reached)
         if not reached:
             continue
         index, highest = reached[-1]
@@ -120,7 +133,17 @@ def plan_dunning(account: Standing, day: date, version: DunningVersion) -> Dunni
         if "agency_proposal" in wanted and AGENCY_PROPOSED not in invoice.dunning_levels:
             actions.append((invoice.invoice_id, "agency_proposal", days))
     return DunningPlan(plan.account, plan.segment, plan.policy_version, tuple(lines),
-                       tuple(actions), policy.levels[top] if lines else None)
+                       tuple(actions), policy.levels[top] if lines else None,
+                       "cease_communication" if legal_only and not lines else None)
+
+
+def up_to_legally_required(
+    reached: list[tuple[int, DunningLevel]],
+) -> list[tuple[int, DunningLevel]]:
+    """Under cease-communication: the levels reached up to the highest legally required one
+    (none if none is); the rest wait, as they would for a held run."""
+    legal = [n for n, (_, level) in enumerate(reached) if level.legally_required]
+    return reached[:legal[-1] + 1] if legal else []
 
 
 def quiet(policy: SegmentDunning, last_notice_on: date | None, day: date) -> str | None:

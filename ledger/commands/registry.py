@@ -9,7 +9,7 @@ a command's fields are listed once, in its model. Only opening an account
 from __future__ import annotations
 
 from ledger.aggregates import Account, account_id_for
-from ledger.commands import accounts, collections, notices, receivables, tasks
+from ledger.commands import accounts, cash, collections, notices, receivables, statements, tasks
 from ledger.commands.base import Command
 from ledger.unit_of_work import Handler, UnitOfWork, decide
 
@@ -62,6 +62,8 @@ HANDLERS: dict[type[Command], Handler] = {
     tasks.CompleteTask: decide(Account.complete_task),
     tasks.CancelTask: decide(Account.cancel_task),
     notices.RecordNoticeDelivery: decide(Account.record_notice_delivery),
+    cash.RecordPayerAccount: decide(Account.record_payer_account),
+    statements.SendStatement: decide(Account.send_statement),
 }
 
 COMMANDS: dict[str, type[Command]] = {cls.__name__: cls for cls in HANDLERS}

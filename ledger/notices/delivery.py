@@ -143,12 +143,17 @@ def _deliver(sender: Sender, name: str, number: str, contact: dict[str, Any],
 
 def notice_data(event: dict[str, Any], number: str, name: str,
                 contact: dict[str, Any]) -> NoticeData:
+    """A statement's lines carry their ``disputed`` part and the notice its ``credits``; a
+    dunning notice (and one recorded before statements) has neither: zero and none."""
     payload = event["payload"]
     day = date.fromisoformat(str(event["effective_on"]))
     lines = tuple(NoticeLine(str(line["invoice_id"]), str(line["level"]),
                              day - timedelta(days=int(line["days_past_due"])),
-                             str(line["currency"]), Decimal(str(line["amount"])))
+                             str(line["currency"]), Decimal(str(line["amount"])),
+                             Decimal(str(line.get("disputed", "0"))))
                   for line in payload["invoices"])
+    credits = tuple((str(credit["currency"]), Decimal(str(credit["amount"])))
+                    for credit in payload.get("credits") or ())
     return NoticeData(payload["template"], payload["level"], number, name,
                       str(contact.get("name") or name), lines,
-                      str(contact.get("language") or "en"))
+                      str(contact.get("language") or "en"), credits)

@@ -33,6 +33,8 @@ class NoticeLine:
     due_date: date
     currency: str
     amount: Decimal
+    disputed: Decimal = Decimal(0)
+    """The part under dispute beside the undisputed ``amount`` (statements list it)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class NoticeData:
     contact_name: str
     lines: tuple[NoticeLine, ...]
     language: str = DEFAULT_LANGUAGE
+    credits: tuple[tuple[str, Decimal], ...] = ()
+    """(currency, amount) of unapplied credit, which a statement lists."""
 
 
 @dataclass(frozen=True)
@@ -81,13 +85,27 @@ def render_notice(notice: NoticeData) -> Message:
 
 
 def _context(notice: NoticeData, language: str) -> Mapping[str, Any]:
+    """Each line's undisputed ``amount``, its ``disputed`` part and its ``balance`` (the
+    two), formatted; ``totals`` of the amounts per currency, and for statements the
+    ``balances``, ``disputed`` totals and ``credits``."""
+    def money(amount: Decimal, currency: str) -> str:
+        return format_currency(amount, currency, locale=language)
+
     lines = [{"invoice_id": line.invoice_id, "level": line.level,
               "due_date": format_date(line.due_date, format="medium", locale=language),
-              "amount": format_currency(line.amount, line.currency, locale=language)}
+              "amount": money(line.amount, line.currency),
+              "disputed": money(line.disputed, line.currency),
+              "balance": money(line.amount + line.disputed, line.currency)}
              for line in notice.lines]
     totals: dict[str, Decimal] = {}
+    disputed: dict[str, Decimal] = {}
     for line in notice.lines:
         totals[line.currency] = totals.get(line.currency, Decimal(0)) + line.amount
+        disputed[line.currency] = disputed.get(line.currency, Decimal(0)) + line.disputed
     return {"notice": notice, "lines": lines,
-            "totals": [format_currency(amount, currency, locale=language)
-                       for currency, amount in sorted(totals.items())]}
+            "totals": [money(amount, currency) for currency, amount in sorted(totals.items())],
+            "balances": [money(amount + disputed[currency], currency)
+                         for currency, amount in sorted(totals.items())],
+            "disputed": [money(amount, currency) for currency, amount in sorted(disputed.items())
+                         if amount > 0],
+            "credits": [money(amount, currency) for currency, amount in notice.credits]}
