@@ -42,6 +42,13 @@ from ledger.projections.projection import Tables
 from ledger.projections.projection_mode import FED_BY, ModeConflict
 from ledger.projections.read_database import ReadStore
 from ledger.projections.rebuild import Progress, rebuild
+from ledger.projections.receipts import (
+    CashApplicationReport,
+    ReceiptRow,
+    cash_application_report,
+    list_receipts,
+    one_receipt,
+)
 from ledger.projections.registry import all_projections, projections_named
 from ledger.projections.runner import ProjectionRunner, ReadModelsBehind
 from ledger.projections.search import SearchHit, search
@@ -359,6 +366,20 @@ class ReadModels:
         (`approvals`), leaving out quarantined accounts."""
         open_items, activity = self.narrowed(self.excluded(*COLLECTIONS), *COLLECTIONS)
         return self.read(lambda s: pending_approvals(s, activity, open_items))
+
+    def receipts(self, day: date, status: str | None = None, after: str | None = None,
+                 limit: int = 100) -> list[ReceiptRow]:
+        """Bank receipts, oldest value date first (`receipts.list_receipts`)."""
+        return self.read(lambda s: list_receipts(s, self.tables("cash"),
+                                                 self.tables("open_items"), day, status,
+                                                 after, limit))
+
+    def receipt(self, day: date, receipt_id: str) -> ReceiptRow | None:
+        return self.read(lambda s: one_receipt(s, self.tables("cash"),
+                                               self.tables("open_items"), day, receipt_id))
+
+    def cash_application_report(self, day: date) -> CashApplicationReport:
+        return self.read(lambda s: cash_application_report(s, self.tables("cash"), day))
 
     def arrangements(self, number: str) -> AccountArrangements:
         """The account's promises, plans, settlements and contacts as they stand

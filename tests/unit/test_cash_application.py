@@ -17,6 +17,7 @@ from ledger.cash.statements import StatementParseError
 from ledger.commands.accounts import OpenAccount
 from ledger.commands.base import Actor
 from ledger.commands.cash import RecordPayerAccount
+from ledger.projections.receipts import cash_application_report, list_receipts
 from ledger.service import LedgerService
 from tests.builders import MANAGER, make_service
 from tests.unit.given import OPENED, an_invoice, outstanding, store_position
@@ -222,3 +223,26 @@ def test_a_return_after_the_match_reverses_the_payment(books) -> None:
     cash.reverse_receipt(UUID(report.receipts[0]), "AC04 account closed", "RET-1", CASHIER)
     assert outstanding(service, "INV-2001", "C-200") == Decimal("750.00")
     assert cash.receipt(UUID(report.receipts[0])).status == REVERSED
+
+
+def test_the_queue_and_the_report(books) -> None:
+    service, cash = books
+    cash.import_statement(statement(
+        "2026-03-02,750.00,EUR,Northwind,,INV-2001,BR-30",
+        "2026-02-20,12.00,EUR,Nobody,,,BR-31",
+        "2026-03-01,8.00,EUR,Nobody,,,BR-32"), CASHIER)
+    models = service.read_models
+    models.catch_up()
+    queue = models.read(lambda s: list_receipts(
+        s, models.tables("cash"), models.tables("open_items"), DAY, "unidentified"))
+    assert [(q.amount, q.age_days) for q in queue] == [(Decimal("12.00"), 10),
+                                                       (Decimal("8.00"), 1)]
+    assert "invoice_reference" in queue[0].evidence
+    report = models.read(lambda s: cash_application_report(s, models.tables("cash"), DAY))
+    assert (report.receipts, report.matched_automatically) == (3, 1)
+    assert report.share_by_count == Decimal("0.3333")
+    assert report.share_by_amount == {"EUR": Decimal("0.9740")}
+    assert report.by_rule["invoice_reference"].amount == {"EUR": Decimal("750.00")}
+    assert report.unidentified_by_age == {"7-29": {"EUR": Decimal("12.00")},
+                                          "0-6": {"EUR": Decimal("8.00")}}
+    assert report.oldest_unidentified_days == 10
