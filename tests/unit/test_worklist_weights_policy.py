@@ -22,6 +22,7 @@ from api.auth_throttle import FailedAuthentications
 from colledger.main import main
 from infra.worklist_file import EXAMPLE_FILE, WorklistFileInvalid, load_worklist_file
 from ledger.aggregates.worklist_policies import WORKLIST_POLICY_ID
+from ledger.application import LedgerApplication
 from ledger.audit.verification import verify_ledger
 from ledger.audit.worklist_policy_records import record_worklist_policy, worklist_policy_history
 from ledger.commands.accounts import AssignAgent
@@ -34,6 +35,8 @@ EXAMPLE = EXAMPLE_FILE.read_text()
 OLD_MONEY_ONLY = EXAMPLE.replace("effective_from = 2000-01-01", "effective_from = 2026-02-10") \
     .replace('overdue_per_unit = ["0", "0.01", "0.02", "0.03", "0.04", "0.05"]',
              'overdue_per_unit = ["0", "0", "0", "0", "0", "10"]')
+SECOND_VERSION = EXAMPLE.replace("effective_from = 2000-01-01", "effective_from = 2026-02-20")
+"""The built-in weights again, from 20 February: a version of its own (another date)."""
 
 
 def weights_file(tmp_path: Path, body: str, name: str = "worklist.toml") -> Path:
@@ -114,28 +117,55 @@ def test_the_version_in_force_is_the_latest_effective_on_the_day(tmp_path: Path)
     assert verify_ledger(ledger.app).ok
 
 
-def test_an_edited_version_is_found_by_verify(tmp_path: Path) -> None:
-    ledger, _ = make_ledger(worklist_policy_file=weights_file(tmp_path, OLD_MONEY_ONLY))
-    app = ledger.app
-    assert verify_ledger(app).ok
+def edit_recorded_version(app: LedgerApplication, stream_version: int) -> None:
+    """Change what a recorded version's payload says, as someone with the database might."""
     record = app.events_record
     with app.datastore.transaction(commit=True) as session:
         row = session.query(record).filter(record.originator_id == WORKLIST_POLICY_ID,
-                                           record.originator_version == 2).one()
+                                           record.originator_version == stream_version).one()
         state = json.loads(bytes(row.state))
         state["document"]["overdue_per_unit"][5] = "0"
         session.execute(text("UPDATE ledger_events SET state = :s WHERE id = :id"),
                         {"s": json.dumps(state).encode(), "id": row.id})
 
+
+def test_an_edited_version_is_found_by_verify(tmp_path: Path) -> None:
+    ledger, _ = make_ledger(worklist_policy_file=weights_file(tmp_path, OLD_MONEY_ONLY))
+    app = ledger.app
+    assert verify_ledger(app).ok
+
+    edit_recorded_version(app, 2)
+
     assert [(b.account_id, b.kind) for b in verify_ledger(app).breaks] == [
         ("worklist-policy", "digest-mismatch")]  # the last version: nothing later names it
+
+
+def test_colledger_verify_walks_the_stream_and_finds_an_edited_earlier_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    make_ledger(url, worklist_policy_file=weights_file(tmp_path, OLD_MONEY_ONLY, "v1.toml"))
+    later = weights_file(tmp_path, SECOND_VERSION, "v2.toml")
+    ledger, _ = make_ledger(url, worklist_policy_file=later)
+    monkeypatch.setenv("COLLEDGER_WORKLIST_POLICY_FILE", str(later))
+    assert main(["--database-url", url, "verify"]) == 0, capsys.readouterr()
+    capsys.readouterr()
+
+    edit_recorded_version(ledger.app, 2)  # version 1, named by version 2's previous_digest
+
+    assert main(["--database-url", url, "verify", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(b["account_id"], b["kind"]) for b in report["breaks"]] == [
+        ("worklist-policy", "payload-changed")]
+    stream = ledger.app.recorder.select_events(WORKLIST_POLICY_ID)
+    assert len(stream) == 3, "created, v1, v2: starting again with v2.toml recorded nothing"
 
 
 class Served:
     """Two debtors of agent-1 behind the API, ledger started with ``weights``."""
 
-    def __init__(self, tmp_path: Path, weights: str) -> None:
-        ledger, clock = make_ledger(worklist_policy_file=weights_file(tmp_path, weights))
+    def __init__(self, tmp_path: Path, weights: str, url: str = "sqlite:///:memory:") -> None:
+        ledger, clock = make_ledger(url, worklist_policy_file=weights_file(tmp_path, weights))
         service = ledger.service
         for number, amount, issued, due in (("BIG", "10000.00", date(2026, 1, 1),
                                              date(2026, 1, 31)),
@@ -172,6 +202,23 @@ def test_the_worklist_ranks_with_the_weights_in_force_on_its_day(tmp_path: Path)
     assert (on["version"], on["effective_from"], on["overdue_per_unit"][5]) == (
         1, "2026-02-10", "10")
     assert on["versions"] == [{"version": 1, "effective_from": "2026-02-10", "in_force": True}]
+
+
+def test_a_second_version_applies_from_its_date_and_the_days_before_keep_the_first(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    make_ledger(url, worklist_policy_file=weights_file(tmp_path, OLD_MONEY_ONLY, "v1.toml"))
+    served = Served(tmp_path, SECOND_VERSION, url)
+
+    assert served.ranked("2026-02-19") == [("OLD", "1000.0000"), ("BIG", "0.0000")]
+    assert served.ranked("2026-02-20") == [("BIG", "100.0000"), ("OLD", "5.0000")]
+    before, on = (served.get("/policies", day=d).json()["worklist_weights"]
+                  for d in ("2026-02-19", "2026-02-20"))
+    assert (before["version"], before["effective_from"]) == (1, "2026-02-10")
+    assert (on["version"], on["effective_from"], on["overdue_per_unit"][5]) == (
+        2, "2026-02-20", "0.05")
+    assert [(v["version"], v["in_force"]) for v in on["versions"]] == [(1, False), (2, True)]
 
 
 def test_the_built_in_weights_rank_money_first(tmp_path: Path) -> None:
