@@ -1,11 +1,12 @@
 """Dependencies of the workspace's page routes: who is signed in, and may they open this.
 
 A page route takes ``SignedInDep`` (any signed-in caller) or its page's alias
-(``DashboardViewer``, ``WorklistViewer``, ``ApprovalsViewer``, ``AuditViewer``,
-``SearchViewer``), which also checks the API's rule for that page. A signed-out visitor is
-sent to sign in (303) and comes back; a caller the rule refuses sees a 403 page. Every
-request re-checks that the session's key still exists and is not revoked. The routers of
-``page_router()`` check the CSRF token of every POST before any route runs.
+(``DashboardViewer``, ``WorklistViewer``, ``DisputesViewer``, ``ApprovalsViewer``,
+``AuditViewer``, ``SearchViewer``), which also checks the API's rule for that page. A
+signed-out visitor is sent to sign in (303) and comes back; a caller the rule refuses sees
+a 403 page. Every request re-checks that the session's key still exists and is not
+revoked. The routers of ``page_router()`` check the CSRF token of every POST before any
+route runs.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from api.workspace.navigation import (
     APPROVALS,
     AUDIT,
     DASHBOARD,
+    DISPUTES,
     SEARCH,
     WORKLIST,
     Page,
@@ -95,6 +97,7 @@ def page_router() -> APIRouter:
 SignedInDep = Annotated[Caller, Depends(signed_in)]
 DashboardViewer = Annotated[Caller, Depends(viewer_of(DASHBOARD))]
 WorklistViewer = Annotated[Caller, Depends(viewer_of(WORKLIST))]
+DisputesViewer = Annotated[Caller, Depends(viewer_of(DISPUTES))]
 ApprovalsViewer = Annotated[Caller, Depends(viewer_of(APPROVALS))]
 AuditViewer = Annotated[Caller, Depends(viewer_of(AUDIT))]
 SearchViewer = Annotated[Caller, Depends(viewer_of(SEARCH))]

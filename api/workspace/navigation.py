@@ -19,6 +19,7 @@ from api.permissions import (
     MANAGER,
     MAY_WRITE,
     READERS_OF_ACCOUNTS,
+    READERS_OF_HISTORY,
     READERS_OF_PORTFOLIO,
     check_read,
 )
@@ -37,12 +38,14 @@ class Page:
 
 DASHBOARD = Page("Dashboard", "/app/dashboard", READERS_OF_PORTFOLIO)
 WORKLIST = Page("Worklist", "/app/worklist", READERS_OF_WORKLISTS)
+# A dispute's list and its history are the accounts' history; agents see their own accounts'.
+DISPUTES = Page("Disputes", "/app/disputes", READERS_OF_HISTORY)
 # Deciding a write-off or a settlement is what the approvals list is for.
 APPROVALS = Page("Approvals", "/app/approvals",
                  MAY_WRITE[c.DecideWriteOff] | MAY_WRITE[c.DecideSettlement])
 AUDIT = Page("Audit", "/app/audit", CHECKPOINT_READERS)
 SEARCH = Page("Search", "/app/search", READERS_OF_ACCOUNTS, in_nav=False)
-PAGES = (DASHBOARD, WORKLIST, APPROVALS, AUDIT, SEARCH)
+PAGES = (DASHBOARD, WORKLIST, DISPUTES, APPROVALS, AUDIT, SEARCH)
 
 HOMES = {MANAGER: DASHBOARD, AUDITOR: DASHBOARD, AGENT: WORKLIST, COMPLIANCE: AUDIT}
 """Where each role lands; roles without a home (service, admin) use the API, not pages."""

@@ -91,7 +91,7 @@ def fields_of(action: str, form: dict[str, str], timezone: str) -> dict[str, Any
         return {"amount": form.get("amount", ""), "currency": form.get("currency", ""),
                 "due_date": form.get("due_date", "")}
     return {"invoice_id": form.get("invoice_id", ""), "amount": form.get("amount", ""),
-            "reason": form.get("reason", "")}
+            "reason": form.get("reason", ""), "reason_code": form.get("reason_code") or "other"}
 
 
 def task_fields(form: dict[str, str]) -> dict[str, Any]:

@@ -7,14 +7,22 @@ The records are the API's own history (`api.history_pages.account_records`, what
 returns), merged by recorded time; this only picks out what a person reads. A refusal
 is marked as one: it is evidence kept beside the account, not one of its events, so its
 number and hash link are its compliance stream's.
+
+Some events say more than their reason fields: a notice sent lists its level, channel,
+template and the invoices it asked for (each with its level and amount, and the total per
+currency: amounts stay Decimals for the template's Babel filters); a delivery or a failure
+names its notice, channel and the failure's reason; a dispute's reason or owner change
+says from what to what. Their labels say what happened in a collector's words
+(`LABELS`), the rest are the event's name in words.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from heapq import merge
 from typing import Any
 
@@ -24,6 +32,50 @@ REFUSED = "ContactRefused"
 REFUSAL_FIELDS = ("rule", "reason", "channel", "purpose", "at")
 """A refusal's payload fields, in the order shown: the rule and its words first."""
 SHORT = 10
+LABELS = {
+    "NoticeSent": "Notice sent", "NoticeDelivered": "Notice delivered",
+    "NoticeFailed": "Notice delivery failed", "DisputeReasonChanged": "Dispute reason changed",
+    "DisputeOwnerAssigned": "Dispute owner changed",
+}
+"""Events whose name in words (`words`) would not say plainly enough what happened."""
+
+
+@dataclass(frozen=True)
+class NoticedInvoice:
+    """One invoice a notice asked for: its level and the (undisputed) amount asked."""
+
+    invoice_id: str
+    level: str
+    currency: str
+    amount: Decimal
+
+
+def _change(before: Any, after: Any) -> str:
+    return f"{before or 'none'} → {after or 'none'}"
+
+
+def _fields(*names: str) -> Callable[[dict[str, Any]], list[tuple[str, str]]]:
+    def pick(payload: dict[str, Any]) -> list[tuple[str, str]]:
+        return [(name.replace("_", " "), str(payload[name])) for name in names
+                if payload.get(name) not in (None, "")]
+    return pick
+
+
+DETAILS: dict[str, Callable[[dict[str, Any]], list[tuple[str, str]]]] = {
+    "NoticeSent": _fields("notice_id", "level", "channel", "template"),
+    "NoticeDelivered": _fields("notice_id", "channel"),
+    "NoticeFailed": _fields("notice_id", "channel", "reason"),
+    "DisputeOpened": _fields("dispute_id", "invoice_id", "reason_code", "owner", "reason"),
+    "DisputeReasonChanged": lambda p: [
+        ("dispute", str(p.get("dispute_id"))),
+        ("reason code", _change(p.get("previous_code"), p.get("reason_code"))),
+        *_fields("reason")(p)],
+    "DisputeOwnerAssigned": lambda p: [
+        ("dispute", str(p.get("dispute_id"))),
+        ("owner", _change(p.get("previous_owner"), p.get("owner"))),
+        *_fields("reason")(p)],
+}
+"""Per event type, the payload fields shown as its *why*, in order (else `WHY_FIELDS`)."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +90,10 @@ class TimelineEntry:
     hash: str
     prev_hash: str
     refusal: bool = False
+    invoices: tuple[NoticedInvoice, ...] = ()
+    """A notice's invoices, as it listed them (empty for any other event)."""
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    """What a notice asked for in all, per currency."""
 
     @property
     def short_hash(self) -> str:
@@ -50,17 +106,28 @@ class TimelineEntry:
 
 def entry(record: dict[str, Any]) -> TimelineEntry:
     payload = record.get("payload") or {}
-    refusal = record["type"] == REFUSED
-    why = [(field.replace("_", " "), str(payload[field]))
-           for field in (REFUSAL_FIELDS if refusal else WHY_FIELDS)
-           if payload.get(field) not in (None, "")]
+    kind = record["type"]
+    refusal = kind == REFUSED
+    pick = DETAILS.get(kind) or _fields(*(REFUSAL_FIELDS if refusal else WHY_FIELDS))
+    invoices = noticed_invoices(payload) if kind == "NoticeSent" else ()
+    totals: dict[str, Decimal] = {}
+    for invoice in invoices:
+        totals[invoice.currency] = totals.get(invoice.currency, Decimal(0)) + invoice.amount
     return TimelineEntry(
-        version=record["version"], kind=words(record["type"]),
+        version=record["version"], kind=LABELS.get(kind) or words(kind),
         effective_on=date.fromisoformat(str(record["effective_on"])),
         recorded_at=datetime.fromisoformat(str(record["recorded_at"])),
-        actor_id=record["actor_id"], actor_role=record["actor_role"], why=why,
+        actor_id=record["actor_id"], actor_role=record["actor_role"], why=pick(payload),
         hash=record["hash"], prev_hash=record["prev_hash"], refusal=refusal,
+        invoices=invoices, totals=totals,
     )
+
+
+def noticed_invoices(payload: dict[str, Any]) -> tuple[NoticedInvoice, ...]:
+    return tuple(
+        NoticedInvoice(str(line["invoice_id"]), str(line["level"]), str(line["currency"]),
+                       Decimal(str(line["amount"])))
+        for line in payload.get("invoices") or ())
 
 
 def timeline(

@@ -11,6 +11,7 @@ from api.workspace.routers import (
     approvals,
     audit,
     dashboard,
+    disputes,
     home,
     placeholders,
     search,
@@ -19,7 +20,7 @@ from api.workspace.routers import (
     worklist,
 )
 
-MODULES = (home, sign_in, accounts, tasks, approvals, audit, dashboard, worklist, search,
-           placeholders)
+MODULES = (home, sign_in, accounts, tasks, disputes, approvals, audit, dashboard, worklist,
+           search, placeholders)
 
 ROUTERS: tuple[APIRouter, ...] = tuple(router for module in MODULES for router in module.ROUTERS)

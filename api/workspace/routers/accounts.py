@@ -1,5 +1,6 @@
 """The account page: the account as of a date (as known at a time), its aging, open
-invoices, arrangements, tasks, contacts and timeline; verifying its chain now; its statement.
+invoices, disputes (and the form to open one, posted to `routers.disputes`), arrangements,
+tasks, contacts and timeline; verifying its chain now; its statement.
 
 Every figure is a read the API makes: the account view (``GET /accounts/{account}``), the
 aging (``GET /aging?account=``), the history (``GET /accounts/{account}/history``), the
@@ -33,6 +34,7 @@ from api.workspace.timeline import timeline
 from ledger.aggregates.errors import InvalidDates, LedgerError
 from ledger.audit.refusal_records import refusal_records
 from ledger.audit.verification import VerificationReport, verify_ledger
+from ledger.commands.collections import OpenDispute
 from ledger.commands.tasks import CreateTask
 from ledger.projections.aging import DEFAULT_EDGES, bucket_labels
 from ledger.projections.quarantine import AccountQuarantined
@@ -98,6 +100,9 @@ def account_page(
         "may_verify": caller.role in VERIFIERS, "verification": verification,
         "verified_at": service.clock() if verification else None,
         "tasks": tasks, "may_task": caller.role in MAY_WRITE[CreateTask],
+        "may_dispute": caller.role in MAY_WRITE[OpenDispute],
+        "disputable": [i for i in view.invoices if i.outstanding > i.disputed],
+        "reasons": service.policies.dispute_reasons,
     })
 
 

@@ -42,7 +42,6 @@ from ledger.projections.worklist_rows import agent_ids
 router = page_router()
 CHANNELS = ("call", "email", "letter", "sms", "visit")
 OUTCOMES = ("no_answer", "left_message", "conversation", "wrong_number", "refused", "sent")
-REASONS = ("pricing", "quantity", "quality", "delivery", "duplicate billing", "tax", "other")
 ROWS_PER_PAGE = 100
 """Rows rendered at once: an agent's day is the top of the list, and 1,000 rows with their
 forms are megabytes of HTML (bench/README.md, target 13)."""
@@ -72,9 +71,11 @@ def page_of(items: list[Any], page: int, account: str | None) -> tuple[int, int]
 
 
 def page_context(caller: Caller, models: ReadModels, agent: str, page: int = 1,
-                 account: str | None = None) -> dict[str, Any]:
+                 account: str | None = None, reasons: tuple[str, ...] = ()
+                 ) -> dict[str, Any]:
     """The worklist's rows a page at a time: what a row shows is read for its page's
-    accounts only, and the accounts kept off (name and overdue) without a next call."""
+    accounts only, and the accounts kept off (name and overdue) without a next call.
+    ``reasons``: the configured dispute reason codes, the dispute form's choices."""
     day = models.clock().date()
     handed_out = models.handed_out_worklist(agent, day)
     worklist = handed_out or models.worklist(agent, day)
@@ -96,20 +97,20 @@ def page_context(caller: Caller, models: ReadModels, agent: str, page: int = 1,
         "rows": [(item, accounts.get(item.account_id)) for item in shown],
         "excluded": [(item, kept_off.get(item.account_id)) for item in worklist.excluded],
         "may": may_act(caller), "rules": RULES_IN_WORDS, "tasks": row_tasks,
-        "channels": CHANNELS, "outcomes": OUTCOMES, "reasons": REASONS,
+        "channels": CHANNELS, "outcomes": OUTCOMES, "reasons": reasons,
     }
 
 
 @router.get("/worklist")
 def worklist(
-    request: Request, caller: WorklistViewer, models: ReadModelsDep,
+    request: Request, caller: WorklistViewer, models: ReadModelsDep, service: ServiceDep,
     agent: str | None = None, done: str | None = None, account: str | None = None,
     page: str = "1",
 ) -> HTMLResponse:
     """Worklist: the agent's own, or (managers, auditors) any agent's, a page of rows."""
     shown = agent_to_show(caller, models, agent)
     context = page_context(caller, models, shown, int(page) if page.isdigit() else 1,
-                           account)
+                           account, service.policies.dispute_reasons)
     context["flash"] = {account: DONE[done]} if done in DONE and account else {}
     return templates.TemplateResponse(request, "worklist.html", context)
 
@@ -150,7 +151,8 @@ async def act(
         return RedirectResponse(
             f"/app/worklist?agent={shown}&done={action}&account={account}#row-{account}",
             status_code=303)
-    context = page_context(caller, models, shown, account=account)
+    context = page_context(caller, models, shown, account=account,
+                           reasons=service.policies.dispute_reasons)
     context["flash"] = {account: DONE[action]} if problem is None else {}
     context["problems"] = {} if problem is None else {account: (action, problem)}
     context["form"] = form
