@@ -130,6 +130,7 @@ def test_a_dispute_opened_from_the_account_page_is_on_the_disputes_page_with_rea
     assert "delivery" in row and "team-claims" in row and "0 days open" in row
     assert "opened with reason delivery, owner team-claims by manager-1" in row
     assert "pallet arrived crushed" not in page  # the debtor's words stay on the account
+    assert re.search(r'name="q" type="search"[^>]*\s+value=""', page)  # no filters there
     assert listed(manager.get("/app/disputes?owner=team-claims").text) == listed(page)
     assert listed(manager.get("/app/disputes?reason=pricing").text) == []
     assert listed(manager.get("/app/disputes?account=ACC-2").text) == []
@@ -144,13 +145,17 @@ def test_changing_the_owner_and_the_reason_keeps_the_history(workspace: Workspac
     base = f"/app/disputes/ACC-1/{dispute}"
 
     owner = post(manager, "/app/disputes", f"{base}/owner", owner="team-logistics",
-                 reason="carrier claim", status="open")
+                 reason="carrier claim", back="status=all&account=ACC-1&owner=team-claims")
     reason = post(manager, "/app/disputes", f"{base}/reason", reason_code="quality",
                   reason="goods were faulty, not damaged in transit")
 
-    assert owner.status_code == 303 and "done=owner" in owner.headers["location"]
+    assert owner.status_code == 303 and owner.headers["location"] == (
+        f"/app/disputes?status=all&account=ACC-1&owner=team-claims&page=1&done=owner"
+        f"&dispute={dispute}#dispute-ACC-1-{dispute}")  # the filters it was posted from
     assert reason.status_code == 303
     after = manager.get(reason.headers["location"]).text
+    filtered = manager.get("/app/disputes?status=all&account=ACC-1").text
+    assert 'name="back" value="status=all&amp;account=ACC-1&amp;page=1"' in filtered
     assert f"Reason code changed on {dispute}." in after
     row = text_of(after.split('class="dispute">')[1].split("</tbody>")[0])
     assert "quality" in row and "team-logistics" in row

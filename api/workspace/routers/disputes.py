@@ -14,7 +14,7 @@ to where the form was (303); a refusal is the page naming the API's rule.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 from uuid import uuid4
 
 from fastapi import HTTPException, Request, Response
@@ -67,7 +67,7 @@ def page_context(caller: Caller, service: LedgerService, models: ReadModels,
     start, end, period_errors = report_period(query, today)
     may_report = caller.role in READERS_OF_PORTFOLIO
     return {
-        "query": query, "errors": errors + period_errors, "today": today, "page": page,
+        "filters": query, "errors": errors + period_errors, "today": today, "page": page,
         "histories": models.read(lambda s: dispute_histories(s, history, page.rows)),
         "owners": models.read(lambda s: dispute_owners(s, open_items)),
         "agents": [] if caller.role == AGENT else models.read(
@@ -95,14 +95,16 @@ def disputes(request: Request, caller: DisputesViewer, service: ServiceDep,
 async def change(request: Request, account: str, dispute_id: str, change: str,
                  caller: DisputesViewer, service: ServiceDep, models: ReadModelsDep,
                  correlation_id: CorrelationDep) -> RedirectResponse:
-    """Change a dispute's reason code or owner, then back to the same page of the list."""
+    """Change a dispute's reason code or owner, then back to the same page of the list
+    (its filters come as one field, ``back``: theirs would clash with the form's own
+    ``reason`` and ``owner``)."""
     if change not in CHANGES:
         raise PageRefused(404, "not-found", f"a dispute has no {change!r} to change")
     form = {k: str(v) for k, v in (await request.form()).items()}
     command, fields = CHANGES[change]
     body = {"dispute_id": dispute_id} | {name: form.get(name, "").strip() for name in fields}
     carried_out(service, models, caller, command, account, body, correlation_id)
-    query, _ = parse(form)
+    query, _ = parse(dict(parse_qsl(form.get("back", ""))))
     back = urlencode(query.params() | {"done": change, "dispute": dispute_id})
     return RedirectResponse(f"/app/disputes?{back}#dispute-{account}-{dispute_id}",
                             status_code=303)
