@@ -51,7 +51,6 @@ from ledger.personal_data.key_table import personal_data_keys
 from ledger.policies import Policies
 from ledger.projections.read_database import ReadDatabase
 from ledger.projections.read_models import ReadModels
-from ledger.projections.worklist_policy import weights_in_force
 from ledger.service import LedgerService
 
 if TYPE_CHECKING:
@@ -163,7 +162,7 @@ def bootstrap(
     )
     read_models.reporting = reporting_for(settings.reporting_currency,
                                           FxRates(app.datastore.engine))
-    read_models.worklist_weights = weights_in_force(policies.worklist)
+    read_models.worklist_policy = policies.worklist
     service = LedgerService(app, policies, clock, read_models)
     return Ledger(settings, service, read_models, KeyStore(app, clock))
 

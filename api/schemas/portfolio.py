@@ -87,6 +87,9 @@ class Worklist(LeavesOutQuarantined):
     reporting_currency: str | None = Field(default=None, description=(
         "the currency overdue money was ranked in (COLLEDGER_REPORTING_CURRENCY); null: "
         "per account currency"))
+    weights_version: int | None = Field(default=None, description=(
+        "the version of the worklist weights the scores were computed with (GET /policies; "
+        "0: the built-in weights)"))
 
 
 class KpiReport(BaseModel):

@@ -55,14 +55,18 @@ from ledger.projections.search import SearchHit, search
 from ledger.projections.statement import Statement, statement
 from ledger.projections.status import ReadSideStatus, read_side_status
 from ledger.projections.worklist import (
-    DEFAULT_WEIGHTS,
     Worklist,
     build_worklist,
     rank_worklist,
     stored_worklist,
 )
+from ledger.projections.worklist_policy import (
+    FixedWorklistPolicy,
+    WorklistPolicies,
+    WorklistVersion,
+    in_force,
+)
 from ledger.projections.worklist_rows import WorklistAccount, worklist_accounts
-from ledger.projections.worklist_scoring import WorklistWeights
 from ledger.projections.worklist_table import worklist_items
 
 T = TypeVar("T")
@@ -100,8 +104,8 @@ class ReadModels:
         self.reporting: Callable[[date], Reporting | None] = lambda day: None
         """The reporting currency and its rates on a day (`ledger.fx_rates.reporting_for`);
         None: ranking and totals stay per currency."""
-        self.worklist_weights: Callable[[date], WorklistWeights] = lambda day: DEFAULT_WEIGHTS
-        """The worklist weights in force on a day (`worklist_policy.weights_in_force`)."""
+        self.worklist_policy: WorklistPolicies = FixedWorklistPolicy()
+        """The recorded versions of the worklist weights (`worklist_policy_records`)."""
 
     @property
     def follows_log(self) -> bool:
@@ -248,12 +252,17 @@ class ReadModels:
         """The agent's worklist for the day as it would be handed out now; stores nothing."""
         excluding = self.excluded(*COLLECTIONS)
         open_items, activity = self.narrowed(excluding, *COLLECTIONS)
+        weights = self.worklist_weights(day)
         worklist = self.read(lambda s: rank_worklist(
-            s, open_items, activity, agent_id, day, self.worklist_weights(day),
+            s, open_items, activity, agent_id, day, weights.document.weights(),
             policies=self.contact_policies, computed_at=self.clock(),
             reporting=self.reporting(day),
         ))
-        return self._saying_so(worklist, excluding)
+        return self._saying_so(replace(worklist, weights_version=weights.version), excluding)
+
+    def worklist_weights(self, day: date, known_at: datetime | None = None) -> WorklistVersion:
+        """The weights a worklist of ``day`` ranks with (as recorded by ``known_at``)."""
+        return in_force(self.worklist_policy.versions(), day, known_at)
 
     def worklist_accounts(
         self, agent_id: str, day: date, only: Collection[str] | None = None,
@@ -272,21 +281,25 @@ class ReadModels:
         """The worklist handed out to the agent for the day, if one was, naming the agent's
         accounts quarantined now (handing out left them out too)."""
         found = self.read(lambda s: stored_worklist(s, self.worklist_items, agent_id, day))
-        return None if found is None else self._saying_so(found, self.excluded(*COLLECTIONS))
+        if found is None:
+            return None
+        used = self.worklist_weights(day, found.computed_at).version
+        return self._saying_so(replace(found, weights_version=used), self.excluded(*COLLECTIONS))
 
     def hand_out_worklist(self, agent_id: str, day: date) -> Worklist:
         """Rank the agent's accounts and store the result as handed out, for KPIs to count
         (replacing what was handed out for that day)."""
         excluding = self.excluded(*COLLECTIONS)
         open_items, activity = self.narrowed(excluding, *COLLECTIONS)
+        weights = self.worklist_weights(day)
         with self.store.transaction(commit=True) as session:
             worklist = build_worklist(
                 session, open_items, activity, self.worklist_items, agent_id, day,
-                self.worklist_weights(day), policies=self.contact_policies,
+                weights.document.weights(), policies=self.contact_policies,
                 computed_at=self.clock(),
                 reporting=self.reporting(day),
             )
-        return self._saying_so(worklist, excluding)
+        return self._saying_so(replace(worklist, weights_version=weights.version), excluding)
 
     def _saying_so(self, worklist: Worklist, excluding: Exclusions) -> Worklist:
         """The worklist naming the agent's accounts it left out as quarantined."""

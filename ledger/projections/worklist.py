@@ -64,6 +64,9 @@ class Worklist:
     excluded: tuple[WorklistItem, ...]
     quarantined_accounts: tuple[str, ...] = ()
     reporting_currency: str | None = None
+    weights_version: int | None = None
+    """The version of the worklist weights it was ranked with (`worklist_policy`: 0 is the
+    built-in weights); None where the caller did not say."""
 
 
 def build_worklist(

@@ -15,7 +15,6 @@ recorded version. No I/O here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -146,12 +145,12 @@ class FixedWorklistPolicy:
         return list(self.fixed)
 
 
-def in_force(versions: list[WorklistVersion], day: date) -> WorklistVersion:
-    """The latest recorded version effective on ``day``; the built-in one before any."""
-    effective = [v for v in versions if v.effective_from <= day]
+def in_force(
+    versions: list[WorklistVersion], day: date, known_at: datetime | None = None
+) -> WorklistVersion:
+    """The latest recorded version effective on ``day``; the built-in one before any.
+    With ``known_at``: among the versions recorded by then, which is the version a worklist
+    ranked at ``known_at`` used (a version recorded later for an earlier date came after)."""
+    effective = [v for v in versions if v.effective_from <= day and (
+        known_at is None or v.recorded_at is None or v.recorded_at <= known_at)]
     return max(effective, key=lambda v: v.version, default=BUILT_IN)
-
-
-def weights_in_force(policies: WorklistPolicies) -> Callable[[date], WorklistWeights]:
-    """The weights a worklist of a given day ranks with."""
-    return lambda day: in_force(policies.versions(), day).document.weights()

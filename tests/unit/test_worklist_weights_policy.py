@@ -111,9 +111,9 @@ def test_the_version_in_force_is_the_latest_effective_on_the_day(tmp_path: Path)
     assert record_worklist_policy(ledger.app, june, "june.toml", clock()) is None
 
     weights = ledger.read_models.worklist_weights
-    assert [weights(date(*d)).promise_due for d in ((2026, 2, 28), (2026, 3, 1),
-                                                     (2026, 5, 31), (2026, 6, 1))] == [
-        40, 45, 45, 99]
+    assert [(weights(date(*d)).version, weights(date(*d)).document.weights().promise_due)
+            for d in ((2026, 2, 28), (2026, 3, 1), (2026, 5, 31), (2026, 6, 1))] == [
+        (0, 40), (1, 45), (1, 45), (2, 99)]
     assert verify_ledger(ledger.app).ok
 
 
@@ -166,6 +166,7 @@ class Served:
 
     def __init__(self, tmp_path: Path, weights: str, url: str = "sqlite:///:memory:") -> None:
         ledger, clock = make_ledger(url, worklist_policy_file=weights_file(tmp_path, weights))
+        self.ledger, self.clock = ledger, clock
         service = ledger.service
         for number, amount, issued, due in (("BIG", "10000.00", date(2026, 1, 1),
                                              date(2026, 1, 31)),
@@ -196,6 +197,8 @@ def test_the_worklist_ranks_with_the_weights_in_force_on_its_day(tmp_path: Path)
 
     assert served.ranked("2026-02-09") == [("BIG", "100.0000"), ("OLD", "5.0000")]
     assert served.ranked("2026-02-10") == [("OLD", "1000.0000"), ("BIG", "0.0000")]
+    assert [served.get("/worklists/agent-1", on=d, preview="true").json()["weights_version"]
+            for d in ("2026-02-09", "2026-02-10")] == [0, 1]
     before, on = (served.get("/policies", day=d).json()["worklist_weights"]
                   for d in ("2026-02-09", "2026-02-10"))
     assert (before["version"], before["overdue_per_unit"][5]) == (0, "0.05")
@@ -219,6 +222,26 @@ def test_a_second_version_applies_from_its_date_and_the_days_before_keep_the_fir
     assert (on["version"], on["effective_from"], on["overdue_per_unit"][5]) == (
         2, "2026-02-20", "0.05")
     assert [(v["version"], v["in_force"]) for v in on["versions"]] == [(1, False), (2, True)]
+
+
+def test_a_handed_out_worklist_names_the_version_it_was_ranked_with_even_after_a_later_one(
+    tmp_path: Path,
+) -> None:
+    served = Served(tmp_path, OLD_MONEY_ONLY)
+    manager = {"X-API-Key": served.key}
+    handed = served.client.post("/worklists/agent-1", params={"on": "2026-02-10"},
+                                headers=manager)
+    assert handed.status_code == 201, handed.text
+    assert handed.json()["weights_version"] == 1
+    backdated = load_worklist_file(weights_file(tmp_path, SECOND_VERSION.replace(
+        "effective_from = 2026-02-20", "effective_from = 2026-02-01"), "backdated.toml"))
+    assert record_worklist_policy(served.ledger.app, backdated, "backdated.toml",
+                                  served.clock()) == 2
+
+    read_back = served.get("/worklists/agent-1", on="2026-02-10").json()
+    assert (read_back["weights_version"], read_back["items"][0]["account"]) == (1, "OLD")
+    assert served.get("/worklists/agent-1", on="2026-02-10",
+                      preview="true").json()["weights_version"] == 2
 
 
 def test_the_built_in_weights_rank_money_first(tmp_path: Path) -> None:
