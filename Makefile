@@ -102,6 +102,7 @@ openapi: $(INSTALLED)
 
 schemas: $(INSTALLED)
 	$(BIN)/python -m ledger.event_schemas
+	$(BIN)/python -m ledger.notices.published_schema
 
 # Issue 12's targets (bench/README.md, *Targets*) on benchmark portfolios of BENCH_ACCOUNTS
 # accounts (comma-separated), which bench-portfolio builds once into var/bench/ and every run

@@ -1,4 +1,6 @@
-"""`colledger relay`: publish the event store's events to Kafka (docs/kafka.md).
+"""`colledger relay`: publish the event store's events to Kafka (docs/kafka.md); with
+``--notices``, each notice sent to ``collections.notices.v1`` for external mailers
+(docs/events.md, *The notices topic*).
 
 Kafka modules are imported only when a relay is really started, so a ledger without
 ``COLLEDGER_KAFKA_BOOTSTRAP`` never loads kafka-python.
@@ -26,6 +28,10 @@ def register(sub: Any) -> None:
     relay.add_argument(
         "--batch-size", type=int, default=DEFAULT_BATCH, help=f"events per batch ({DEFAULT_BATCH})"
     )
+    relay.add_argument(
+        "--notices", action="store_true",
+        help="publish notices for external mailers to collections.notices.v1 instead"
+    )
     relay.set_defaults(run=run_relay)
 
 
@@ -43,7 +49,8 @@ def run_relay(args: argparse.Namespace) -> int:
         return 2
     configure_logging()
     quiet_kafka_python()
-    relay = ledger_for(args).relay(args.batch_size)
+    ledger = ledger_for(args)
+    relay = (ledger.notices_relay if args.notices else ledger.relay)(args.batch_size)
     if args.once:
         try:
             relay.catch_up()

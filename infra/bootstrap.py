@@ -55,6 +55,7 @@ from ledger.service import LedgerService
 
 if TYPE_CHECKING:
     from consumers.feed import FeedConsumer
+    from consumers.notices_relay import NoticesRelay
     from consumers.projection_worker import WorkerOptions, WorkerStats
     from consumers.relay import Relay
 
@@ -93,6 +94,14 @@ class Ledger:
                                **({"batch_size": batch_size} if batch_size else {}))
         return Relay(self.app, kafka_settings_from(self.settings), options)
 
+    def notices_relay(self, batch_size: int | None = None) -> NoticesRelay:
+        """The relay of notices to external mailers (``collections.notices.v1``)."""
+        from consumers.notices_relay import NoticesRelay, notices_options
+        from infra.kafka_clients import kafka_settings_from
+
+        options = notices_options(batch_size, self.settings.events_partitions)
+        return NoticesRelay(self.service, kafka_settings_from(self.settings), options)
+
     @cached_property
     def daily_loop(self) -> DailyLoop:
         """The portfolios' ticks; one per ledger, so the scheduler and the API share it."""
@@ -112,8 +121,8 @@ class Ledger:
         return [] if sender is None else deliver_notices(self.service, sender)
 
     def background(self) -> list[Callable[[], StopFunction]]:
-        """What runs beside the API: the relay, when Kafka is configured; the scheduler,
-        unless switched off."""
+        """What runs beside the API: the relays (events, notices), when Kafka is configured;
+        the scheduler, unless switched off."""
         starters: list[Callable[[], StopFunction]] = []
         if self.settings.kafka_bootstrap:
 
@@ -122,6 +131,7 @@ class Ledger:
                 return self.relay().start_background()
 
             starters.append(start)
+            starters.append(lambda: self.notices_relay().start_background())
         if self.settings.scheduler_enabled:
             starters.append(lambda: self.daily_loop.start_background(
                 self.settings.scheduler_interval_seconds))
