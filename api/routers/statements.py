@@ -1,4 +1,5 @@
-"""The customer's statement of account for a period, per currency."""
+"""The customer's statement of account for a period, per currency; and a statement sent to
+the customer on demand, through the notices' pipeline (`SendStatement`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from api.path_params import AccountNumber
 from api.permissions import READERS_OF_HISTORY, check_read
 from api.read_params import Fresh, KnownAt, PeriodEnd, PeriodStart
 from api.schemas.statements import Statement, Statements
+from api.write_route import command_route
 from ledger.aggregates.errors import InvalidDates
+from ledger.commands.statements import SendStatement
 from ledger.projections.statement import Statement as StatementRead
 
 router = APIRouter(prefix="/accounts/{account}", tags=["statements"], dependencies=[Fresh],
@@ -55,4 +58,11 @@ def statement_records(statements: Iterable[StatementRead]) -> Iterator[dict[str,
     return ({"currency": s.currency, **vars(line)} for s in statements for line in s.lines)
 
 
-ROUTERS = [router]
+writes = APIRouter(prefix="/accounts/{account}", tags=["statements"])
+
+command_route(writes, "/statement-notices", SendStatement, {
+    "channel": "email", "as_of": "2026-02-10", "reason": "customer asked by phone for a copy",
+    "customer_request": True,
+}, "Send the customer a statement of account: every open item, disputed amounts marked")
+
+ROUTERS = [router, writes]

@@ -19,6 +19,7 @@ from typing import Any
 from ledger.commands import accounts as a
 from ledger.commands import collections as c
 from ledger.commands import receivables as r
+from ledger.commands import statements as s
 from ledger.commands import tasks as t
 from ledger.commands.base import Command
 from ledger.commands.receivables import AllocationLine
@@ -34,6 +35,8 @@ class Write:
     caller: str
     events: tuple[str, ...]
     given: tuple[Command, ...] = field(default=())
+    contact: dict[str, str] | None = None
+    """The debtor's contact details, for a write that needs an address (none by default)."""
 
     @property
     def name(self) -> str:
@@ -174,6 +177,9 @@ WRITES: tuple[Write, ...] = (
     Write(t.CancelTask, on_account("/task-cancellations"), {
         "task_id": "TSK-1", "note": "paid before the call",
     }, "agent", ("TaskCancelled",), given=(TASK,)),
+    Write(s.SendStatement, on_account("/statement-notices"), {
+        "channel": "email", "as_of": "2026-02-10", "reason": "asked by phone for a copy",
+    }, "agent", ("NoticeSent",), contact={"name": "Dana Whitfield", "email": "ap@debtor.example"}),
     Write(a.RequestCeaseCommunication, on_account("/cease-communication"), {
         "reason": "debtor's written request",
     }, "compliance", ("CeaseCommunicationRequested",)),

@@ -61,10 +61,12 @@ class ApiWorld:
     def new_number(self) -> str:
         return f"ACC-{next(self._numbers):04d}"
 
-    def debtor(self, agent: str | None = "agent-1", given: Iterable[Command] = ()) -> str:
-        """A fresh account (see the module docstring), then ``given`` by manager-2."""
+    def debtor(self, agent: str | None = "agent-1", given: Iterable[Command] = (),
+               contact: dict[str, str] | None = None) -> str:
+        """A fresh account (see the module docstring; ``contact``: its contact details,
+        none by default), then ``given`` by manager-2."""
         number = self.new_number()
-        an_account(self.service, number)
+        an_account(self.service, number, contact=contact)
         for invoice_id, amount, issued in (("INV-1", "1000.00", date(2026, 1, 1)),
                                            ("INV-2", "2500.00", date(2026, 1, 15))):
             self.service.execute(IssueInvoice(
@@ -84,7 +86,7 @@ class ApiWorld:
         or an unused number when the write opens the account."""
         if write.opens_account:
             return self.new_number()
-        return self.debtor(agent, write.given if given is None else given)
+        return self.debtor(agent, write.given if given is None else given, write.contact)
 
     def run(self, command: Command, actor: Actor = OTHER_MANAGER) -> None:
         self.service.execute(command, actor)

@@ -34,6 +34,7 @@ def an_account(
     terms_days: int = 30,
     segment: str = "standard",
     actor: Actor = MANAGER,
+    contact: dict[str, str] | None = None,
 ) -> CommandResult:
     return service.execute(
         OpenAccount(
@@ -44,6 +45,7 @@ def an_account(
             terms_days=terms_days,
             segment=segment,
             effective_on=OPENED,
+            contact=contact,
         ),
         actor,
     )

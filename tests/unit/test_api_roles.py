@@ -2,7 +2,8 @@
 
 Who may write what, as the issue puts it: agents work their own assigned accounts
 (contacts, promises, plans, disputes, write-off requests, and recording a debtor's
-request to stop contact, tasks); managers everything collections-side but erasure;
+request to stop contact, tasks, statements sent on demand); managers everything
+collections-side but erasure;
 compliance cease-communication and erasure; the service role ingests invoices,
 payments and recoveries from other systems; auditors and admins write nothing.
 """
@@ -19,7 +20,7 @@ from tests.unit.api_world import CALLERS, ApiWorld, problem_type
 
 AGENT_WRITES = {"OpenDispute", "MakePromise", "AgreePaymentPlan", "RequestWriteOff",
                 "RecordContact", "RequestCeaseCommunication", "ChangeDisputeReason",
-                "CreateTask", "ReassignTask", "CompleteTask", "CancelTask"}
+                "CreateTask", "ReassignTask", "CompleteTask", "CancelTask", "SendStatement"}
 WRITERS: dict[str, set[str]] = {
     "agent": AGENT_WRITES,
     "manager": {w.name for w in WRITES} - {"ErasePersonalData"},
