@@ -10,6 +10,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from api import metrics
 from api.auth_throttle import FailedAuthentications
 from api.keys import Caller, KeyStore
+from ledger.cash.application import CashApplication
 from ledger.projections.kpi_trend import KpiReads, kpi_reads
 from ledger.projections.read_models import ReadModels
 from ledger.service import LedgerService
@@ -18,6 +19,11 @@ from ledger.service import LedgerService
 def get_service(request: Request) -> LedgerService:
     service: LedgerService = request.app.state.service
     return service
+
+
+def get_cash(request: Request) -> CashApplication:
+    """Cash application over the app's ledger: imports, matching, returns."""
+    return CashApplication(get_service(request))
 
 
 def get_read_models(request: Request) -> ReadModels:
@@ -75,6 +81,7 @@ def correlation_id(request: Request) -> str:
 
 ServiceDep = Annotated[LedgerService, Depends(get_service)]
 ReadModelsDep = Annotated[ReadModels, Depends(get_read_models)]
+CashDep = Annotated[CashApplication, Depends(get_cash)]
 KpiReadsDep = Annotated[KpiReads, Depends(get_kpi_reads)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 CorrelationDep = Annotated[str, Depends(correlation_id)]

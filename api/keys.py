@@ -26,7 +26,7 @@ from ledger.application import LedgerApplication
 from ledger.audit.grant_records import grant_history, record_grant
 from ledger.commands.base import Actor
 
-ROLES = ("agent", "manager", "auditor", "compliance", "service", "admin")
+ROLES = ("agent", "manager", "auditor", "compliance", "service", "admin", "cashier")
 PREFIX = "clk_"
 CONSOLE_ROLE = "console"
 """The role grants made at the server's terminal are recorded under: whoever holds the

@@ -2,10 +2,12 @@
 
 Manager is the collections superuser; agents work their assigned accounts; the
 service role feeds invoices and payments from other systems and reads accounts to
-find them; compliance handles cease-communication and erasure; auditors read
-everything and write no account (checkpoints and trail exports are audit records);
-admins manage keys and operate the read side, nothing else. The README's tables say
-the same, and tests/unit/test_role_table.py holds the code to them.
+find them; cashiers apply the bank's cash (statement imports, matching receipts across
+accounts, returns, the payer accounts that identify customers) and read accounts to
+match; compliance handles cease-communication and erasure; auditors read everything
+and write no account (checkpoints and trail exports are audit records); admins manage
+keys and operate the read side, nothing else. The README's tables say the same, and
+tests/unit/test_role_table.py holds the code to them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from fastapi import HTTPException
 
 from api.keys import Caller
 from ledger.commands import accounts as a
+from ledger.commands import cash
 from ledger.commands import collections as c
 from ledger.commands import notices as n
 from ledger.commands import receivables as r
@@ -23,8 +26,8 @@ from ledger.commands import statements as s
 from ledger.commands import tasks as t
 from ledger.commands.base import Command
 
-AGENT, MANAGER, AUDITOR, COMPLIANCE, SERVICE, ADMIN = (
-    "agent", "manager", "auditor", "compliance", "service", "admin"
+AGENT, MANAGER, AUDITOR, COMPLIANCE, SERVICE, ADMIN, CASHIER = (
+    "agent", "manager", "auditor", "compliance", "service", "admin", "cashier"
 )
 
 MAY_WRITE: dict[type[Command], frozenset[str]] = {
@@ -64,9 +67,14 @@ MAY_WRITE: dict[type[Command], frozenset[str]] = {
     t.CancelTask: frozenset({AGENT, MANAGER}),
     s.SendStatement: frozenset({AGENT, MANAGER}),
     n.RecordNoticeDelivery: frozenset({SERVICE, MANAGER}),  # an external mailer's report
+    cash.RecordPayerAccount: frozenset({CASHIER, MANAGER}),
 }
 
-READERS_OF_ACCOUNTS = frozenset({AGENT, MANAGER, AUDITOR, COMPLIANCE, SERVICE})
+READERS_OF_ACCOUNTS = frozenset({AGENT, MANAGER, AUDITOR, COMPLIANCE, SERVICE, CASHIER})
+APPLIERS_OF_CASH = frozenset({CASHIER, MANAGER})
+"""Who matches a receipt to accounts, returns one, and imports statements (with the
+service role, for a bank feed)."""
+READERS_OF_RECEIPTS = frozenset({CASHIER, MANAGER, AUDITOR})
 READERS_OF_PORTFOLIO = frozenset({MANAGER, AUDITOR, COMPLIANCE})
 READERS_OF_HISTORY = frozenset({AGENT, MANAGER, AUDITOR, COMPLIANCE})
 

@@ -42,6 +42,7 @@ from ledger.application import LedgerApplication
 from ledger.audit.checkpoint_schedule import PeriodicCheckpoints
 from ledger.audit.policy_records import StoredDunning, record_policy
 from ledger.audit.worklist_policy_records import StoredWorklistPolicy, record_worklist_policy
+from ledger.cash.policy import CashPolicy
 from ledger.daily_loop.portfolios import Portfolios
 from ledger.daily_loop.scheduler import DailyLoop
 from ledger.daily_loop.ticked_days import TickedDays
@@ -282,4 +283,5 @@ def policies_from(settings: Settings) -> Policies:
         ),
         approval_expiry=ApprovalExpiry(settings.approval_expiry_days),
         dispute_reasons=dispute_reasons(settings.dispute_reason_codes),
+        cash=CashPolicy(settings.short_payment_tolerance, settings.payer_name_threshold),
     )

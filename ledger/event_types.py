@@ -29,9 +29,11 @@ from ledger.aggregates import (
     envelope,
     invoices,
     notices,
+    payer_accounts,
     payments,
     plans,
     promises,
+    receipts,
     settlements,
     standing,
     tasks,
@@ -48,9 +50,12 @@ EVENT_MODULES: tuple[ModuleType, ...] = (
     tasks,
     notices,
     worklist_policies,
+    payer_accounts,
+    receipts,
 )
 
-NEVER_RECORDED_NAMES = frozenset({"LedgerEvent", "Account.Created", "Account.Event"})
+NEVER_RECORDED_NAMES = frozenset({"LedgerEvent", "Account.Created", "Account.Event",
+                                  "Receipt.Created", "Receipt.Event"})
 """Bases, and the library's default creation event of the account (which is created by
 ``AccountOpened``): decodable if they ever appear, but given no schema."""
 

@@ -9,6 +9,7 @@ from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.aggregates.dispute_reasons import DISPUTE_REASONS
 from ledger.aggregates.dunning_policy import DunningPolicies, FixedDunning
 from ledger.aggregates.four_eyes import FourEyesPolicy
+from ledger.cash.policy import CashPolicy
 from ledger.projections.worklist_policy import FixedWorklistPolicy, WorklistPolicies
 
 
@@ -24,6 +25,8 @@ class Policies:
     approval_expiry: ApprovalExpiry = field(default_factory=ApprovalExpiry)
     dispute_reasons: tuple[str, ...] = DISPUTE_REASONS
     """The reason codes a dispute may carry (``other`` always among them)."""
+    cash: CashPolicy = field(default_factory=CashPolicy)
+    """Short-payment tolerance per currency and the payer-name threshold (cash application)."""
     worklist: WorklistPolicies = field(default_factory=FixedWorklistPolicy)
     """The recorded versions of the worklist weights (`ledger.audit.worklist_policy_records`)."""
 

@@ -10,6 +10,7 @@ from api.routers import (
     accounts,
     approvals,
     audit,
+    bank_statements,
     contact_refusals,
     contacts,
     days,
@@ -22,11 +23,13 @@ from api.routers import (
     notice_messages,
     notices,
     operations,
+    payer_accounts,
     placements,
     plans,
     portfolio,
     promises,
     read_side,
+    receipts,
     receivables,
     search,
     settlements,
@@ -39,10 +42,11 @@ from api.routers import (
 )
 
 MODULES = (
-    account_setup, accounts, approvals, audit, contact_refusals, contacts, days, disputes,
-    dunning, erasure, fx_rates, keys, notice_messages, notices, operations, placements, plans,
-    portfolio, kpis, promises, read_side, receivables, search, settlements, statements, tasks,
-    trails, verification, worklists, write_offs,
+    account_setup, accounts, approvals, audit, bank_statements, contact_refusals, contacts,
+    days, disputes, dunning, erasure, fx_rates, keys, notice_messages, notices, operations,
+    payer_accounts, placements, plans, portfolio, kpis, promises, read_side, receipts,
+    receivables, search, settlements, statements, tasks, trails, verification, worklists,
+    write_offs,
 )
 
 ROUTERS: tuple[APIRouter, ...] = tuple(router for module in MODULES for router in module.ROUTERS)

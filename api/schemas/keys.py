@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Role = Literal["agent", "manager", "auditor", "compliance", "service", "admin"]
+Role = Literal["agent", "manager", "auditor", "compliance", "service", "admin", "cashier"]
 
 
 class KeyCreate(BaseModel):

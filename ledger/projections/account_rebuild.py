@@ -66,7 +66,7 @@ def rebuild_account(
         outcomes = []
         for projection in projections:
             tables = live[projection.name]
-            for table in tables.values():
+            for table in projection.account_tables(tables):
                 session.execute(delete(table).where(table.c.account_id == account))
             upto = [n for n in notifications if n.id <= positions[projection.name]]
             book = QuarantineBook()

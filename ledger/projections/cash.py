@@ -111,6 +111,11 @@ class CashProjection(Projection):
     def define(self, metadata: MetaData, suffix: str, token: str) -> Tables:
         return cash_tables(metadata, suffix, token)
 
+    def account_tables(self, tables: Tables) -> list[Table]:
+        """Only invoice numbers come from an account's events alone: receipts, their
+        splits and learnt payers come from the receipts' streams, and stay."""
+        return [tables["invoice_numbers"]]
+
     def handle(self, session: Any, tables: Tables, events: Sequence[Positioned]) -> None:
         writer = BatchWriter(session)
         handlers = _Handlers(tables, writer)

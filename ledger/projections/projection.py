@@ -45,6 +45,11 @@ class Projection(ABC):
     def handle(self, session: Any, tables: Tables, events: Sequence[Positioned]) -> None:
         """Apply a batch of events; called inside the transaction that advances tracking."""
 
+    def account_tables(self, tables: Tables) -> list[Table]:
+        """The tables whose rows an account's own events make, keyed by ``account_id``:
+        what rebuilding one account deletes and makes again (`account_rebuild`)."""
+        return list(tables.values())
+
     def replaying(self) -> Projection:
         """The projection as a rebuild runs it over the whole log: itself, unless it keeps
         something a set-based pass at the end does more cheaply (`replayed`)."""

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledger.commands import accounts as a
+from ledger.commands import cash
 from ledger.commands import collections as c
 from ledger.commands import receivables as r
 from ledger.commands import statements as s
@@ -200,6 +201,10 @@ WRITES: tuple[Write, ...] = (
     Write(a.ReleaseCreditHold, on_account("/credit-hold-releases"), {"reason": "cleared"},
           "manager", ("CreditHoldReleased",),
           given=(a.PlaceCreditHold(account=ANY, reason="60 days past due"),)),
+    Write(cash.RecordPayerAccount, on_account("/payer-accounts"), {
+        "bank_account": "DE89 3704 0044 0532 0130 00", "kind": "bank_account",
+        "reason": "treasury account on the remittance advice",
+    }, "cashier", ("PayerAccountRecorded",)),
     Write(a.ErasePersonalData, on_account("/personal-data-erasure"), {
         "reason": "GDPR art. 17 request DSR-14",
     }, "compliance", ("PersonalDataErased",)),
@@ -249,7 +254,8 @@ class Call:
         def fill(text: str) -> str:
             return text.format(mine=account, me=agent)
 
-        body = {k: fill(v) for k, v in self.body.items()} if self.body else self.body
+        body = ({k: fill(v) if isinstance(v, str) else v for k, v in self.body.items()}
+                if self.body else self.body)
         return fill(self.url), body
 
 
@@ -298,6 +304,17 @@ CALLS: dict[tuple[str, str], Call] = {
         ("/policies", Call("GET", "/policies")),
         ("/fx-rates", Call("POST", "/fx-rates")),
         ("/fx-rates", Call("GET", "/fx-rates?date=2026-02-10")),
+        ("/bank-statements", Call("POST", "/bank-statements")),
+        ("/receipts", Call("GET", "/receipts?status=unidentified")),
+        ("/receipts/{receipt_id}",
+         Call("GET", "/receipts/00000000-0000-4000-8000-000000000000")),
+        ("/receipts/{receipt_id}/matches",
+         Call("POST", "/receipts/00000000-0000-4000-8000-000000000000/matches",
+              {"splits": [{"account": "ACC-0001", "amount": "1.00"}], "reason": "remittance"})),
+        ("/receipts/{receipt_id}/returns",
+         Call("POST", "/receipts/00000000-0000-4000-8000-000000000000/returns",
+              {"reason": "not our customer"})),
+        ("/reports/cash-application", Call("GET", "/reports/cash-application")),
         ("/operations/status", Call("GET", "/operations/status")),
         ("/operations/accounts/{account}/rebuild",
          Call("POST", "/operations/accounts/{mine}/rebuild")),

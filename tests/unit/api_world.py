@@ -40,6 +40,7 @@ CALLERS: dict[str, tuple[str, str]] = {
     "compliance": ("compliance", "compliance-1"),
     "service": ("service", "erp"),
     "admin": ("admin", "admin-1"),
+    "cashier": ("cashier", "cashier-1"),
 }
 """Who calls, by the name tests use: (role, actor id)."""
 

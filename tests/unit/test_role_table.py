@@ -20,7 +20,7 @@ from tests.unit.api_catalogue import CALLS, WRITES, Call
 from tests.unit.api_world import ApiWorld, problem_type
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-ROLES = ("agent", "manager", "auditor", "compliance", "service", "admin")
+ROLES = ("agent", "manager", "auditor", "compliance", "service", "admin", "cashier")
 HEADER = "| endpoint | " + " | ".join(ROLES) + " |"
 ENDPOINT = re.compile(r"`(GET|POST|PUT|PATCH|DELETE) (/[^`?\s]*)")
 
