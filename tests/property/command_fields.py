@@ -21,6 +21,7 @@ from ledger.commands import accounts as acc
 from ledger.commands import collections as col
 from ledger.commands import notices as ntc
 from ledger.commands import receivables as rec
+from ledger.commands import statements as stm
 from ledger.commands import tasks as tsk
 from ledger.commands.base import SYSTEM, Actor, Command
 from ledger.currencies import minor_units
@@ -293,6 +294,13 @@ def record_notice_delivery(draw: Draw, world: World, number: str) -> Fields:
             "reason": draw(cs.notes) if failed else ""}
 
 
+def send_statement(draw: Draw, world: World, number: str) -> Fields:
+    """A statement of today or an earlier day, by either channel, asked for or not."""
+    day = draw(st.just(world.today) | cs.dates_around(world.today, back=60))
+    return {"channel": draw(st.sampled_from(("email", "letter"))), "as_of": cs.iso(day),
+            "reason": draw(cs.required_notes), "customer_request": draw(st.booleans())}
+
+
 def reason_only(draws: st.SearchStrategy[str]) -> Callable[[Draw, World, str], Fields]:
     return lambda draw, world, number: {"reason": draw(draws)}
 
@@ -346,6 +354,7 @@ BUILDERS: dict[type[Command], Callable[[Draw, World, str], Fields]] = {
     tsk.CompleteTask: task_closing,
     tsk.CancelTask: task_closing,
     ntc.RecordNoticeDelivery: record_notice_delivery,
+    stm.SendStatement: send_statement,
 }
 
 ACTORS: dict[type[Command], Actor] = {
@@ -357,6 +366,7 @@ ACTORS: dict[type[Command], Actor] = {
     acc.ErasePersonalData: COMPLIANCE, col.ProcessDay: SYSTEM,
     ntc.RecordNoticeDelivery: SYSTEM,
     tsk.CreateTask: AGENT, tsk.CompleteTask: AGENT, tsk.CancelTask: AGENT,
+    stm.SendStatement: AGENT,
 }
 """Who sends each command (README's role table); the manager sends the rest."""
 
