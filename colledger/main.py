@@ -25,6 +25,7 @@ from colledger import (
     commands_read_side,
     commands_relay,
     commands_server,
+    commands_statements,
     commands_tasks,
     commands_trail,
 )
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_fx.register(sub, iso_date)
     commands_tasks.register(sub, iso_date)
     commands_dunning.register(sub, iso_date)
+    commands_statements.register(sub, iso_date)
     return parser
 
 
