@@ -4,9 +4,9 @@ account's events and are rendered again when needed)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from api.schemas.money import Money
 
@@ -33,6 +33,14 @@ class NoticePublic(BaseModel):
     reason: str | None = Field(description="why a failed notice failed")
     outcome_at: datetime | None = Field(
         description="when its delivery or failure was recorded; null while sent")
+
+    @field_validator("recorded_at", "outcome_at")
+    @classmethod
+    def in_utc(cls, moment: datetime | None) -> datetime | None:
+        """Recorded in UTC, but SQLite hands the time back without its offset."""
+        if moment is not None and moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment
 
 
 class NoticesPublic(BaseModel):

@@ -32,8 +32,9 @@ from api.openapi_export import COMMITTED, rendered
 from tests.e2e.live_server import LiveServer, colledger, create_key
 from tests.support.reliability import RecordFigures
 
-DEPENDS_ON_MORE_THAN_THE_REQUEST = {401, 403, 404, 409, 412, 429, 503}
-"""Statuses a well-formed request may still get: who asks, and what the ledger holds."""
+DEPENDS_ON_MORE_THAN_THE_REQUEST = {401, 403, 404, 409, 410, 412, 429, 503}
+"""Statuses a well-formed request may still get: who asks, and what the ledger holds (410:
+the personal data a notice needs was erased)."""
 RULES_A_SCHEMA_CANNOT_STATE = {
     "invalid-amount",  # a currency's decimals: the amount's places depend on the currency
     "amount-above-maximum",  # a currency's maximum
