@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from uuid import UUID
@@ -24,6 +25,7 @@ from ledger.commands.statements import SendStatement
 from ledger.notices.delivery import notice_data
 from ledger.notices.outgoing import outgoing_notice
 from ledger.notices.rendering import render_notice
+from ledger.projections.notices import NoticeFilter, notices
 from tests.builders import AGENT, MANAGER, SERVICE, make_ledger, make_service
 from tests.support.smtp_server import SmtpServer, smtp_server
 from tests.unit.given import ACCOUNT, OPENED, a_payment, an_account, an_invoice, events_of
@@ -82,6 +84,13 @@ def test_a_statement_email_is_delivered_over_smtp_and_read_back(smtp: SmtpServer
     assert [e["payload"] for e in events_of(ledger.service, "NoticeDelivered")] == [
         {"notice_id": "statement-20260401-1", "channel": "email"}]
     assert ledger.deliver_notices() == []
+    models = ledger.read_models
+    models.catch_up()
+    (row,) = models.read(lambda s: notices(s, models.tables("activity"),
+                                           models.tables("open_items"), NoticeFilter()))
+    assert (row.notice_id, row.level, row.template, row.status, row.invoices) == (
+        "statement-20260401-1", "statement", "statement", "delivered", 2)
+    assert row.amounts == {"USD": Decimal("1300.00")}, "the undisputed amounts, as listed"
 
 
 def test_a_statement_letter_is_left_to_the_mailer_and_prints(smtp: SmtpServer) -> None:
