@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
 
+import httpx
 import pytest
 from pypdf import PdfReader
 
@@ -41,7 +42,7 @@ class MailerWorld(ApiWorld):
         self.service.execute(ProcessDay(account=number, day=TODAY), SERVICE)
         return number
 
-    def get(self, url: str, caller: str = "service") -> object:
+    def get(self, url: str, caller: str = "service") -> httpx.Response:
         return self.client.get(url, headers={"X-API-Key": self.keys[caller]})
 
 
@@ -126,7 +127,7 @@ def test_after_erasure_message_and_letter_are_gone(world: MailerWorld) -> None:
 
 
 def report(world: MailerWorld, number: str, body: dict[str, str], caller: str = "service",
-           notice_id: str = NOTICE) -> object:
+           notice_id: str = NOTICE) -> httpx.Response:
     return world.client.post(notice_url(number, "deliveries", notice_id), json=body,
                              headers={"X-API-Key": world.keys[caller]})
 

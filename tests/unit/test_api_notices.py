@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Literal
 
+import httpx
 import pytest
 
 from ledger.commands.base import SYSTEM
@@ -18,7 +20,8 @@ NOTICE = f"notice-{TODAY:%Y%m%d}"
 
 
 class NoticesWorld(ApiWorld):
-    def noticed(self, agent: str = "agent-1", outcome: str | None = None) -> str:
+    def noticed(self, agent: str = "agent-1",
+                outcome: Literal["delivered", "failed"] | None = None) -> str:
         """A debtor after today's run: INV-1, ten days overdue, in a first reminder by
         e-mail; then ``outcome`` recorded, if any."""
         number = self.debtor(agent=agent)
@@ -30,7 +33,7 @@ class NoticesWorld(ApiWorld):
         self.app.state.read_models.catch_up()
         return number
 
-    def get(self, url: str, caller: str = "manager") -> object:
+    def get(self, url: str, caller: str = "manager") -> httpx.Response:
         return self.client.get(url, headers={"X-API-Key": self.keys[caller]})
 
 
