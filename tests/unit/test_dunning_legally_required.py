@@ -17,6 +17,7 @@ from ledger.canonical import document_digest
 from ledger.commands.accounts import PlaceWithAgency, RequestCeaseCommunication
 from ledger.commands.collections import ProcessDay
 from ledger.daily_loop.dunning_dry_run import dunning_dry_run
+from ledger.policies_in_force import policies_in_force
 from ledger.service import LedgerService
 from tests.builders import MANAGER, SERVICE, make_ledger
 from tests.unit.given import ACCOUNT, an_account, an_invoice, events_of
@@ -160,3 +161,13 @@ def test_a_version_recorded_before_legally_required_keeps_its_digest(tmp_path: P
     versions, _ = policy_history(third.app)
     assert len(versions) == 2
     assert versions[-1].document["segments"]["default"]["levels"][2]["legally_required"] is True
+
+
+def test_the_policies_in_force_show_legally_required_on_every_level(tmp_path: Path) -> None:
+    service = ledger_with(tmp_path, LEGAL)
+
+    shown = policies_in_force(service.policies, DAY)["dunning"]["segments"]["default"]["levels"]
+
+    assert [(level["name"], level["legally_required"]) for level in shown] == [
+        ("reminder_1", False), ("reminder_2", False), ("final_notice", True),
+        ("hold_notice", False), ("agency_warning", False)]
