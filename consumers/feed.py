@@ -33,6 +33,7 @@ from consumers.dead_letters import DeadLetter, dead_letter_topic, send_dead_lett
 from consumers.feed_messages import INVALID_MESSAGE, Feed, Rejected
 from infra.kafka_clients import KafkaSettings, ensure_topics, new_admin, new_consumer, new_producer
 from ledger.aggregates.errors import ConcurrencyConflict, LedgerError
+from ledger.commands.base import Command
 from ledger.service import LedgerService
 
 log = logging.getLogger(__name__)
@@ -157,8 +158,10 @@ class FeedConsumer:
     def handle(self, producer: KafkaProducer, record: ConsumerRecord) -> None:
         origin = f"{record.topic}/{record.partition}/{record.offset}"
         try:
-            command = self.feed.command_for(self.service, record.value, origin)
-            result = self.service.execute(command, self.feed.actor)
+            asked = self.feed.command_for(self.service, record.value, origin)
+            replayed = (self.service.execute(asked, self.feed.actor).replayed
+                        if isinstance(asked, Command)
+                        else asked.carry_out(self.service, self.feed.actor))
         except Rejected as rejected:
             self.dead_letter(producer, record, DeadLetter(rejected.error_type, rejected.message))
             return
@@ -170,7 +173,7 @@ class FeedConsumer:
         except LedgerError as error:
             self.dead_letter(producer, record, DeadLetter(error.rule(), error.message))
             return
-        if result.replayed:
+        if replayed:
             self.stats.already_stored += 1
         else:
             self.stats.stored += 1

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 from uuid import UUID, uuid5
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -37,6 +37,14 @@ FEED_NAMESPACE = UUID("6f1c2a52-3d0e-5b8c-9a41-2f7e0c9d4b17")
 Model = TypeVar("Model", bound=BaseModel)
 
 
+class FeedAction(Protocol):
+    """What a message asks for when it is no single account's command: a bank receipt
+    without an account, which cash application records and matches."""
+
+    def carry_out(self, service: LedgerService, actor: Actor) -> bool:
+        """Do it; True when it had been done before (the message seen again)."""
+
+
 @dataclass(frozen=True)
 class Feed:
     """One inbound feed: its name (in command ids and the default group), the actor its
@@ -46,7 +54,7 @@ class Feed:
 
     name: str
     actor: Actor
-    command_for: Callable[[LedgerService, bytes | None, str], Command]
+    command_for: Callable[[LedgerService, bytes | None, str], Command | FeedAction]
 
 
 class Rejected(Exception):

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -66,7 +66,7 @@ from ledger.cash.matching import (
     decide,
 )
 from ledger.cash.references import creditor_references, invoice_candidates
-from ledger.cash.statements import Statement, StatementLine, parse_statement
+from ledger.cash.statements import StatementLine, parse_statement
 from ledger.commands.base import Actor, Command
 from ledger.commands.collections import WriteOff
 from ledger.commands.receivables import AllocationLine, RecordPayment, ReversePayment
@@ -113,6 +113,19 @@ class ImportReport:
         return shown
 
 
+class LineSource(Protocol):
+    """Where a line comes from: a parsed `Statement`, or a feed's message."""
+
+    @property
+    def format(self) -> str: ...
+
+    @property
+    def statement_id(self) -> str: ...
+
+    @property
+    def account(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Pending:
     receipt: Receipt
@@ -138,31 +151,41 @@ class CashApplication:
         statements = parse_statement(data, format)  # StatementParseError: nothing stored
         digest = hashlib.sha256(data).hexdigest()[:32]
         report = ImportReport(statements=len(statements))
-        credits, returns = self._sort_lines(statements, report)
-        ctx = self._context(actor, f"import:{digest}", source or f"statement {digest}")
+        lines = [(statement, line) for statement in statements for line in statement.lines]
+        return self.import_lines(lines, actor, f"import:{digest}",
+                                 source or f"statement {digest}", report)
+
+    def import_lines(self, lines: Sequence[tuple[LineSource, StatementLine]], actor: Actor,
+                     command_id: str, correlation: str,
+                     report: ImportReport | None = None) -> ImportReport:
+        """Lines from any source (a statement file, a bank feed's message): recorded once,
+        matched, applied; returns reversed."""
+        report = report or ImportReport()
+        credits, returns = self._sort_lines(lines, report)
+        ctx = self._context(actor, command_id, correlation)
         pending = self._record(credits, ctx, report)
         self._apply(pending, actor, ctx, report)
         for statement, line in returns:
             self._bank_return(statement, line, actor, ctx, report)
         return report
 
-    def _sort_lines(self, statements: Sequence[Statement], report: ImportReport
-                    ) -> tuple[list[tuple[Statement, StatementLine]],
-                               list[tuple[Statement, StatementLine]]]:
+    def _sort_lines(self, lines: Sequence[tuple[LineSource, StatementLine]],
+                    report: ImportReport
+                    ) -> tuple[list[tuple[LineSource, StatementLine]],
+                               list[tuple[LineSource, StatementLine]]]:
         credits, returns = [], []
-        for statement in statements:
-            for line in statement.lines:
-                report.lines += 1
-                if line.is_return:
-                    report.returns += 1
-                    returns.append((statement, line))
-                elif line.direction != "credit":
-                    report.debits += 1
-                elif line.status.upper() in SKIPPED_STATUSES:
-                    report.not_booked += 1
-                else:
-                    report.credits += 1
-                    credits.append((statement, line))
+        for statement, line in lines:
+            report.lines += 1
+            if line.is_return:
+                report.returns += 1
+                returns.append((statement, line))
+            elif line.direction != "credit":
+                report.debits += 1
+            elif line.status.upper() in SKIPPED_STATUSES:
+                report.not_booked += 1
+            else:
+                report.credits += 1
+                credits.append((statement, line))
         return credits, returns
 
     def _context(self, actor: Actor, command_id: str, correlation: str,
@@ -171,9 +194,9 @@ class CashApplication:
         return CommandContext(actor.actor_id, actor.role, command_id[:128], correlation[:128],
                               day or now.date(), now, self.service.policies)
 
-    def _record(self, credits: Sequence[tuple[Statement, StatementLine]],
+    def _record(self, credits: Sequence[tuple[LineSource, StatementLine]],
                 ctx: CommandContext, report: ImportReport) -> list[Pending]:
-        lines: dict[str, tuple[Statement, StatementLine]] = {}
+        lines: dict[str, tuple[LineSource, StatementLine]] = {}
         for statement, line in credits:
             key = receipt_key(statement.account, statement.statement_id, line.sequence,
                               line.bank_reference, line.end_to_end_id)
@@ -321,7 +344,7 @@ class CashApplication:
 
     # -- returns ---------------------------------------------------------------------------
 
-    def _bank_return(self, statement: Statement, line: StatementLine, actor: Actor,
+    def _bank_return(self, statement: LineSource, line: StatementLine, actor: Actor,
                      ctx: CommandContext, report: ImportReport) -> None:
         keys = keys_of_returned(statement.account, line.returned_reference)
         keys += keys_of_returned(statement.account, line.end_to_end_id)

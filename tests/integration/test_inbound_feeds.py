@@ -321,3 +321,32 @@ def test_the_erp_feed_stores_an_invoice_that_librdkafka_produced(
     assert world.consume(ERP_INVOICES, max_messages=1).stored == 1
     assert world.events("ACC-F1").count("InvoiceIssued") == 1
     assert sorted(world.service.account("ACC-F1").invoices) == ["INV-1"]
+
+
+def test_bank_feed_sends_payments_without_an_account_through_cash_application(
+    world: FeedWorld,
+) -> None:
+    an_account(world.service, "ACC-C1", currency="EUR")
+    an_invoice(world.service, "INV-C1", "100.00", currency="EUR", account="ACC-C1")
+    an_invoice(world.service, "INV-C2", "250.00", currency="EUR", account="ACC-C1")
+
+    def receipt(transaction_id: str, amount: str, **more: Any) -> tuple[str, bytes]:
+        return "bank", message(transaction_id=transaction_id, amount=amount, currency="EUR",
+                               received_on="2026-02-20", **more)
+
+    named = receipt("TX-R1", "100.00", remittance="payment of inv c1, thank you",
+                    payer_name="Debtor ACC-C1", payer_account="DE89 3704 0044 0532 0130 00")
+    unknown = receipt("TX-R2", "42.00", remittance="?", payer_name="Somebody Else")
+    bad = receipt("TX-R3", "42.001")
+    world.produce(named, unknown, named, bad)
+    stats = world.consume(BANK_PAYMENTS, max_messages=4)
+
+    assert (stats.stored, stats.already_stored, stats.dead_lettered) == (2, 1, 1)
+    assert world.service.account("ACC-C1").invoices["INV-C1"].outstanding == Decimal("0.00")
+    assert error_types(world.dead_letters(expected=1)) == {bad[1]: "invalid-message"}
+    models = world.service.read_models
+    models.catch_up()
+    queue = models.receipts(date(2026, 3, 1), "unidentified")
+    assert [(r.bank_reference, r.amount) for r in queue] == [("TX-R2", Decimal("42.00"))]
+    matched = models.receipts(date(2026, 3, 1), "matched")
+    assert [(r.rule, r.splits[0].account) for r in matched] == [("invoice_reference", "ACC-C1")]
