@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.progress import Progress
 
+from colledger import commands_cash
 from colledger.rendering import console
 from colledger.wiring import ledger_for, service_for, settings_for
 from infra.bootstrap import utc_now
@@ -48,6 +49,7 @@ def register(sub: Any, iso_date: Callable[[str], date]) -> None:
         )
         parser.set_defaults(run=run_import_file, parse=parse_invoices if kind == "invoices"
                             else parse_payments)
+    commands_cash.register_import(imports)
 
 
 def run_init(args: argparse.Namespace) -> int:

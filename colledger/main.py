@@ -14,6 +14,7 @@ from datetime import date, datetime
 from colledger import (
     commands_accounts,
     commands_audit,
+    commands_cash,
     commands_consume,
     commands_data,
     commands_db,
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_tasks.register(sub, iso_date)
     commands_dunning.register(sub, iso_date)
     commands_statements.register(sub, iso_date)
+    commands_cash.register(sub)
     return parser
 
 
