@@ -40,8 +40,9 @@ def run_serve(args: argparse.Namespace) -> int:
     if settings.split_read_side:
         console.print(f"read models: {settings.read_models_url} "
                       f"(fed by {settings.read_models_fed_by})")
-    if relay:
-        console.print(f"relaying events to {settings.events_topic} on {settings.kafka_bootstrap}")
+    if settings.kafka_bootstrap:
+        console.print(f"relaying events to {settings.events_topic} and notices to "
+                      f"collections.notices.v1 on {settings.kafka_bootstrap}")
     console.print(f"workspace: http://{host}:{port}/app/  (sign in with an API key)")
     if args.demo_keys:
         console.print("demo API keys (send as X-API-Key):")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 from uuid import uuid4
 
 import jsonschema
@@ -14,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from colledger.main import main
 from consumers.notices_relay import NoticesRelay, notices_options
 from infra.kafka_clients import KafkaSettings
 from ledger.commands.accounts import ErasePersonalData, OpenAccount
@@ -85,3 +87,22 @@ def test_each_notice_sent_reaches_the_topic_once_without_personal_data(
     assert client.get(by_account["ACC-N1"].envelope["message"],
                       headers={"X-API-Key": key}).json()["to"] == "ap@acc-n1.example.com"
 
+
+
+def test_colledger_relay_notices_once_publishes_the_stores_notices(
+    tmp_path: Path, kafka_settings: KafkaSettings, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    ledger, _ = make_ledger(url)
+    number = f"ACC-CLI-{uuid4().hex[:8]}"
+    ledger.service.execute(OpenAccount(account=number, name="Debtor Ltd", currency="USD",
+                                       effective_on=OPENED, contact=contact(number)), MANAGER)
+    an_invoice(ledger.service, "INV-1", "42.00", account=number, due_date=DAY - timedelta(days=3))
+    ledger.service.execute(ProcessDay(account=number, day=DAY), SERVICE)
+    monkeypatch.setenv("COLLEDGER_KAFKA_BOOTSTRAP", kafka_settings.bootstrap)
+
+    assert main(["--database-url", url, "relay", "--notices", "--once"]) == 0
+
+    received = read_topic(kafka_settings, "collections.notices.v1", at_least=1)
+    (mine,) = [r.envelope for r in received if r.envelope["account"] == number]
+    assert (mine["notice_id"], mine["invoices"][0]["amount"]) == ("notice-20260401", "42.00")

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_the_server_relays_only_when_a_bootstrap_address_is_configured() -> None:
     assert make_ledger(kafka_bootstrap=None)[0].background() == []
-    assert len(make_ledger(kafka_bootstrap="kafka:9092")[0].background()) == 1
+    assert len(make_ledger(kafka_bootstrap="kafka:9092")[0].background()) == 2  # events, notices
 
 
 def test_the_cli_and_the_api_do_not_load_kafka_python_without_kafka() -> None:
@@ -48,5 +48,6 @@ def test_colledger_relay_refuses_to_start_without_a_bootstrap_address(
 
 def test_the_position_row_is_named_after_the_topic_and_fits_its_column() -> None:
     assert tracking_name("collections.events.v1") == "relay:collections.events.v1"
+    assert tracking_name("collections.notices.v1") == "relay:collections.notices.v1"
     with pytest.raises(ValueError, match="too long"):
         tracking_name("t" * 60)
