@@ -6,10 +6,11 @@ every issue and revocation as the ledger recorded it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas.utc_times import UtcTime
 
 Role = Literal["agent", "manager", "auditor", "compliance", "service", "admin", "cashier"]
 
@@ -59,19 +60,11 @@ class KeyPublic(BaseModel):
     key_id: str
     role: Role
     actor_id: str
-    created_at: datetime
-    revoked_at: datetime | None
+    created_at: UtcTime
+    revoked_at: UtcTime | None
     granted_by: Grantor | None = Field(
         description="null only for keys made before grants were recorded")
     revoked_by: Grantor | None
-
-    @field_validator("created_at", "revoked_at")
-    @classmethod
-    def in_utc(cls, moment: datetime | None) -> datetime | None:
-        """Keys are stamped in UTC, but SQLite hands the time back without its offset."""
-        if moment is not None and moment.tzinfo is None:
-            return moment.replace(tzinfo=UTC)
-        return moment
 
 
 class GrantPublic(BaseModel):

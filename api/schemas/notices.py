@@ -4,11 +4,12 @@ account's events and are rendered again when needed)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from api.schemas.money import Money
+from api.schemas.utc_times import UtcTime
 
 
 class ListedAmount(BaseModel):
@@ -21,7 +22,7 @@ class NoticePublic(BaseModel):
     account: str
     notice_id: str
     sent_on: date = Field(description="the business day of the run that sent it")
-    recorded_at: datetime
+    recorded_at: UtcTime
     level: str = Field(description="the highest dunning level the notice reached")
     channel: str = Field(description="email, letter or call_task")
     template: str
@@ -31,16 +32,8 @@ class NoticePublic(BaseModel):
     amounts: list[ListedAmount] = Field(description="what it lists, per currency")
     status: str = Field(description="sent, delivered or failed")
     reason: str | None = Field(description="why a failed notice failed")
-    outcome_at: datetime | None = Field(
+    outcome_at: UtcTime | None = Field(
         description="when its delivery or failure was recorded; null while sent")
-
-    @field_validator("recorded_at", "outcome_at")
-    @classmethod
-    def in_utc(cls, moment: datetime | None) -> datetime | None:
-        """Recorded in UTC, but SQLite hands the time back without its offset."""
-        if moment is not None and moment.tzinfo is None:
-            return moment.replace(tzinfo=UTC)
-        return moment
 
 
 class NoticesPublic(BaseModel):
