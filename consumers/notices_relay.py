@@ -14,12 +14,13 @@ never leave the API.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from consumers.relay import Batch, Relay, RelayOptions
+from consumers.relay import Relay, RelayOptions
 from infra.kafka_clients import KafkaSettings
 from ledger.aggregates.dunning import NoticeSent
 from ledger.event_messages import EventMessage
@@ -46,12 +47,8 @@ class NoticesRelay(Relay):
         self.service = service
         super().__init__(service.app, kafka, options or notices_options())
 
-    def _read(self, after: int) -> Batch | None:
-        notifications = self.app.notifications_after(after, self.options.batch_size)
-        if not notifications:
-            return None
-        return Batch(after, int(notifications[-1].id),
-                     [self._notice(n) for n in notifications if n.topic == NOTICE_SENT])
+    def _messages(self, notifications: Sequence[Notification]) -> list[EventMessage]:
+        return [self._notice(n) for n in notifications if n.topic == NOTICE_SENT]
 
     def _notice(self, notification: Notification) -> EventMessage:
         event = self.app.mapper.to_domain_event(notification)

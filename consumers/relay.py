@@ -167,7 +167,12 @@ class Relay:
         notifications = self.app.notifications_after(after, self.options.batch_size)
         if not notifications:
             return None
-        return Batch(after, int(notifications[-1].id), [self._message(n) for n in notifications])
+        return Batch(after, int(notifications[-1].id), self._messages(notifications))
+
+    def _messages(self, notifications: Sequence[Notification]) -> list[EventMessage]:
+        """What the topic gets of a batch of the log: here every event; a relay to another
+        topic picks its own (`consumers.notices_relay`)."""
+        return [self._message(n) for n in notifications]
 
     def catch_up(self) -> int:
         """Publish until the log is exhausted; errors propagate (``colledger relay --once``)."""
