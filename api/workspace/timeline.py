@@ -10,7 +10,8 @@ number and hash link are its compliance stream's.
 
 Some events say more than their reason fields: a notice sent lists its level, channel,
 template and the invoices it asked for (each with its level and amount, and the total per
-currency: amounts stay Decimals for the template's Babel filters); a delivery or a failure
+currency: amounts stay Decimals for the template's Babel filters), and a statement sent on
+demand (a `NoticeSent` too) its open items and unapplied credit; a delivery or a failure
 names its notice, channel and the failure's reason; a dispute's reason or owner change
 says from what to what. Their labels say what happened in a collector's words
 (`LABELS`), the rest are the event's name in words.
@@ -25,6 +26,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from heapq import merge
 from typing import Any
+
+from ledger.aggregates.dunning_policy import STATEMENT
 
 WHY_FIELDS = ("reason", "reason_code", "note", "description", "outcome")
 """Payload fields that say why, in the order shown."""
@@ -93,7 +96,9 @@ class TimelineEntry:
     invoices: tuple[NoticedInvoice, ...] = ()
     """A notice's invoices, as it listed them (empty for any other event)."""
     totals: dict[str, Decimal] = field(default_factory=dict)
-    """What a notice asked for in all, per currency."""
+    """What a notice listed in all (the undisputed parts), per currency."""
+    credits: dict[str, Decimal] = field(default_factory=dict)
+    """A statement's unapplied credit per currency (a dunning notice lists none)."""
 
     @property
     def short_hash(self) -> str:
@@ -113,13 +118,17 @@ def entry(record: dict[str, Any]) -> TimelineEntry:
     totals: dict[str, Decimal] = {}
     for invoice in invoices:
         totals[invoice.currency] = totals.get(invoice.currency, Decimal(0)) + invoice.amount
+    statement = kind == "NoticeSent" and payload.get("level") == STATEMENT
     return TimelineEntry(
-        version=record["version"], kind=LABELS.get(kind) or words(kind),
+        version=record["version"],
+        kind="Statement sent" if statement else LABELS.get(kind) or words(kind),
         effective_on=date.fromisoformat(str(record["effective_on"])),
         recorded_at=datetime.fromisoformat(str(record["recorded_at"])),
         actor_id=record["actor_id"], actor_role=record["actor_role"], why=pick(payload),
         hash=record["hash"], prev_hash=record["prev_hash"], refusal=refusal,
         invoices=invoices, totals=totals,
+        credits={str(c["currency"]): Decimal(str(c["amount"]))
+                 for c in payload.get("credits") or ()} if kind == "NoticeSent" else {},
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -232,7 +233,7 @@ def test_the_timeline_shows_the_notice_with_its_level_channel_and_invoices_then_
 
     assert "level: reminder_2" in sent and "channel: email" in sent
     assert "INV-1 · reminder 2 · $100.00" in sent and "INV-2 · reminder 1 · $200.00" in sent
-    assert "asked in all: $300.00" in sent
+    assert "undisputed in all: $300.00" in sent
     assert "reason: mailbox full" in failed and "channel: email" in failed
 
 
@@ -259,3 +260,25 @@ def test_a_notice_entry_totals_what_it_asked_per_currency() -> None:
     assert [i.invoice_id for i in shown.invoices] == ["INV-1", "INV-2", "INV-3"]
     assert {cur: str(total) for cur, total in shown.totals.items()} == {
         "EUR": "0.30", "GBP": "5"}
+
+
+def test_a_statement_sent_on_demand_shows_its_open_items_and_credit() -> None:
+    record = {
+        "type": "NoticeSent", "version": 4, "effective_on": "2026-04-01",
+        "recorded_at": "2026-04-01T09:00:00+00:00", "actor_id": "manager-1",
+        "actor_role": "manager", "hash": "a" * 64, "prev_hash": "b" * 64,
+        "payload": {"notice_id": "statement-20260401-1", "level": "statement",
+                    "channel": "email", "template": "statement",
+                    "invoices": [{"invoice_id": "INV-1", "level": "partly_disputed",
+                                  "currency": "USD", "amount": "60.00", "disputed": "40.00"}],
+                    "credits": [{"currency": "USD", "amount": "12.50"}]},
+    }
+
+    shown = entry(record)
+
+    assert shown.kind == "Statement sent"
+    assert [(i.level, str(i.amount)) for i in shown.invoices] == [("partly_disputed", "60.00")]
+    assert {cur: str(credit) for cur, credit in shown.credits.items()} == {"USD": "12.50"}
+    older = {k: v for k, v in record["payload"].items() if k != "credits"}  # stored before
+    assert entry(record | {"payload": older}).credits == {}
+    assert entry(record | {"payload": older}).totals == {"USD": Decimal("60.00")}
