@@ -40,18 +40,36 @@ RETURN_TYPE_CODES = frozenset({
     "423", "552", "555", "557", "558", "566", "568", "694",  # debits: a credit undone
 })
 _RECORD_CODES = {code.value for code in RecordCode}
+# The library's integrity messages name the section's model class ("... for Account.").
+_TRAILERS = {"Account": RecordCode.account_trailer, "Group": RecordCode.group_trailer,
+             "Bai2File": RecordCode.file_trailer}
 
 
 class _CountingHelper(IteratorHelper):  # type: ignore[misc]
-    """The library's record iterator, counting records so an error can name its line."""
+    """The library's record iterator, counting records so an error can name its line.
+
+    A record (88 continuations joined to it) is read, then checked: a parsing error is
+    about the current record. Totals and counts are checked once the section's trailer
+    is read and the reader has moved on, so an integrity error is about the last
+    trailer of its section (49 account, 98 group, 99 file) read.
+    """
 
     def __init__(self, lines: Any) -> None:
         self.records_read = 0
+        self.last_of: dict[RecordCode, int] = {}
         super().__init__(lines)
 
     def advance(self) -> None:
         super().advance()
         self.records_read += 1
+        self.last_of[self.current_record.code] = self.records_read - 1
+
+    def record_in_error(self, exc: Exception) -> int:
+        if isinstance(exc, bai2_errors.IntegrityException):
+            for section, trailer in _TRAILERS.items():
+                if f"for {section}" in str(exc) and trailer in self.last_of:
+                    return self.last_of[trailer]
+        return self.records_read - 1
 
 
 def parse(data: bytes) -> list[Statement]:
@@ -62,7 +80,7 @@ def parse(data: bytes) -> list[Statement]:
         parsed = Bai2FileParser(helper, check_integrity=True).parse()
     except (bai2_errors.ParsingException, bai2_errors.IntegrityException,
             bai2_errors.NotSupportedYetException, ValueError, IndexError, StopIteration) as exc:
-        at = helper.records_read - 1 if helper else 0
+        at = helper.record_in_error(exc) if helper is not None else 0
         line = record_lines[min(max(at, 0), len(record_lines) - 1)] if record_lines else 1
         raise StatementParseError(f"BAI2 {exc or type(exc).__name__}", line) from None
     starts = list(zip(record_lines, _starts(lines), strict=True))

@@ -110,7 +110,7 @@ def _entry_lines(entry: etree._Element, statement: _Open, done: int) -> Iterator
     amount, currency = _amount(entry, line)
     if amount is None:
         raise StatementParseError("entry has no <Amt>", line)
-    direction = _direction(_text(entry, "{*}CdtDbtInd"), line)
+    direction = _direction(_text(entry, "{*}CdtDbtInd"), _line_of(entry, "{*}CdtDbtInd"))
     booked = _date(entry.find("{*}BookgDt"))
     valued = _date(entry.find("{*}ValDt"))
     if booked is None and valued is None:
@@ -132,7 +132,7 @@ def _entry_lines(entry: etree._Element, statement: _Open, done: int) -> Iterator
         return
     for offset, (detail, split) in enumerate(zip(details, splits, strict=True)):
         own = _direction(_text(detail, "{*}CdtDbtInd") or _text(entry, "{*}CdtDbtInd"),
-                         detail.sourceline)
+                         _line_of(detail, "{*}CdtDbtInd"))
         facts = _details([detail], own, statement.account, reversal)
         facts["bank_reference"] = facts["bank_reference"] or _text(entry, "{*}AcctSvcrRef")
         yield StatementLine(sequence=done + offset + 1, amount=split, direction=own,
@@ -257,6 +257,13 @@ def _text(element: etree._Element | None, path: str) -> str:
         return ""
     found = element.find(path)
     return (found.text or "").strip() if found is not None else ""
+
+
+def _line_of(element: etree._Element, path: str) -> int | None:
+    """The line of the child at path, else of the element: where a reader looks."""
+    found = element.find(path)
+    line: int | None = found.sourceline if found is not None else None
+    return line or element.sourceline
 
 
 def _local(element: etree._Element) -> str:

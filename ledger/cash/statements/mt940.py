@@ -35,6 +35,7 @@ from ledger.cash.statements.model import (
 _MESSAGE_START = re.compile(r"^:20:", re.MULTILINE)
 _END_TO_END = re.compile(r"(?:EREF\+|/EREF/)\s*([^/\s?]+)")
 _NO_REFERENCE = {"", "NONREF", "NOTPROVIDED"}
+_LINE_REFERENCE = "line_customer_reference"
 _MARKS: dict[str, tuple[Literal["credit", "debit"], bool]] = {
     "C": ("credit", False), "D": ("debit", False),
     "RC": ("debit", True), "RD": ("credit", True)}
@@ -63,7 +64,8 @@ def _decode(data: bytes) -> str:
 
 def _message(text: str, first_line: int) -> Statement:
     collection = mt940_library.models.Transactions(
-        processors={"post_transaction_details": [transaction_details_post_processor]},
+        processors={"post_statement": [_keep_line_reference],
+                    "post_transaction_details": [transaction_details_post_processor]},
         options=mt940_library.Options(applicant_iban=True))
     try:
         collection.parse(text)
@@ -108,20 +110,38 @@ def _line(data: dict[str, Any], sequence: int, line: int, default_currency: str)
     if not end_to_end:
         found = _END_TO_END.search(details.replace("\n", ""))
         end_to_end = found.group(1) if found else ""
-    customer = str(data.get("customer_reference") or "").strip()
+    customer = str(data.get("customer_reference") or data.get(_LINE_REFERENCE) or "").strip()
+    if end_to_end in _NO_REFERENCE:
+        end_to_end = ""
     bank = str(data.get("bank_reference") or "").strip()
     return StatementLine(
         sequence=sequence, booked_on=_plain(booked_on), value_on=_plain(value_on),
         amount=amount, currency=currency, direction=direction,
         is_return=is_return,
         return_reason=_return_reason(data, mark) if is_return else "",
-        returned_reference=customer if is_return and customer not in _NO_REFERENCE else "",
+        returned_reference=_returned_reference(end_to_end, customer) if is_return else "",
         bank_reference=bank if bank not in _NO_REFERENCE else "",
-        end_to_end_id="" if is_return or end_to_end in _NO_REFERENCE else end_to_end,
+        end_to_end_id="" if is_return else end_to_end,
         counterparty_name=one_line(str(data.get("applicant_name") or "")),
         counterparty_account=account_id(str(data.get("applicant_iban")
                                             or data.get("gvc_applicant_iban") or "")),
         remittance=remittance, source_line=line)
+
+
+def _keep_line_reference(transactions: Any, tag: Any, tag_dict: dict[str, Any],
+                         result: dict[str, Any]) -> dict[str, Any]:
+    """Keep the :61: customer reference: the library's structured :86: reading sets
+    ``customer_reference`` from ``KREF+`` and so blanks it when the :86: has none."""
+    result[_LINE_REFERENCE] = result.get("customer_reference")
+    return result
+
+
+def _returned_reference(end_to_end: str, customer: str) -> str:
+    """What a reversal undoes: the original end-to-end id (a SEPA return repeats it in
+    ``EREF+``), else the customer reference of the :61: line."""
+    if end_to_end:
+        return end_to_end
+    return customer if customer not in _NO_REFERENCE else ""
 
 
 def _return_reason(data: dict[str, Any], mark: str) -> str:
