@@ -125,9 +125,13 @@ def carry_out_command(
         return None, Problem(type(error).__name__, error.rule(), error.message,
                              RULES_IN_WORDS.get(rule_id) if rule_id else None)
     except RequestValidationError as error:
-        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}"
-                           for e in error.errors())
-        return None, Problem("Invalid request", "validation-error", detail)
+        return None, Problem("Invalid request", "validation-error", invalid_fields(error))
     except HTTPException as error:
         return None, Problem("Forbidden", "forbidden", str(error.detail))
     return accepted.position, None
+
+
+def invalid_fields(error: RequestValidationError) -> str:
+    """A refused body's fields and what is wrong with each, as the form names them."""
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}"
+                     for e in error.errors())

@@ -178,6 +178,9 @@ def test_a_code_not_configured_is_refused_naming_the_rule_and_nothing_is_written
     assert answer.status_code in (409, 422), answer.text[:300]
     assert "reason" in text_of(answer.text).lower()
     assert listed(manager.get("/app/disputes?status=all").text) == []
+    unreadable = opened(manager, amount="lots")
+    assert unreadable.status_code == 422 and "amount:" in text_of(unreadable.text)
+    assert listed(manager.get("/app/disputes?status=all").text) == []
 
 
 def test_a_form_without_its_csrf_token_changes_nothing(workspace: Workspace) -> None:

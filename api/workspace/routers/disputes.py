@@ -36,6 +36,7 @@ from api.workspace.disputes_query import (
     report_period,
 )
 from api.workspace.refusals import PageRefused
+from api.workspace.row_actions import invalid_fields
 from api.workspace.templating import templates
 from ledger.aggregates.errors import LedgerError
 from ledger.commands import collections as c
@@ -136,9 +137,7 @@ def carried_out(service: LedgerService, models: ReadModels, caller: Caller,
     except LedgerError as error:
         raise PageRefused(status_for(error), error.rule(), error.message) from None
     except RequestValidationError as error:
-        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}"
-                           for e in error.errors())
-        raise PageRefused(422, "validation-error", detail) from None
+        raise PageRefused(422, "validation-error", invalid_fields(error)) from None
     except HTTPException as error:
         raise PageRefused(error.status_code, "forbidden", str(error.detail)) from None
     models.wait_for(accepted.position)
