@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 
 from api.deps import CallerDep, CashDep
 from api.permissions import APPLIERS_OF_CASH, SERVICE, forbid
@@ -26,11 +27,18 @@ MAX_BODY = 64_000_000
 router = APIRouter(prefix="/bank-statements", tags=["cash application"],
                    responses={401: {}, 403: {}, 413: {}, 422: {}})
 
+CSV_EXAMPLE = ("date,amount,currency,counterparty,iban,remittance,reference\n"
+               "2026-03-02,1250.00,EUR,Northwind Traders,DE89370400440532013000,"
+               "INV-2026-0042,BR-20260302-001\n")
+CAMT_EXAMPLE = ('<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:'
+                'camt.053.001.02">…</Document>')
 BODY = {"required": True, "content": {
-    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-    "application/xml": {"schema": {"type": "string"}},
-    "text/csv": {"schema": {"type": "string"}},
-    "text/plain": {"schema": {"type": "string"}},
+    "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
+    "application/xml": {"schema": {"type": "string"}, "example": CAMT_EXAMPLE},
+    "text/plain": {"schema": {"type": "string"},
+                   "example": ":20:STMT-0302\n:25:DE89370400440532013000\n:28C:61/1\n…"},
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"},
+                                 "example": "01,BANKID,CLIENT,260302,0800,1,,,2/\n…"},
 }}
 
 
@@ -43,7 +51,8 @@ async def import_statement(
     = "auto",
 ) -> Any:
     """Import a bank statement: each credit line a receipt, matched and applied where a
-    rule finds its customer, the rest left in the unidentified queue; returns reversed."""
+    rule finds its customer, the rest left in the unidentified queue; returns reversed.
+    ``X-Ledger-Position`` is the log position to pass as ``wait_for`` to read it back."""
     if caller.role not in IMPORTERS:
         raise forbid(caller, "import bank statements")
     body = await request.body()
@@ -56,7 +65,9 @@ async def import_statement(
     except StatementParseError as error:
         return problem(422, "statement-unreadable", "Statement unreadable", str(error),
                        line=error.line)
-    return StatementImported(**report.as_dict())
+    position = cash.app.recorder.max_notification_id()
+    return JSONResponse(StatementImported(**report.as_dict()).model_dump(mode="json"),
+                        headers={"X-Ledger-Position": str(position or 0)})
 
 
 ROUTERS = [router]

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from ledger.aggregates import Account
 from ledger.aggregates.dispute_reasons import DISPUTE_REASONS
 from ledger.commands import accounts as acc
+from ledger.commands import cash as csh
 from ledger.commands import collections as col
 from ledger.commands import notices as ntc
 from ledger.commands import receivables as rec
@@ -301,6 +302,16 @@ def send_statement(draw: Draw, world: World, number: str) -> Fields:
             "reason": draw(cs.required_notes), "customer_request": draw(st.booleans())}
 
 
+def record_payer_account(draw: Draw, world: World, number: str) -> Fields:
+    """An IBAN as printed (in groups) or a domestic number, often one already set."""
+    account = draw(st.sampled_from(("DE89 3704 0044 0532 0130 00", "GB29NWBK60161331926819",
+                                    "0532013000", "9999")) | st.from_regex(
+        r"[A-Z0-9]{4}( ?[A-Z0-9]{1,4}){0,8}", fullmatch=True))
+    return {"bank_account": account,
+            "kind": draw(st.sampled_from(("bank_account", "virtual_account"))),
+            "reason": draw(cs.notes)}
+
+
 def reason_only(draws: st.SearchStrategy[str]) -> Callable[[Draw, World, str], Fields]:
     return lambda draw, world, number: {"reason": draw(draws)}
 
@@ -355,6 +366,7 @@ BUILDERS: dict[type[Command], Callable[[Draw, World, str], Fields]] = {
     tsk.CancelTask: task_closing,
     ntc.RecordNoticeDelivery: record_notice_delivery,
     stm.SendStatement: send_statement,
+    csh.RecordPayerAccount: record_payer_account,
 }
 
 ACTORS: dict[type[Command], Actor] = {
