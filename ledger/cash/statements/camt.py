@@ -268,7 +268,8 @@ def _find(element: etree._Element, path: str) -> etree._Element | None:
 
 
 def _findall(element: etree._Element, path: str) -> list[etree._Element]:
-    return element.findall(_in_namespace(path, element.tag))
+    found: list[etree._Element] = element.findall(_in_namespace(path, element.tag))
+    return found
 
 
 @lru_cache(maxsize=512)
