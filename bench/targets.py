@@ -13,7 +13,8 @@ and 20,000 accounts; built once by ``make bench-portfolio`` and restored from
    the whole log; then whether the rebuilt tables have statistics;
 
 then, on the largest size only: 4. relay and projection worker over the first 100,000
-events, and 5. bulk and single writes and a CSV import beside the bare library. Last, the
+events, 15. a 100,000-line camt.053 imported and matched beside the parser alone, and
+5. bulk and single writes and a CSV import beside the bare library. Last, the
 growth of every aging figure from the smallest size to the largest. ``--quick`` is a
 smoke run (500 and 2,000 accounts, few requests). The table goes to stdout, and as
 markdown (with the machine) to ``--markdown`` (default ``var/bench/targets.md``).
@@ -42,6 +43,7 @@ from bench import (
 )
 from bench.api_server import serving
 from bench.append import say
+from bench.cash_targets import cash_targets
 from bench.http_load import Load
 from bench.measurements import close
 from bench.portfolio import PortfolioSpec
@@ -66,10 +68,11 @@ class Scale:
     relay_events: int
     writes: Sizes
     page_repeat: int
+    statement_lines: int
 
 
-FULL = Scale(200, 120.0, 20, 2, 100_000, Sizes(100_000, 2_000, 1_000), 20)
-QUICK = Scale(40, 20.0, 5, 1, 10_000, Sizes(10_000, 300, 100, 10), 5)
+FULL = Scale(200, 120.0, 20, 2, 100_000, Sizes(100_000, 2_000, 1_000), 20, 100_000)
+QUICK = Scale(40, 20.0, 5, 1, 10_000, Sizes(10_000, 300, 100, 10), 5, 5_000)
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -80,7 +83,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
                         f"${portfolio_store.SIZES_VARIABLE}, else 5000,20000; --quick: 500,2000)")
     parser.add_argument("--markdown", type=Path, default=Path("var/bench/targets.md"))
     parser.add_argument("--skip", default="", help="comma-separated targets to skip: "
-                        "1,2,3,4,5,6,7,13")
+                        "1,2,3,4,5,6,7,13,15")
     args = parser.parse_args(argv)
     sizes = args.accounts or os.environ.get(portfolio_store.SIZES_VARIABLE) or (
         "500,2000" if args.quick else "5000,20000")
@@ -118,6 +121,8 @@ def measure_size(accounts: int, args: argparse.Namespace, largest: bool,
             rows += log_rows(ledger, url, size, accounts, args.skip)
             if largest and "4" not in args.skip:
                 rows += relay_targets(ledger.service, server, scale.relay_events, size, say)
+            if largest and "15" not in args.skip:  # writes to the portfolio: after the reads
+                rows += cash_targets(ledger, scale.statement_lines, size, say)
         finally:
             close(ledger.app)
         if largest and "5" not in args.skip:

@@ -35,7 +35,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ledger.aggregates import account_id_for
 from ledger.aggregates.envelope import CommandContext
@@ -165,6 +165,8 @@ class CashApplication:
         ctx = self._context(actor, command_id, correlation)
         pending = self._record(credits, ctx, report)
         self._apply(pending, actor, ctx, report)
+        if returns:
+            self.service.read_models.catch_up()  # the originals, this file's too
         for statement, line in returns:
             self._bank_return(statement, line, actor, ctx, report)
         return report
@@ -316,6 +318,9 @@ class CashApplication:
                 number = self._numbers[split.account]
                 for command in payment_commands(receipt, n, number, split, item.day):
                     commands.append((receipt.id, isinstance(command, RecordPayment), command))
+        # An account's commands together (in the order decided), so that a batch loads each
+        # account it touches once rather than once per chunk it appears in.
+        commands.sort(key=lambda item: item[2].account)
         refused: dict[UUID, str] = {}
         made: dict[UUID, list[RecordPayment]] = {}
         for start in range(0, len(commands), COMMAND_CHUNK):
@@ -346,9 +351,7 @@ class CashApplication:
 
     def _bank_return(self, statement: LineSource, line: StatementLine, actor: Actor,
                      ctx: CommandContext, report: ImportReport) -> None:
-        keys = keys_of_returned(statement.account, line.returned_reference)
-        keys += keys_of_returned(statement.account, line.end_to_end_id)
-        receipt = next((r for r in map(self._receipt_or_none, keys) if r is not None), None)
+        receipt = self._returned(statement, line)
         if receipt is None:
             report.returns_not_found.append(line.returned_reference or line.end_to_end_id
                                             or f"line {line.source_line}")
@@ -358,6 +361,28 @@ class CashApplication:
         self.reverse_receipt(receipt.id, line.return_reason or "returned by the bank",
                              line.bank_reference or line.returned_reference, actor, ctx)
         report.reversed += 1
+
+    def _returned(self, statement: LineSource, line: StatementLine) -> Receipt | None:
+        """The receipt a return gives back: under the key its reference would be the
+        receipt's own (a receipt without a bank reference is keyed by its end-to-end id),
+        else the receipt of that account whose end-to-end id or bank reference it names
+        (banks name the original by the payer's end-to-end id)."""
+        references = [r for r in (line.returned_reference, line.end_to_end_id) if r.strip()]
+        keys = [k for r in references for k in keys_of_returned(statement.account, r)]
+        found = next((r for r in map(self._receipt_or_none, keys) if r is not None), None)
+        if found is not None or not references:
+            return found
+        models = self.service.read_models
+        receipt_id = models.read(lambda session: returned_receipt(
+            session, models.tables("cash"), plain(statement.account), references))
+        return None if receipt_id is None else self._receipt_or_none_by_id(UUID(receipt_id))
+
+    def _receipt_or_none_by_id(self, receipt_id: UUID) -> Receipt | None:
+        try:
+            receipt: Receipt = self.app.repository.get(receipt_id)
+        except AggregateNotFoundError:
+            return None
+        return receipt
 
     def _receipt_or_none(self, key: str) -> Receipt | None:
         try:
@@ -440,6 +465,19 @@ class ManualSplit:
 
 def plain(bank_account: str) -> str:
     return "".join(bank_account.split()).upper()
+
+
+def returned_receipt(session: Any, cash: Any, bank_account: str, references: Sequence[str]
+                     ) -> str | None:
+    """The id of the receipt into ``bank_account`` whose end-to-end id or bank reference
+    is one of ``references`` (by the read model's indexes), if exactly one is."""
+    r = cash["receipts"]
+    rows = session.execute(
+        select(r.c.receipt_id, r.c.bank_account)
+        .where(or_(r.c.end_to_end_id.in_(references), r.c.bank_reference.in_(references)))
+    ).all()
+    found = {row.receipt_id for row in rows if plain(row.bank_account) == bank_account}
+    return found.pop() if len(found) == 1 else None
 
 
 def facts_of(line: StatementLine) -> ReceiptFacts:

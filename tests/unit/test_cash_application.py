@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -24,6 +25,7 @@ from tests.unit.given import OPENED, an_invoice, outstanding, store_position
 
 CASHIER = Actor("cashier-1", "cashier")
 DAY = date(2026, 3, 2)
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "statements" / "handwritten"
 HEADER = "date,amount,currency,counterparty,iban,remittance,reference\n"
 
 
@@ -246,3 +248,24 @@ def test_the_queue_and_the_report(books) -> None:
     assert report.unidentified_by_age == {"7-29": {"EUR": Decimal("12.00")},
                                           "0-6": {"EUR": Decimal("8.00")}}
     assert report.oldest_unidentified_days == 10
+
+
+@pytest.mark.parametrize("sample", ["camt054-return.xml", "mt940-reversal.sta"])
+def test_a_bank_return_in_the_statement_reverses_the_payment_it_made(sample: str) -> None:
+    service, clock = make_service()
+    open_account(service, "ACME", "Acme Bike Parts")
+    invoice(service, "ACME", "INV-2026-0117", "1250.00")
+    clock.set_day(date(2026, 12, 7))
+    cash = CashApplication(service)
+    data = (SAMPLES / sample).read_bytes()
+
+    report = cash.import_statement(data, CASHIER)
+
+    assert (report.matched, report.reversed) == (1, 1)
+    assert outstanding(service, "INV-2026-0117", "ACME") == Decimal("1250.00")
+    (payment,) = service.account("ACME").payments.values()
+    assert payment.reversed
+    assert [cash.receipt(UUID(r)).status for r in report.receipts] == [REVERSED]
+    before = store_position(service)
+    cash.import_statement(data, CASHIER)
+    assert store_position(service) == before
