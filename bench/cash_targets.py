@@ -1,12 +1,11 @@
 """Target 15: importing and matching a bank statement against the big portfolio.
 
 A camt.053 of ``lines`` credit lines is written from the restored portfolio's open
-invoices (seeded, so every run writes the same file): three in four name their invoice
-in the remittance and pay it whole, one in ten names it and pays part, the rest pay one
-open invoice's amount with the customer's name and no reference; then unknown payers
-fill the file up to ``lines``. The answer is known: every line naming an invoice is
-matched by its reference; a name-and-amount line is matched when the name and amount are
-the customer's alone.
+invoices (seeded, so every run writes the same file; `statement_rows`): nine in ten pay
+an owing invoice, most naming it in the remittance, the rest by the customer's name and
+the amount alone; one in ten come from unknown payers. The answer is known: every line
+naming an invoice is matched by its reference; a name-and-amount line is matched when the
+name and amount are the customer's alone.
 
 The baseline is the parser alone on the same file (`ledger.cash.statements`), the figure
 the whole import (parse, record every receipt, match each by index, pay the accounts
@@ -57,21 +56,37 @@ def open_invoices(ledger: Ledger) -> list[tuple[str, str, str, Decimal, str]]:
 
 def statement_rows(invoices: list[tuple[str, str, str, Decimal, str]], lines: int
                    ) -> tuple[list[tuple[date, Decimal, str, str, str, str, str]], int]:
-    """The statement's rows, and how many of them name their invoice."""
+    """The statement's rows, and how many of them name their invoice.
+
+    Nine lines in ten come from owing invoices, one in ten from unknown payers. An invoice
+    is paid whole by one line naming it (three in four), in part (one in ten), or by its
+    amount and the customer's name alone; when the portfolio owes on fewer invoices than
+    the statement needs, each is paid in as many instalments naming it as it takes."""
     rng = random.Random(SEED)
-    chosen = rng.sample(invoices, min(len(invoices), lines * 9 // 10))
+    wanted = lines * 9 // 10
+    chosen = rng.sample(invoices, len(invoices))
+    parts = max(1, -(-wanted // max(len(chosen), 1)))
     on = date.today()
     rows: list[tuple[date, Decimal, str, str, str, str, str]] = []
     named = 0
-    for k, (_, name, invoice_id, owed, currency) in enumerate(chosen):
+    for _, name, invoice_id, owed, currency in chosen:
+        if len(rows) >= wanted:
+            break
+        cent = Decimal(1).scaleb(-minor_units(currency))
+        reference = f"BNK{len(rows):08d}"
         draw = rng.random()
-        reference = f"BNK{k:08d}"
-        if draw < 0.75:
+        if parts > 1 and owed >= cent * parts:
+            share = (owed / parts).quantize(cent)
+            for k in range(parts):
+                paid = share if k < parts - 1 else owed - share * (parts - 1)
+                rows.append((on, paid, currency, name, "",
+                             f"instalment {k + 1} of {invoice_id}", f"BNK{len(rows):08d}"))
+                named += 1
+        elif draw < 0.75:
             rows.append((on, owed, currency, name, "", f"Payment {invoice_id} thank you",
                          reference))
             named += 1
         elif draw < 0.85:
-            cent = Decimal(1).scaleb(-minor_units(currency))
             rows.append((on, max((owed / 2).quantize(cent), cent), currency, name, "",
                          f"part payment inv {invoice_id}", reference))
             named += 1
@@ -80,6 +95,8 @@ def statement_rows(invoices: list[tuple[str, str, str, Decimal, str]], lines: in
     for k in range(len(rows), lines):
         rows.append((on, Decimal(rng.randint(100, 99_999)).scaleb(-2), "EUR",
                      f"Unknown Payer {k}", "", "payment", f"NOISE{k:08d}"))
+    rows = rows[:lines]
+    named = sum(1 for row in rows if row[5].startswith(("instalment", "Payment", "part")))
     rng.shuffle(rows)
     return rows, named
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -43,6 +43,7 @@ from ledger.aggregates.errors import (
     AccountStandingConflict,
     InvalidCommand,
     NotFound,
+    NothingToPay,
     PaymentAlreadyReversed,
 )
 from ledger.aggregates.receipts import (
@@ -68,6 +69,7 @@ from ledger.cash.matching import (
 from ledger.cash.references import creditor_references, invoice_candidates
 from ledger.cash.statements import StatementLine, parse_statement
 from ledger.commands.base import Actor, Command
+from ledger.commands.bus import BatchReport
 from ledger.commands.collections import WriteOff
 from ledger.commands.receivables import AllocationLine, RecordPayment, ReversePayment
 from ledger.service import LedgerService
@@ -271,9 +273,11 @@ class CashApplication:
         decisions = models.read(lambda session: self._decide_all(session, pending))
         matched = [(p, d) for p, d in zip(pending, decisions, strict=True)
                    if isinstance(d, Match)]
-        refused = self._pay(matched, actor)
+        refused, unallocated = self._pay(matched, actor)
         for item, decision in zip(pending, decisions, strict=True):
             receipt = item.receipt
+            if isinstance(decision, Match) and receipt.id in unallocated:
+                decision = as_unapplied_credit(decision)
             if isinstance(decision, Match) and receipt.id not in refused:
                 receipt.match(ctx, decision.rule, decision.evidence,
                               splits_recorded(receipt.id, decision.splits, self._numbers))
@@ -308,9 +312,12 @@ class CashApplication:
             decisions.append(decision)
         return decisions
 
-    def _pay(self, matched: Sequence[tuple[Pending, Match]], actor: Actor) -> dict[UUID, str]:
-        """Each match's payments (and write-offs) through the bus; the receipts whose
-        payment an account refused, with the refusal (their other payments reversed)."""
+    def _pay(self, matched: Sequence[tuple[Pending, Match]], actor: Actor
+             ) -> tuple[dict[UUID, str], set[UUID]]:
+        """Each match's payments (and write-offs) through the bus. Returns the receipts
+        whose payment an account refused, with the refusal (their other payments
+        reversed), and those paid as unapplied credit instead: the account found a named
+        invoice with nothing left to pay (paid meanwhile), so the customer is still known."""
         commands: list[tuple[UUID, bool, Command]] = []
         for item, match in matched:
             receipt = item.receipt
@@ -323,17 +330,25 @@ class CashApplication:
         commands.sort(key=lambda item: item[2].account)
         refused: dict[UUID, str] = {}
         made: dict[UUID, list[RecordPayment]] = {}
-        for start in range(0, len(commands), COMMAND_CHUNK):
-            chunk = commands[start:start + COMMAND_CHUNK]
-            outcome = self.service.execute_batch(
-                [c for _, _, c in chunk], actor, skip_invalid=True,
-                actors=[actor if is_payment else CASH_APPLICATION for _, is_payment, _ in chunk])
+        retry: list[tuple[UUID, bool, Command]] = []
+        for outcome, chunk in self._run(commands, actor):
             for position, (receipt_id, is_payment, command) in enumerate(chunk):
                 error = outcome.errors.get(position)
-                if is_payment and error is not None:
+                if is_payment and isinstance(error, NothingToPay):
+                    retry.append((receipt_id, True, command.model_copy(update={
+                        "allocations": (), "fit_allocations": False})))
+                elif is_payment and error is not None:
                     refused.setdefault(receipt_id, f"{command.account} refused the payment: "
                                                    f"{error}")
                 elif is_payment:
+                    made.setdefault(receipt_id, []).append(command)  # type: ignore[arg-type]
+        for outcome, chunk in self._run(retry, actor):
+            for position, (receipt_id, _, command) in enumerate(chunk):
+                error = outcome.errors.get(position)
+                if error is not None:
+                    refused.setdefault(receipt_id, f"{command.account} refused the payment: "
+                                                   f"{error}")
+                else:
                     made.setdefault(receipt_id, []).append(command)  # type: ignore[arg-type]
         undo = [ReversePayment(account=p.account, payment_id=p.payment_id,
                                reason="the receipt's other part was refused",
@@ -341,7 +356,18 @@ class CashApplication:
                 for receipt_id in refused for p in made.get(receipt_id, [])]
         if undo:
             self.service.execute_batch(undo, actor, skip_invalid=True)
-        return refused
+        return refused, {receipt_id for receipt_id, _, _ in retry} - set(refused)
+
+    def _run(self, commands: Sequence[tuple[UUID, bool, Command]], actor: Actor
+             ) -> Iterator[tuple[BatchReport, Sequence[tuple[UUID, bool, Command]]]]:
+        """The commands in batches, each as its sender: payments the cashier's, tolerated
+        write-offs the ledger's own."""
+        for start in range(0, len(commands), COMMAND_CHUNK):
+            chunk = commands[start:start + COMMAND_CHUNK]
+            yield self.service.execute_batch(
+                [c for _, _, c in chunk], actor, skip_invalid=True,
+                actors=[actor if is_payment else CASH_APPLICATION for _, is_payment, _ in chunk]
+            ), chunk
 
     def _save_decided(self, receipts: Sequence[Receipt]) -> None:
         for start in range(0, len(receipts), SAVE_CHUNK):
@@ -502,6 +528,14 @@ def payment_commands(receipt: Receipt, n: int, number: str, split: Split, day: d
         yield WriteOff(account=number, invoice_id=invoice_id, amount=amount,
                        reason=f"short payment within tolerance (receipt {receipt.id})",
                        command_id=f"{payment_id}:short:{invoice_id}")
+
+
+def as_unapplied_credit(match: Match) -> Match:
+    """The match as the accounts took it: the named invoices had nothing left to pay when
+    the payment arrived, so it stands as unapplied credit on the customer's account."""
+    return Match(match.rule, {**match.evidence, "note": "the named invoices had nothing left "
+                              "to pay: unapplied credit on the account"},
+                 tuple(Split(s.account, s.amount) for s in match.splits))
 
 
 def splits_recorded(receipt_id: UUID, splits: Sequence[Split], numbers: dict[str, str]

@@ -21,7 +21,7 @@ from ledger.commands.cash import RecordPayerAccount
 from ledger.projections.receipts import cash_application_report, list_receipts
 from ledger.service import LedgerService
 from tests.builders import MANAGER, make_service
-from tests.unit.given import OPENED, an_invoice, outstanding, store_position
+from tests.unit.given import OPENED, a_payment, an_invoice, outstanding, store_position
 
 CASHIER = Actor("cashier-1", "cashier")
 DAY = date(2026, 3, 2)
@@ -269,3 +269,26 @@ def test_a_bank_return_in_the_statement_reverses_the_payment_it_made(sample: str
     before = store_position(service)
     cash.import_statement(data, CASHIER)
     assert store_position(service) == before
+
+
+def test_an_invoice_paid_meanwhile_leaves_the_receipt_as_credit_on_its_customer(
+    books, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another payment lands between matching and paying (a bank feed, a person): the
+    account refuses to pay the named invoice twice, so the receipt is the customer's
+    unapplied credit, and its match says so."""
+    service, cash = books
+    pay = cash._pay
+
+    def paid_elsewhere_first(matched, actor):  # noqa: ANN001, ANN202
+        a_payment(service, "ELSEWHERE", "750.00", DAY, currency="EUR", account="C-200",
+                  allocations=[("INV-2001", "750.00")])
+        return pay(matched, actor)
+
+    monkeypatch.setattr(cash, "_pay", paid_elsewhere_first)
+    report = cash.import_statement(statement(
+        "2026-03-02,750.00,EUR,Northwind,,INV-2001,BR-40"), CASHIER)
+    assert report.by_rule == {"invoice_reference": 1}
+    assert service.account_as_of("C-200")["totals"]["EUR"]["unapplied_credit"] == "750.00"
+    receipt = cash.receipt(UUID(report.receipts[0]))
+    assert receipt.splits[0]["allocations"] == []
