@@ -2,11 +2,11 @@
 
 A page route takes ``SignedInDep`` (any signed-in caller) or its page's alias
 (``DashboardViewer``, ``WorklistViewer``, ``DisputesViewer``, ``ApprovalsViewer``,
-``AuditViewer``, ``SearchViewer``), which also checks the API's rule for that page. A
-signed-out visitor is sent to sign in (303) and comes back; a caller the rule refuses sees
-a 403 page. Every request re-checks that the session's key still exists and is not
-revoked. The routers of ``page_router()`` check the CSRF token of every POST before any
-route runs.
+``AuditViewer``, ``SearchViewer``, ``ReceiptsViewer``), which also checks the API's rule
+for that page. A signed-out visitor is sent to sign in (303) and comes back; a caller the
+rule refuses sees a 403 page. Every request re-checks that the session's key still exists
+and is not revoked. The routers of ``page_router()`` check the CSRF token of every POST
+before any route runs.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from api.workspace.navigation import (
     AUDIT,
     DASHBOARD,
     DISPUTES,
+    RECEIPTS,
     SEARCH,
     WORKLIST,
     Page,
@@ -101,3 +102,4 @@ DisputesViewer = Annotated[Caller, Depends(viewer_of(DISPUTES))]
 ApprovalsViewer = Annotated[Caller, Depends(viewer_of(APPROVALS))]
 AuditViewer = Annotated[Caller, Depends(viewer_of(AUDIT))]
 SearchViewer = Annotated[Caller, Depends(viewer_of(SEARCH))]
+ReceiptsViewer = Annotated[Caller, Depends(viewer_of(RECEIPTS))]

@@ -15,12 +15,14 @@ from api.keys import Caller
 from api.permissions import (
     AGENT,
     AUDITOR,
+    CASHIER,
     COMPLIANCE,
     MANAGER,
     MAY_WRITE,
     READERS_OF_ACCOUNTS,
     READERS_OF_HISTORY,
     READERS_OF_PORTFOLIO,
+    READERS_OF_RECEIPTS,
     check_read,
 )
 from api.routers.verification import CHECKPOINT_READERS
@@ -44,10 +46,13 @@ DISPUTES = Page("Disputes", "/app/disputes", READERS_OF_HISTORY)
 APPROVALS = Page("Approvals", "/app/approvals",
                  MAY_WRITE[c.DecideWriteOff] | MAY_WRITE[c.DecideSettlement])
 AUDIT = Page("Audit", "/app/audit", CHECKPOINT_READERS)
+# The bank's receipts and the unidentified queue: GET /receipts's readers.
+RECEIPTS = Page("Receipts", "/app/receipts", READERS_OF_RECEIPTS)
 SEARCH = Page("Search", "/app/search", READERS_OF_ACCOUNTS, in_nav=False)
-PAGES = (DASHBOARD, WORKLIST, DISPUTES, APPROVALS, AUDIT, SEARCH)
+PAGES = (DASHBOARD, WORKLIST, DISPUTES, APPROVALS, RECEIPTS, AUDIT, SEARCH)
 
-HOMES = {MANAGER: DASHBOARD, AUDITOR: DASHBOARD, AGENT: WORKLIST, COMPLIANCE: AUDIT}
+HOMES = {MANAGER: DASHBOARD, AUDITOR: DASHBOARD, AGENT: WORKLIST, COMPLIANCE: AUDIT,
+         CASHIER: RECEIPTS}
 """Where each role lands; roles without a home (service, admin) use the API, not pages."""
 
 

@@ -14,13 +14,14 @@ from api.workspace.routers import (
     disputes,
     home,
     placeholders,
+    receipts,
     search,
     sign_in,
     tasks,
     worklist,
 )
 
-MODULES = (home, sign_in, accounts, tasks, disputes, approvals, audit, dashboard, worklist,
-           search, placeholders)
+MODULES = (home, sign_in, accounts, tasks, disputes, approvals, receipts, audit, dashboard,
+           worklist, search, placeholders)
 
 ROUTERS: tuple[APIRouter, ...] = tuple(router for module in MODULES for router in module.ROUTERS)

@@ -5,6 +5,11 @@ the totals, ``by=agent`` for the charts), ``GET /kpis/trend`` (12 months to the 
 date) and ``GET /kpis`` (the 30 days to it), each with the same ``as_of`` and
 ``known_at``, so every figure re-draws as it stood on a day, or as the ledger knew it at
 a time. Who may open it is the API's rule for those reads (``READERS_OF_PORTFOLIO``).
+
+Below them, cash application as it stands today (``GET /reports/cash-application``): the
+unidentified cash left in the queue per currency, its age, and the share matched
+automatically per rule. Receipts belong to no account, agent or segment until matched, so
+the filters do not apply to it.
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ from api.deps import KpiReadsDep, ReadModelsDep
 from api.workspace.dashboard_query import parse
 from api.workspace.dashboard_view import dashboard as laid_out
 from api.workspace.deps import DashboardViewer, page_router
+from api.workspace.navigation import RECEIPTS, may_open
 from api.workspace.templating import templates
 from ledger.fx_totals import total_in
 from ledger.projections.aging import DEFAULT_EDGES, bucket_labels
 from ledger.projections.exclusions import exclusion_note
 from ledger.projections.kpi_trend import KpiFilters
 from ledger.projections.read_models import COLLECTIONS
+from ledger.projections.receipts import AGE_EDGES, age_band
 
 TREND_MONTHS = 12
 LAST_DAYS = 30
@@ -32,7 +39,7 @@ router = page_router()
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, _: DashboardViewer, models: ReadModelsDep,
+def dashboard(request: Request, caller: DashboardViewer, models: ReadModelsDep,
               reads: KpiReadsDep) -> HTMLResponse:
     """Portfolio dashboard, filtered and dated by its GET form."""
     query, errors = parse(request.query_params)
@@ -61,6 +68,9 @@ def dashboard(request: Request, _: DashboardViewer, models: ReadModelsDep,
                             last_days),
         "left_out": left_out, "note": exclusion_note(len(left_out)),
         "last_start": as_of - timedelta(days=LAST_DAYS - 1),
+        "cash": models.cash_application_report(models.clock().date()),
+        "age_bands": [age_band(edge) for edge in AGE_EDGES],
+        "may_open_receipts": may_open(caller, RECEIPTS),
     }
     return templates.TemplateResponse(request, "dashboard.html", context)
 
