@@ -68,6 +68,7 @@ MAY_WRITE: dict[type[Command], frozenset[str]] = {
     s.SendStatement: frozenset({AGENT, MANAGER}),
     n.RecordNoticeDelivery: frozenset({SERVICE, MANAGER}),  # an external mailer's report
     cash.RecordPayerAccount: frozenset({CASHIER, MANAGER}),
+    cash.RefundCredit: frozenset({CASHIER, MANAGER}),
 }
 
 READERS_OF_ACCOUNTS = frozenset({AGENT, MANAGER, AUDITOR, COMPLIANCE, SERVICE, CASHIER})

@@ -34,6 +34,7 @@ from ledger.aggregates import (
     plans,
     promises,
     receipts,
+    refunds,
     settlements,
     standing,
     tasks,
@@ -52,6 +53,7 @@ EVENT_MODULES: tuple[ModuleType, ...] = (
     worklist_policies,
     payer_accounts,
     receipts,
+    refunds,
 )
 
 NEVER_RECORDED_NAMES = frozenset({"LedgerEvent", "Account.Created", "Account.Event",

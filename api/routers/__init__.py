@@ -31,6 +31,7 @@ from api.routers import (
     read_side,
     receipts,
     receivables,
+    refunds,
     search,
     settlements,
     statements,
@@ -45,7 +46,7 @@ MODULES = (
     account_setup, accounts, approvals, audit, bank_statements, contact_refusals, contacts,
     days, disputes, dunning, erasure, fx_rates, keys, notice_messages, notices, operations,
     payer_accounts, placements, plans, portfolio, kpis, promises, read_side, receipts,
-    receivables, search, settlements, statements, tasks, trails, verification, worklists,
+    receivables, refunds, search, settlements, statements, tasks, trails, verification, worklists,
     write_offs,
 )
 

@@ -29,6 +29,7 @@ from ledger.aggregates.payer_accounts import PayerAccountCommands
 from ledger.aggregates.payments import PaymentCommands
 from ledger.aggregates.plans import PlanCommands
 from ledger.aggregates.promises import PromiseCommands
+from ledger.aggregates.refunds import RefundCommands
 from ledger.aggregates.settlements import SettlementCommands
 from ledger.aggregates.standing import StandingCommands, check_terms
 from ledger.aggregates.state import ExactDecimal
@@ -82,6 +83,7 @@ class Account(
     InvoiceCommands,
     PaymentCommands,
     PayerAccountCommands,
+    RefundCommands,
     DisputeCommands,
     PromiseCommands,
     PlanCommands,

@@ -127,6 +127,10 @@ class AmountExceedsUndisputed(RuleViolation):
     pass
 
 
+class RefundExceedsCredit(RuleViolation):
+    """A refund asks for more than the customer's unapplied credit in its currency."""
+
+
 class NothingToPay(RuleViolation):
     """A payment asked to be fitted to an invoice that can take none of it."""
 

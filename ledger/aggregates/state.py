@@ -126,8 +126,14 @@ class Payment:
         return sum(self.allocations.values(), Decimal(0))
 
     @property
+    def refunded(self) -> Decimal:
+        """Credit paid back to the customer (`CreditRefunded`), kept as the payment's
+        ``refund`` movements, so a snapshot taken before refunds existed still holds."""
+        return -sum((m.amount for m in self.movements if m.kind == "refund"), Decimal(0))
+
+    @property
     def unapplied(self) -> Decimal:
-        return Decimal(0) if self.reversed else self.amount - self.allocated
+        return Decimal(0) if self.reversed else self.amount - self.allocated - self.refunded
 
 
 

@@ -1,4 +1,5 @@
-"""Commands of cash application that an account decides: which bank account pays it."""
+"""Commands of cash application that an account decides: which bank account pays it, and
+money paid back to the customer out of its unapplied credit."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ledger.commands.base import Command, Text
+from ledger.commands.base import (
+    Amount,
+    Command,
+    Currency,
+    Identifier,
+    Reference,
+    RequiredText,
+    Text,
+)
 
 BankAccountNumber = Annotated[str, Field(min_length=4, max_length=64,
                                          pattern=r"^[A-Za-z0-9 ]+$")]
@@ -21,3 +30,15 @@ class RecordPayerAccount(Command):
     bank_account: BankAccountNumber
     kind: Literal["bank_account", "virtual_account"] = "bank_account"
     reason: Text = ""
+
+
+class RefundCredit(Command):
+    """Pay ``amount`` of the customer's unapplied credit in ``currency`` back to them: the
+    bank transfer's reference is ``bank_reference``. Taken from the oldest payments' credit
+    first; never more than the credit there is (docs/cash-application.md, *Refunds*)."""
+
+    refund_id: Identifier
+    amount: Amount
+    currency: Currency
+    bank_reference: Reference
+    reason: RequiredText

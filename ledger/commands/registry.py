@@ -63,6 +63,7 @@ HANDLERS: dict[type[Command], Handler] = {
     tasks.CancelTask: decide(Account.cancel_task),
     notices.RecordNoticeDelivery: decide(Account.record_notice_delivery),
     cash.RecordPayerAccount: decide(Account.record_payer_account),
+    cash.RefundCredit: decide(Account.refund_credit),
     statements.SendStatement: decide(Account.send_statement),
 }
 

@@ -182,6 +182,11 @@ class _Batch:
         self.w.update(self.t["payments"], {"account_id": account, "payment_id": e.payment_id},
                       reversed_on=e.effective_on, reversed_at=e.timestamp)
 
+    def on_CreditRefunded(self, account: str, e: Any) -> None:  # noqa: N802
+        for share in e.taken:
+            self.credit_movement(account, share["payment_id"], e.effective_on, e.timestamp,
+                                 "refund", -Decimal(share["amount"]))
+
     def on_InvoiceWrittenOff(self, account: str, e: Any) -> None:  # noqa: N802
         self.invoice_movement(account, e.invoice_id, e.effective_on, e.timestamp, e.kind,
                               -e.amount, e.ref)

@@ -62,10 +62,12 @@ class ModelPayment:
     received_on: date
     allocations: dict[str, Decimal] = field(default_factory=dict)
     reversed: bool = False
+    refunded: Decimal = Decimal(0)
 
     @property
     def unapplied(self) -> Decimal:
-        return Decimal(0) if self.reversed else self.amount - sum(self.allocations.values())
+        return Decimal(0) if self.reversed else (
+            self.amount - sum(self.allocations.values()) - self.refunded)
 
 
 @dataclass

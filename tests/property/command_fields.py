@@ -312,6 +312,17 @@ def record_payer_account(draw: Draw, world: World, number: str) -> Fields:
             "reason": draw(cs.notes)}
 
 
+def refund_credit(draw: Draw, world: World, number: str) -> Fields:
+    """Some of the credit there is, all of it, or more (the rule that says no)."""
+    state = world.state(number)
+    currency = draw(st.sampled_from(sorted({p.currency for p in state.payments.values()}))
+                    if state.payments else cs.currencies)
+    credit = state.unapplied_credit(currency)
+    amount = draw(cs.amounts(currency, credit) if credit > 0 else cs.amounts(currency))
+    return {"refund_id": draw(cs.identifiers), "amount": amount, "currency": currency,
+            "bank_reference": draw(cs.references), "reason": draw(cs.required_notes)}
+
+
 def reason_only(draws: st.SearchStrategy[str]) -> Callable[[Draw, World, str], Fields]:
     return lambda draw, world, number: {"reason": draw(draws)}
 
@@ -367,6 +378,7 @@ BUILDERS: dict[type[Command], Callable[[Draw, World, str], Fields]] = {
     ntc.RecordNoticeDelivery: record_notice_delivery,
     stm.SendStatement: send_statement,
     csh.RecordPayerAccount: record_payer_account,
+    csh.RefundCredit: refund_credit,
 }
 
 ACTORS: dict[type[Command], Actor] = {

@@ -27,6 +27,7 @@ from ledger.aggregates.approval_expiry import ApprovalExpiry
 from ledger.aggregates.errors import LedgerError
 from ledger.commands.accounts import OpenAccount
 from ledger.commands.base import Actor, Command, CommandResult
+from ledger.commands.cash import RefundCredit
 from ledger.commands.collections import (
     DecideWriteOff,
     MakePromise,
@@ -249,6 +250,27 @@ class LedgerMachine(RuleBasedStateMachine):
         number, account = self.pick_account(data)
         currency = data.draw(st.sampled_from(account.currencies_owed() or CURRENCIES))
         self.pay(data, number, currency, explicit)
+
+    @precondition(lambda self: self.has("live_payments"))
+    @rule(data=st.data())
+    def refund_credit(self, data: st.DataObject) -> None:
+        """Credit paid back: at most what there is, oldest payments' credit first."""
+        number, account = self.pick_account(data, "live_payments")
+        currency = data.draw(st.sampled_from(sorted({p.currency
+                                                     for p in account.payments.values()})))
+        payments = sorted(((i, p) for i, p in account.payments.items()
+                           if p.currency == currency), key=lambda ip: (ip[1].received_on, ip[0]))
+        credit = sum((p.unapplied for _, p in payments), Decimal(0))
+        amount = self.draw_amount(data, currency, credit if credit > 0 else Decimal(10))
+        cmd = RefundCredit(account=number, refund_id=self.new_id("RFD"), amount=amount,
+                           currency=currency, bank_reference="SEPA-OUT",
+                           reason="customer asked for it back", effective_on=self.today)
+        if self.run(cmd, MANAGER, expect_ok=amount <= credit):
+            left = amount
+            for _, payment in payments:
+                take = min(payment.unapplied, left)
+                payment.refunded += take
+                left -= take
 
     @precondition(lambda self: self.has("invoices"))
     @rule(data=st.data())

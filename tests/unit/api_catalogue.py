@@ -205,6 +205,13 @@ WRITES: tuple[Write, ...] = (
         "bank_account": "DE89 3704 0044 0532 0130 00", "kind": "bank_account",
         "reason": "treasury account on the remittance advice",
     }, "cashier", ("PayerAccountRecorded",)),
+    Write(cash.RefundCredit, on_account("/credit-refunds"), {
+        "refund_id": "RFD-1", "amount": "500.00", "currency": "USD",
+        "bank_reference": "SEPA-OUT-1", "reason": "overpayment returned on request",
+    }, "cashier", ("CreditRefunded",), given=(r.RecordPayment(
+        account=ANY, payment_id="PAY-OVER", amount=Decimal("4000.00"), currency="USD",
+        received_on=date(2026, 2, 5),
+    ),)),
     Write(a.ErasePersonalData, on_account("/personal-data-erasure"), {
         "reason": "GDPR art. 17 request DSR-14",
     }, "compliance", ("PersonalDataErased",)),

@@ -29,7 +29,7 @@ WRITERS: dict[str, set[str]] = {
                 "AllocatePayment", "ReversePayment", "RecordRecovery"},
     "auditor": set(),
     "admin": set(),
-    "cashier": {"RecordPayerAccount"},
+    "cashier": {"RecordPayerAccount", "RefundCredit"},
 }
 REFUSED = [(role, w) for role, allowed in WRITERS.items() for w in WRITES
            if w.name not in allowed]

@@ -11,17 +11,25 @@ from uuid import UUID
 
 import pytest
 
-from ledger.aggregates.errors import AccountStandingConflict
+from ledger.aggregates.errors import AccountStandingConflict, DuplicateId, RefundExceedsCredit
 from ledger.aggregates.receipts import MATCHED, RETURNED, REVERSED, UNIDENTIFIED, Receipt
 from ledger.cash.application import CashApplication, ManualSplit, SplitsDoNotAddUp
 from ledger.cash.statements import StatementParseError
 from ledger.commands.accounts import OpenAccount
 from ledger.commands.base import Actor
-from ledger.commands.cash import RecordPayerAccount
+from ledger.commands.cash import RecordPayerAccount, RefundCredit
 from ledger.projections.receipts import cash_application_report, list_receipts
 from ledger.service import LedgerService
 from tests.builders import MANAGER, make_service
-from tests.unit.given import OPENED, a_payment, an_invoice, outstanding, store_position
+from tests.unit.given import (
+    OPENED,
+    a_payment,
+    an_invoice,
+    events_of,
+    outstanding,
+    rejected,
+    store_position,
+)
 
 CASHIER = Actor("cashier-1", "cashier")
 DAY = date(2026, 3, 2)
@@ -292,3 +300,21 @@ def test_an_invoice_paid_meanwhile_leaves_the_receipt_as_credit_on_its_customer(
     assert service.account_as_of("C-200")["totals"]["EUR"]["unapplied_credit"] == "750.00"
     receipt = cash.receipt(UUID(report.receipts[0]))
     assert receipt.splits[0]["allocations"] == []
+
+
+def test_unapplied_credit_is_refunded_with_the_bank_reference_of_the_refund(books) -> None:
+    service, cash = books
+    cash.import_statement(statement("2026-03-02,800.00,EUR,Northwind,,INV-2001,BR-50"),
+                          CASHIER)
+    refund = RefundCredit(account="C-200", refund_id="RFD-1", amount="50.00", currency="EUR",
+                          bank_reference="SEPA-OUT-7", reason="customer asked for it back")
+    with rejected(service, RefundExceedsCredit):
+        service.execute(refund.model_copy(update={"amount": Decimal("50.01")}), CASHIER)
+    service.execute(refund, CASHIER)
+    (event,) = events_of(service, "CreditRefunded", "C-200")
+    assert (event["payload"]["bank_reference"], event["payload"]["amount"]) == (
+        "SEPA-OUT-7", "50.00")
+    assert service.account("C-200").unapplied_credit("EUR") == 0
+    assert service.account_as_of("C-200")["totals"]["EUR"]["unapplied_credit"] == "0.00"
+    with rejected(service, DuplicateId):
+        service.execute(refund.model_copy(update={"command_id": "again"}), CASHIER)
