@@ -58,40 +58,37 @@ def statement_rows(invoices: list[tuple[str, str, str, Decimal, str]], lines: in
                    ) -> tuple[list[tuple[date, Decimal, str, str, str, str, str]], int]:
     """The statement's rows, and how many of them name their invoice.
 
-    Nine lines in ten come from owing invoices, one in ten from unknown payers. An invoice
-    is paid whole by one line naming it (three in four), in part (one in ten), or by its
-    amount and the customer's name alone; when the portfolio owes on fewer invoices than
-    the statement needs, each is paid in as many instalments naming it as it takes."""
+    Nine lines in ten pay owing invoices, one in ten come from unknown payers. Each invoice
+    is paid by lines naming it (three in four invoices: in as many instalments as it takes
+    to fill the statement when the portfolio owes on fewer invoices than it has lines), by
+    one line naming it and paying half (one in ten), or by its amount and the customer's
+    name alone (the rest)."""
     rng = random.Random(SEED)
     wanted = lines * 9 // 10
     chosen = rng.sample(invoices, len(invoices))
-    parts = max(1, -(-wanted // max(len(chosen), 1)))
+    whole = max(len(chosen), 1)
+    parts = max(1, -(-(wanted - whole // 4) // max(whole * 3 // 4, 1)))
     on = date.today()
     rows: list[tuple[date, Decimal, str, str, str, str, str]] = []
-    named = 0
     for _, name, invoice_id, owed, currency in chosen:
         if len(rows) >= wanted:
             break
         cent = Decimal(1).scaleb(-minor_units(currency))
-        reference = f"BNK{len(rows):08d}"
         draw = rng.random()
-        if parts > 1 and owed >= cent * parts:
-            share = (owed / parts).quantize(cent)
-            for k in range(parts):
-                paid = share if k < parts - 1 else owed - share * (parts - 1)
-                rows.append((on, paid, currency, name, "",
-                             f"instalment {k + 1} of {invoice_id}", f"BNK{len(rows):08d}"))
-                named += 1
-        elif draw < 0.75:
-            rows.append((on, owed, currency, name, "", f"Payment {invoice_id} thank you",
-                         reference))
-            named += 1
+        if draw < 0.75:
+            pieces = parts if owed >= cent * parts else 1
+            share = (owed / pieces).quantize(cent)
+            for k in range(pieces):
+                paid = share if k < pieces - 1 else owed - share * (pieces - 1)
+                remittance = (f"Payment {invoice_id} thank you" if pieces == 1
+                              else f"instalment {k + 1} of {invoice_id}")
+                rows.append((on, paid, currency, name, "", remittance, f"BNK{len(rows):08d}"))
         elif draw < 0.85:
             rows.append((on, max((owed / 2).quantize(cent), cent), currency, name, "",
-                         f"part payment inv {invoice_id}", reference))
-            named += 1
+                         f"part payment inv {invoice_id}", f"BNK{len(rows):08d}"))
         else:
-            rows.append((on, owed, currency, name, "", "see remittance advice", reference))
+            rows.append((on, owed, currency, name, "", "see remittance advice",
+                         f"BNK{len(rows):08d}"))
     for k in range(len(rows), lines):
         rows.append((on, Decimal(rng.randint(100, 99_999)).scaleb(-2), "EUR",
                      f"Unknown Payer {k}", "", "payment", f"NOISE{k:08d}"))

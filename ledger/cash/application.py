@@ -336,7 +336,8 @@ class CashApplication:
                 error = outcome.errors.get(position)
                 if is_payment and isinstance(error, NothingToPay):
                     retry.append((receipt_id, True, command.model_copy(update={
-                        "allocations": (), "fit_allocations": False})))
+                        "allocations": (), "fit_allocations": False,
+                        "leave_unapplied": True})))
                 elif is_payment and error is not None:
                     refused.setdefault(receipt_id, f"{command.account} refused the payment: "
                                                    f"{error}")
@@ -515,15 +516,19 @@ def facts_of(line: StatementLine) -> ReceiptFacts:
 def payment_commands(receipt: Receipt, n: int, number: str, split: Split, day: date,
                      fit: bool = True) -> Iterable[Command]:
     """What one split does on its account: the payment (its allocations fitted to what
-    each invoice can take, the rest unapplied credit), then any tolerated shortfall
-    written off. Command ids derive from the receipt, so a retry replays them."""
+    each invoice can take, the rest unapplied credit; matching that chose no invoice keeps
+    it all as credit, never leaving the account to guess), then any tolerated shortfall
+    written off. A person's split (``fit`` off) is applied as given, and one naming no
+    invoice pays oldest due first, as any unallocated payment does. Command ids derive
+    from the receipt, so a retry replays them."""
     payment_id = payment_id_for(receipt.id, n)
     yield RecordPayment(
         account=number, payment_id=payment_id, amount=split.amount,
         currency=receipt.currency, received_on=day, reference=f"receipt {receipt.id}",
         allocations=tuple(AllocationLine(invoice_id=i, amount=a)
                           for i, a in split.allocations),
-        fit_allocations=fit and bool(split.allocations), command_id=payment_id)
+        fit_allocations=fit and bool(split.allocations),
+        leave_unapplied=fit and not split.allocations, command_id=payment_id)
     for invoice_id, amount in split.write_offs:
         yield WriteOff(account=number, invoice_id=invoice_id, amount=amount,
                        reason=f"short payment within tolerance (receipt {receipt.id})",
@@ -534,7 +539,7 @@ def as_unapplied_credit(match: Match) -> Match:
     """The match as the accounts took it: the named invoices had nothing left to pay when
     the payment arrived, so it stands as unapplied credit on the customer's account."""
     return Match(match.rule, {**match.evidence, "note": "the named invoices had nothing left "
-                              "to pay: unapplied credit on the account"},
+                              "to pay when it arrived: unapplied credit on the account"},
                  tuple(Split(s.account, s.amount) for s in match.splits))
 
 

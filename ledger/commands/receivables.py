@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ledger.commands.base import (
     Amount,
@@ -57,13 +57,23 @@ class RecordPayment(Command):
         "outstanding), the rest staying unapplied credit; refused (nothing-to-pay) when "
         "a named invoice can take nothing. Without it, lines are applied exactly or "
         "refused whole."))
+    leave_unapplied: bool = Field(default=False, description=(
+        "keep the whole payment as unapplied credit, to be allocated later, rather than "
+        "paying open invoices oldest due first; names no allocations"))
+
+    @model_validator(mode="after")
+    def _unapplied_names_no_allocations(self) -> RecordPayment:
+        if self.leave_unapplied and self.allocations:
+            raise ValueError("leave_unapplied keeps the payment as credit: name no allocations")
+        return self
 
     def content(self) -> dict[str, Any]:
-        """Without ``fit_allocations`` when it is off, so a payment sent before the option
-        existed is still the same payment when it is sent again."""
+        """Without ``fit_allocations`` or ``leave_unapplied`` when off, so a payment sent
+        before the options existed is still the same payment when it is sent again."""
         content = super().content()
-        if not self.fit_allocations:
-            del content["fit_allocations"]
+        for option in ("fit_allocations", "leave_unapplied"):
+            if not getattr(self, option):
+                del content[option]
         return content
 
 

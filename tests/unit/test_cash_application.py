@@ -318,3 +318,13 @@ def test_unapplied_credit_is_refunded_with_the_bank_reference_of_the_refund(book
     assert service.account_as_of("C-200")["totals"]["EUR"]["unapplied_credit"] == "0.00"
     with rejected(service, DuplicateId):
         service.execute(refund.model_copy(update={"command_id": "again"}), CASHIER)
+
+
+def test_a_receipt_naming_a_paid_invoice_is_credit_and_pays_no_other(books) -> None:
+    service, cash = books
+    cash.import_statement(statement("2026-03-02,100.00,EUR,HF,,INV-1001,BR-60"), CASHIER)
+    report = cash.import_statement(statement("2026-03-02,100.00,EUR,HF,,INV-1001,BR-61"),
+                                   CASHIER)
+    assert report.by_rule == {"invoice_reference": 1}
+    assert outstanding(service, "INV-1002", "C-100") == Decimal("200.00")
+    assert service.account("C-100").unapplied_credit("EUR") == Decimal("100.00")
