@@ -40,6 +40,7 @@ CALLERS: dict[str, tuple[str, str]] = {
     "other manager": ("manager", "manager-2"),
     "auditor": ("auditor", "auditor-1"),
     "compliance": ("compliance", "compliance-1"),
+    "cashier": ("cashier", "cashier-1"),
 }
 """Who signs in, by the name tests use: (role, actor id)."""
 
