@@ -294,9 +294,11 @@ class CashApplication:
         models = self.service.read_models
         candidates = ReadModelCandidates(session, models.tables("open_items"),
                                          models.tables("cash"), self.policy.name_threshold)
-        candidates.prefetch(form for p in pending for form in (
+        forms = [form for p in pending for form in (
             *creditor_references(f"{p.facts.creditor_reference} {p.facts.remittance}"),
-            *invoice_candidates(p.facts.remittance)))
+            *invoice_candidates(p.facts.remittance))]
+        candidates.prefetch(forms)
+        candidates.prefetch_open(candidates.accounts_named_by(forms))
         self._numbers = candidates.numbers
         decisions: list[Decision] = []
         for item in pending:

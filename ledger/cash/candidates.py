@@ -56,6 +56,7 @@ class ReadModelCandidates:
         self.payers: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.named: dict[str, list[tuple[str, str, str]]] = {}
         self.open: dict[tuple[str, str], list[OpenInvoice]] = {}
+        self.read_open: set[str] = set()
         self._load()
 
     def _load(self) -> None:
@@ -94,31 +95,44 @@ class ReadModelCandidates:
         return {form: self.named[form] for form in folded if self.named[form]}
 
     def open_invoices(self, account: str, currency: str) -> Sequence[OpenInvoice]:
-        key = (account, currency)
-        if key not in self.open:
-            self.open[key] = self._read_open(account, currency)
-        return [i for i in self.open[key] if i.open > 0]
+        if account not in self.read_open:
+            self.prefetch_open([account])
+        return [i for i in self.open.get((account, currency), []) if i.open > 0]
 
-    def _read_open(self, account: str, currency: str) -> list[OpenInvoice]:
-        """Outstanding less what open disputes hold: a receipt never pays a disputed amount
-        by itself."""
+    def prefetch_open(self, accounts: Iterable[str]) -> None:
+        """The open invoices of these accounts, a chunk of accounts per query: outstanding
+        less what open disputes hold (a receipt never pays a disputed amount by itself)."""
+        wanted = sorted(set(accounts) - self.read_open)
         i, d = self.o["invoices"], self.o["disputes"]
-        disputed = (
-            select(d.c.invoice_id, func.sum(d.c.amount_minor).label("held"))
-            .where(and_(d.c.account_id == account, d.c.resolved_on.is_(None)))
-            .group_by(d.c.invoice_id).subquery()
-        )
-        rows = self.s.execute(
-            select(i.c.invoice_id, i.c.due_date, i.c.issue_date, i.c.outstanding_minor,
-                   func.coalesce(disputed.c.held, 0).label("held"))
-            .outerjoin(disputed, disputed.c.invoice_id == i.c.invoice_id)
-            .where(and_(i.c.account_id == account, i.c.outstanding_minor != 0,
-                        i.c.currency == currency))
-        )
-        found = [OpenInvoice(account, r.invoice_id, currency, r.due_date, r.issue_date,
-                             from_minor(max(r.outstanding_minor - r.held, 0), currency))
-                 for r in rows]
-        return sorted((f for f in found if f.open > 0), key=OpenInvoice.order)
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            self.read_open.update(chunk)
+            disputed = (
+                select(d.c.account_id, d.c.invoice_id, func.sum(d.c.amount_minor).label("held"))
+                .where(and_(d.c.account_id.in_(chunk), d.c.resolved_on.is_(None)))
+                .group_by(d.c.account_id, d.c.invoice_id).subquery()
+            )
+            rows = self.s.execute(
+                select(i.c.account_id, i.c.invoice_id, i.c.currency, i.c.due_date,
+                       i.c.issue_date, i.c.outstanding_minor,
+                       func.coalesce(disputed.c.held, 0).label("held"))
+                .outerjoin(disputed, and_(disputed.c.account_id == i.c.account_id,
+                                          disputed.c.invoice_id == i.c.invoice_id))
+                .where(and_(i.c.account_id.in_(chunk), i.c.outstanding_minor > 0))
+            )
+            for r in rows:
+                owed = from_minor(max(r.outstanding_minor - r.held, 0), r.currency)
+                if owed > 0:
+                    self.open.setdefault((r.account_id, r.currency), []).append(OpenInvoice(
+                        r.account_id, r.invoice_id, r.currency, r.due_date, r.issue_date, owed))
+        fresh = set(wanted)
+        for key, invoices in self.open.items():
+            if key[0] in fresh:
+                invoices.sort(key=OpenInvoice.order)
+
+    def accounts_named_by(self, forms: Iterable[str]) -> set[str]:
+        """The accounts whose invoices these (prefetched) forms name."""
+        return {place[0] for form in forms for place in self.named.get(form, ())}
 
     def consume(self, account: str, currency: str, invoice_id: str, amount: Decimal) -> None:
         """A match of this batch paid (or wrote off) ``amount`` of the invoice."""
