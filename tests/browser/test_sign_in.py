@@ -18,10 +18,12 @@ SESSION_COOKIE = "colledger_session"
 EIGHT_HOURS = 8 * 3600
 
 HOMES_AND_NAV = {
-    "agent": ("/app/worklist", ["Worklist"]),
-    "manager": ("/app/dashboard", ["Dashboard", "Worklist", "Approvals"]),
-    "auditor": ("/app/dashboard", ["Dashboard", "Worklist", "Audit"]),
-    "compliance": ("/app/audit", ["Dashboard", "Worklist", "Audit"]),
+    "agent": ("/app/worklist", ["Worklist", "Disputes"]),
+    "manager": ("/app/dashboard", ["Dashboard", "Worklist", "Disputes", "Approvals",
+                                   "Receipts"]),
+    "auditor": ("/app/dashboard", ["Dashboard", "Worklist", "Disputes", "Receipts", "Audit"]),
+    "compliance": ("/app/audit", ["Dashboard", "Worklist", "Disputes", "Audit"]),
+    "cashier": ("/app/receipts", ["Receipts"]),
 }
 """Each role's home and navigation, as the API's permissions give them."""
 
