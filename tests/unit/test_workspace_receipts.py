@@ -177,6 +177,17 @@ def test_an_unreadable_split_names_its_field(workspace: Workspace) -> None:
     assert answer.status_code == 422 and "split 1 amount:" in answer.text
 
 
+def test_a_receipt_that_is_not_there_is_refused_at_the_top(workspace: Workspace) -> None:
+    cashier = workspace.as_("cashier")
+    token = token_in(cashier.get("/app/receipts"))
+    for unknown in ("00000000-0000-0000-0000-000000000000", "not-a-receipt"):
+        answer = cashier.post(f"/app/receipts/{unknown}/return",
+                              data={"csrf_token": token, "reason": "x"})
+        assert answer.status_code == 404
+        assert f"receipt {unknown} not found" in answer.text
+        assert listed(answer.text) == ["BR-2", "BR-3"]
+
+
 def test_an_agent_may_not_open_the_queue_and_an_auditor_may_not_match(
     workspace: Workspace,
 ) -> None:
