@@ -115,7 +115,7 @@ def test_operators_see_account_version_type_error_position_and_lag(
 
     assert status["degraded"] is True
     assert {p["name"]: (p["lag"], p["quarantined_accounts"]) for p in status["projections"]} \
-        == {"open_items": (0, 1), "activity": (0, 0), "history": (0, 0)}
+        == {"open_items": (0, 1), "activity": (0, 0), "history": (0, 0), "cash": (0, 0)}
     [held] = status["quarantines"]
     assert (held["projection"], held["account"], held["version"], held["event_type"]) == (
         "open_items", world.bad, 5, "InvoiceIssued")

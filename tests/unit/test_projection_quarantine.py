@@ -20,6 +20,7 @@ from ledger.aggregates import account_id_for
 from ledger.projections import open_items, quarantine
 from ledger.projections.quarantine import AccountQuarantined
 from ledger.projections.read_models import ReadModels
+from ledger.projections.registry import all_projections
 from ledger.service import LedgerService
 from tests.builders import make_service, table_rows
 from tests.earlier_release import HUGE, invoice_from_earlier_release
@@ -64,7 +65,8 @@ def test_the_log_keeps_flowing_past_an_event_the_open_items_cannot_apply(
     models.catch_up()
 
     head = service.app.recorder.max_notification_id()
-    assert models.runner.positions() == {"open_items": head, "activity": head, "history": head}
+    assert models.runner.positions() == {"open_items": head, "activity": head, "history": head,
+                                       "cash": head}
     [held] = quarantined(models)
     assert (held.projection, held.account_number, held.account_id) == (
         "open_items", "ACC-1", str(account_id_for("ACC-1")))
@@ -150,7 +152,7 @@ def test_rebuilding_the_account_lifts_the_quarantine_once_the_projection_is_fixe
     outcomes = models.rebuild_account(account_id_for("ACC-1"))
 
     assert {o.projection: o.lifted for o in outcomes} == {
-        "open_items": True, "activity": False, "history": False}
+        "open_items": True, "activity": False, "history": False, "cash": False}
     assert quarantined(models) == []
     assert totals(models) == {"ACC-1": Decimal("100.00"), "ACC-2": Decimal("200.00")}
     an_invoice(service, "INV-2", "5.00", account="ACC-1")
@@ -173,7 +175,7 @@ def test_a_stored_event_that_cannot_be_decoded_quarantines_its_account_everywher
 
     held = quarantined(models)
     assert {(q.projection, q.account_number, q.position) for q in held} == {
-        (name, "ACC-1", bad) for name in ("open_items", "activity", "history")}
+        (p.name, "ACC-1", bad) for p in all_projections()}
     assert {q.event_type for q in held} == {"InvoiceIssued"}
     assert [a.number for a in models.accounts().items] == ["ACC-1", "ACC-2"]
 
