@@ -74,6 +74,7 @@ class _CountingHelper(IteratorHelper):  # type: ignore[misc]
 
 def parse(data: bytes) -> list[Statement]:
     lines, record_lines = _records(data)
+    _check_nesting(_starts(lines), record_lines)
     helper: _CountingHelper | None = None
     try:
         helper = _CountingHelper(iter(lines))
@@ -113,6 +114,28 @@ def _records(data: bytes) -> tuple[list[str], list[int]]:
         if line[:2] != "88":
             record_lines.append(number)
     return lines, record_lines
+
+
+_NEXT = {"01": ("02", "99"), "02": ("03", "98"), "03": ("16", "49"), "16": ("16", "49"),
+         "49": ("03", "98"), "98": ("02", "99"), "99": ()}
+"""Which record may follow which: a file (01..99) of groups (02..98) of accounts (03..49)
+with their details (16; 88 continuations are joined before this is read)."""
+
+
+def _check_nesting(codes: list[str], record_lines: list[int]) -> None:
+    """The records nest as BAI2 says before the library reads them: it would loop forever
+    on a file cut short (no trailers), and a clear error names the record out of place."""
+    if not codes or codes[0] != "01":
+        raise StatementParseError("a BAI2 file starts with its 01 header",
+                                  record_lines[0] if record_lines else 1)
+    for before, (code, line) in zip(codes, zip(codes[1:], record_lines[1:], strict=True),
+                                    strict=False):
+        if code not in _NEXT[before]:
+            expected = " or ".join(_NEXT[before]) or "nothing"
+            raise StatementParseError(
+                f"record {code} cannot follow record {before} (expected {expected})", line)
+    if codes[-1] != "99":
+        raise StatementParseError("the file ends without its 99 trailer", record_lines[-1])
 
 
 def _starts(lines: list[str]) -> list[str]:
