@@ -328,3 +328,19 @@ def test_a_receipt_naming_a_paid_invoice_is_credit_and_pays_no_other(books) -> N
     assert report.by_rule == {"invoice_reference": 1}
     assert outstanding(service, "INV-1002", "C-100") == Decimal("200.00")
     assert service.account("C-100").unapplied_credit("EUR") == Decimal("100.00")
+
+
+def test_a_camt054_notification_and_the_camt053_booking_it_count_once() -> None:
+    """The bank's own pair of files (viafintech/camt_parser's samples): the camt.054
+    notifies three credits that the camt.053 of the month books among its entries."""
+    service, clock = make_service()
+    clock.set_day(date(2016, 5, 31))
+    cash = CashApplication(service)
+    camt = SAMPLES.parent / "camt"
+
+    notified = cash.import_statement((camt / "camt054-valid_example.xml").read_bytes(), CASHIER)
+    booked = cash.import_statement((camt / "camt053-valid_example_v4.xml").read_bytes(), CASHIER)
+
+    assert (notified.credits, notified.recorded) == (3, 3)
+    assert (booked.recorded, booked.already_recorded) == (booked.credits - 3, 3)
+    assert booked.unidentified == booked.recorded  # a ledger without these customers
