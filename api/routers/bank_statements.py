@@ -8,6 +8,7 @@ again changes nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -27,18 +28,18 @@ MAX_BODY = 64_000_000
 router = APIRouter(prefix="/bank-statements", tags=["cash application"],
                    responses={401: {}, 403: {}, 413: {}, 422: {}})
 
-CSV_EXAMPLE = ("date,amount,currency,counterparty,iban,remittance,reference\n"
-               "2026-03-02,1250.00,EUR,Northwind Traders,DE89370400440532013000,"
-               "INV-2026-0042,BR-20260302-001\n")
-CAMT_EXAMPLE = ('<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:'
-                'camt.053.001.02">…</Document>')
+SAMPLES = Path(__file__).resolve().parents[1] / "schemas" / "statement_examples"
+"""A small statement of each format (tests/data/statements/handwritten's): the request
+body's examples, which the contract test sends as they are."""
 BODY = {"required": True, "content": {
-    "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
-    "application/xml": {"schema": {"type": "string"}, "example": CAMT_EXAMPLE},
+    "text/csv": {"schema": {"type": "string"},
+                 "example": (SAMPLES / "statement.csv").read_text()},
+    "application/xml": {"schema": {"type": "string"},
+                        "example": (SAMPLES / "camt054-return.xml").read_text()},
     "text/plain": {"schema": {"type": "string"},
-                   "example": ":20:STMT-0302\n:25:DE89370400440532013000\n:28C:61/1\n…"},
+                   "example": (SAMPLES / "mt940-reversal.sta").read_text()},
     "application/octet-stream": {"schema": {"type": "string", "format": "binary"},
-                                 "example": "01,BANKID,CLIENT,260302,0800,1,,,2/\n…"},
+                                 "example": (SAMPLES / "bai2-return.bai2").read_text()},
 }}
 
 

@@ -118,6 +118,9 @@ class PaymentCommands(AccountState):
         if cmd.reference and f"payment:{cmd.reference}" in self.external_ids:
             raise DuplicateId(f"a payment with reference {cmd.reference!r} is already recorded")
         cash = positive(cmd.amount, cmd.currency)
+        if cmd.leave_unapplied and cmd.allocations:
+            raise InvalidCommand("leave_unapplied keeps the payment as credit: name no "
+                                 "allocations")
         chosen = [] if cmd.leave_unapplied else self._allocate(
             cmd.currency, cash, cmd.allocations, ctx.effective_on, fit=cmd.fit_allocations)
         self._record(PaymentReceived, ctx, cmd, amount=cash)

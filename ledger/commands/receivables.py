@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.commands.base import (
     Amount,
@@ -60,12 +60,6 @@ class RecordPayment(Command):
     leave_unapplied: bool = Field(default=False, description=(
         "keep the whole payment as unapplied credit, to be allocated later, rather than "
         "paying open invoices oldest due first; names no allocations"))
-
-    @model_validator(mode="after")
-    def _unapplied_names_no_allocations(self) -> RecordPayment:
-        if self.leave_unapplied and self.allocations:
-            raise ValueError("leave_unapplied keeps the payment as credit: name no allocations")
-        return self
 
     def content(self) -> dict[str, Any]:
         """Without ``fit_allocations`` or ``leave_unapplied`` when off, so a payment sent

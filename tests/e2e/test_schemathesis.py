@@ -46,6 +46,7 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "fx-rates-refused",  # rows of a rates file: a currency ISO 4217 lacks, a zero rate,
     # a pair of one currency, a rate already imported otherwise (the errors name each row)
     "fx-rates-unreadable",  # a CSV body without the rates file's columns
+    "statement-unreadable",  # a bank statement file's content (the error names its line)
 }
 """The 422s a request valid by the contract may still get; every other refusal of such a
 request means the contract promises what the server does not keep. docs: README, Errors."""

@@ -6,13 +6,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import pytest
-from pydantic import ValidationError
-
+from ledger.aggregates.errors import InvalidCommand
 from ledger.commands.receivables import AllocatePayment, AllocationLine, RecordPayment
 from ledger.service import LedgerService
 from tests.builders import MANAGER
-from tests.unit.given import an_account, an_invoice, outstanding
+from tests.unit.given import an_account, an_invoice, outstanding, rejected
 
 DAY = date(2026, 2, 1)
 
@@ -29,11 +27,14 @@ def test_the_payment_waits_as_credit_until_allocated(service: LedgerService) -> 
     assert outstanding(service) == Decimal("200.00")
 
 
-def test_leaving_unapplied_names_no_allocations() -> None:
-    with pytest.raises(ValidationError, match="name no allocations"):
-        RecordPayment(account="ACC-1", payment_id="PAY-1", amount=Decimal("100"),
-                      currency="USD", received_on=DAY, leave_unapplied=True,
-                      allocations=(AllocationLine(invoice_id="INV-1", amount=Decimal("1")),))
+def test_leaving_unapplied_names_no_allocations(service: LedgerService) -> None:
+    an_account(service)
+    an_invoice(service, "INV-1", "300.00")
+    with rejected(service, InvalidCommand):
+        service.execute(RecordPayment(
+            account="ACC-1", payment_id="PAY-1", amount=Decimal("100"), currency="USD",
+            received_on=DAY, leave_unapplied=True,
+            allocations=(AllocationLine(invoice_id="INV-1", amount=Decimal("1")),)), MANAGER)
 
 
 def test_a_payment_sent_before_the_option_existed_is_the_same_payment() -> None:
