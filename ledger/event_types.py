@@ -32,6 +32,7 @@ from ledger.aggregates import (
     payer_accounts,
     payments,
     plans,
+    policy_stream,
     promises,
     receipts,
     refunds,
@@ -46,7 +47,7 @@ from ledger.aggregates import (
 EVENT_MODULES: tuple[ModuleType, ...] = (
     envelope, account, invoices, payments, disputes, promises, plans, settlements,
     writeoffs, contacts, dunning, standing, access_grants, checkpoints, trail_exports,
-    contact_compliance, dunning_policies,
+    contact_compliance, policy_stream, dunning_policies,
     approval_expiry,
     tasks,
     notices,
@@ -57,9 +58,13 @@ EVENT_MODULES: tuple[ModuleType, ...] = (
 )
 
 NEVER_RECORDED_NAMES = frozenset({"LedgerEvent", "Account.Created", "Account.Event",
-                                  "Receipt.Created", "Receipt.Event"})
-"""Bases, and the library's default creation event of the account (which is created by
-``AccountOpened``): decodable if they ever appear, but given no schema."""
+                                  "Receipt.Created", "Receipt.Event",
+                                  "PolicyVersionRecorded", "PolicyStream.Created",
+                                  "PolicyStream.Event"})
+"""Bases (of every event, of a policy's versions, of a policy stream), and the library's
+default creation and base events of the account and the receipt (created by
+``AccountOpened`` and ``ReceiptRecorded``): decodable if they ever appear, but given no
+schema."""
 
 
 def type_name(cls: type) -> str:
