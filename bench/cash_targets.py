@@ -23,15 +23,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import and_, select
-
 from bench.target_rows import Row
 from infra.bootstrap import Ledger
 from ledger.cash.application import CashApplication
 from ledger.cash.statements import parse_statement
 from ledger.commands.base import Actor
 from ledger.currencies import minor_units
-from ledger.projections.amounts import from_minor
+from ledger.projections.owing_invoices import owing_invoices
 from tests.support.statement_files import write_camt053
 
 Progress = Callable[[str], None]
@@ -44,14 +42,8 @@ TARGET_RATE = 500.0
 def open_invoices(ledger: Ledger) -> list[tuple[str, str, str, Decimal, str]]:
     """(account number, name, invoice id, outstanding, currency) of every owing invoice."""
     models = ledger.read_models
-    o = models.tables("open_items")
-    i, a = o["invoices"], o["accounts"]
-    rows = models.read(lambda s: s.execute(
-        select(a.c.number, a.c.name, i.c.invoice_id, i.c.outstanding_minor, i.c.currency)
-        .join(a, a.c.account_id == i.c.account_id)
-        .where(and_(i.c.outstanding_minor > 0)).order_by(a.c.number, i.c.invoice_id)).all())
-    return [(r.number, r.name, r.invoice_id, from_minor(r.outstanding_minor, r.currency),
-             r.currency) for r in rows]
+    owing = models.read(lambda s: owing_invoices(s, models.tables("open_items")))
+    return [(o.account, o.account_name, o.invoice_id, o.owed, o.currency) for o in owing]
 
 
 def statement_rows(invoices: list[tuple[str, str, str, Decimal, str]], lines: int

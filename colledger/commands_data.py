@@ -11,13 +11,17 @@ from typing import Any
 from rich.progress import Progress
 
 from colledger import commands_cash
+from colledger.demo_keys import DEMO_ACTORS
 from colledger.rendering import console
 from colledger.wiring import ledger_for, service_for, settings_for
 from infra.bootstrap import utc_now
 from infra.migrations.runner import current
-from ledger.commands.base import SERVICE_ACTOR
+from ledger.cash.application import CashApplication
+from ledger.commands.base import SERVICE_ACTOR, Actor
 from ledger.demo import DemoStep, demo_commands
+from ledger.demo.morning_statement import morning_statement
 from ledger.imports import ImportReport, parse_invoices, parse_payments, run_import
+from ledger.projections.owing_invoices import owing_invoices
 from ledger.service import LedgerService
 
 DEMO_BATCH = 400
@@ -93,7 +97,21 @@ def run_demo(args: argparse.Namespace) -> int:
     console.print(
         f"loaded {len(steps)} commands for {args.accounts} accounts over {args.months} months"
     )
+    _import_morning_statement(service, end, args.seed)
     return 0
+
+
+def _import_morning_statement(service: LedgerService, day: date, seed: int) -> None:
+    """This morning's bank statement, imported as the demo's cashier: the receipts queue,
+    the cash-application report and the dashboard have a morning to show."""
+    models = service.read_models
+    models.catch_up()
+    owing = models.read(lambda s: owing_invoices(s, models.tables("open_items")))
+    report = CashApplication(service).import_statement(
+        morning_statement(owing, day, seed), Actor(DEMO_ACTORS["cashier"], "cashier"), "csv",
+        source="demo: this morning's statement")
+    console.print(f"this morning's statement: {report.recorded} receipts, {report.matched} "
+                  f"matched, {report.unidentified} for the cashier (colledger receipts list)")
 
 
 def _batches(steps: list[DemoStep]) -> Iterator[list[DemoStep]]:

@@ -20,6 +20,7 @@ DEMO_ACTORS = {
     "compliance": "compliance-1",
     "service": "erp",
     "admin": "admin-1",
+    "cashier": "cashier-1",
 }
 
 
