@@ -15,7 +15,7 @@ from ledger.aggregates.base import AccountState
 from ledger.aggregates.dunning_policy import AGENCY_PROPOSED, STATEMENT, in_force
 from ledger.aggregates.dunning_run import DunningPlan, Standing, plan_dunning
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
-from ledger.aggregates.notices import book_issued
+from ledger.aggregates.notices import book_issued, unused_notice_id
 from ledger.aggregates.standing import CreditHoldPlaced
 from ledger.aggregates.state import Invoice
 
@@ -96,7 +96,8 @@ class DunningCommands(AccountState):
                              days_past_due=days)
         if plan.notice_level is not None:
             level = plan.notice_level
-            self._record(NoticeSent, ctx, effective_on=day, notice_id=f"notice-{day:%Y%m%d}",
+            notice_id = unused_notice_id(self, f"notice-{day:%Y%m%d}")
+            self._record(NoticeSent, ctx, effective_on=day, notice_id=notice_id,
                          level=level.name, channel=level.channel, template=level.template,
                          segment=plan.segment, policy_version=plan.policy_version,
                          invoices=tuple(line.listed() for line in plan.lines), credits=())

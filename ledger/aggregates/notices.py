@@ -36,8 +36,30 @@ def notice_channels(account: Any) -> dict[str, str]:
     return channels
 
 
+def sent_notice_ids(account: Any) -> dict[str, str]:
+    """Every notice id the account has used, whatever its channel, with that channel (a
+    dict, not a set: snapshots hold JSON)."""
+    sent: dict[str, str] = account.__dict__.setdefault("sent_notice_ids", {})
+    return sent
+
+
+def unused_notice_id(account: Any, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``... when a notice of the account already has it:
+    a second dunning run on one day (new facts since the first) sends a notice of its own,
+    and a notice is known by its id everywhere (its delivery, the read models, a mailer)."""
+    taken = sent_notice_ids(account)
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
 def book_issued(account: Any, notice_id: str, channel: str) -> None:
-    """`NoticeSent`'s bookkeeping: e-mails and letters are tracked; a call task is not."""
+    """`NoticeSent`'s bookkeeping: every id is kept; e-mails and letters are tracked
+    (issued, then delivered or failed), a call task is not."""
+    sent_notice_ids(account)[notice_id] = channel
     if channel in TRACKED_CHANNELS:
         notice_book(account)[notice_id] = "issued"
         notice_channels(account)[notice_id] = channel

@@ -198,3 +198,16 @@ def test_a_paused_segment_gets_nothing_and_the_dry_run_says_why(tmp_path: Path) 
     assert [p["held"] for p in dunning_dry_run(service, DAY)] == ["paused"]
     assert tick(service) == ()
     assert policy_history(service.app)[0][0].document["segments"]["standard"]["paused"]
+
+
+def test_a_second_run_on_one_day_sends_a_notice_of_its_own_id(account: LedgerService) -> None:
+    """New facts since the day's first run (an invoice recorded late, already overdue): the
+    second run's notice is `notice-<day>-2`, so its delivery and its read-model row are its
+    own (the activity projection keys notices by account and id)."""
+    an_invoice(account, "INV-1", "100.00", due_date=due(5))
+    tick(account)
+    an_invoice(account, "INV-2", "200.00", due_date=due(5))
+    tick(account)
+    assert [n["notice_id"] for n in notices(account)] == ["notice-20260401", "notice-20260401-2"]
+    account.read_models.catch_up()
+    assert not account.read_models.status().quarantines
