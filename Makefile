@@ -65,7 +65,8 @@ install: $(INSTALLED)
 
 run: $(INSTALLED)
 	$(BIN)/colledger init
-	$(BIN)/colledger demo --if-empty --accounts $(DEMO_ACCOUNTS) --months $(DEMO_MONTHS)
+	$(BIN)/colledger demo --if-empty --accounts $(DEMO_ACCOUNTS) --months $(DEMO_MONTHS) \
+		--morning-statement
 	$(BIN)/colledger serve --demo-keys
 
 lint: $(DEV_INSTALLED)

@@ -36,6 +36,9 @@ def register(sub: Any, iso_date: Callable[[str], date]) -> None:
     demo.add_argument("--months", type=int, default=12)
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--end", type=iso_date, help="last business day (default: today)")
+    demo.add_argument("--morning-statement", action="store_true",
+                      help="then import this morning's bank statement as the demo's cashier "
+                           "(make run does): a queue of receipts to work")
     demo.add_argument(
         "--if-empty", action="store_true", help="do nothing when the store already has accounts"
     )
@@ -97,7 +100,8 @@ def run_demo(args: argparse.Namespace) -> int:
     console.print(
         f"loaded {len(steps)} commands for {args.accounts} accounts over {args.months} months"
     )
-    _import_morning_statement(service, end, args.seed)
+    if args.morning_statement:
+        _import_morning_statement(service, end, args.seed)
     return 0
 
 

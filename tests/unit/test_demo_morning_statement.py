@@ -31,7 +31,7 @@ def test_the_statement_reads_back_and_is_the_same_for_the_same_portfolio() -> No
 def test_the_demo_leaves_a_morning_for_the_cashier(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     assert main(["--database-url", url, "demo", "--accounts", "12", "--months", "3",
-                 "--end", "2026-11-30"]) == 0
+                 "--end", "2026-11-30", "--morning-statement"]) == 0
     models = make_service(url)[0].read_models
     models.catch_up()
     report = models.cash_application_report(DAY)
