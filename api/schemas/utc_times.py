@@ -6,14 +6,11 @@ offset; the contract promises RFC 3339 date-times, so a naive one is read as the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator
 
+from ledger.projections.stored_times import as_utc
 
-def _in_utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-UtcTime = Annotated[datetime, AfterValidator(_in_utc)]
+UtcTime = Annotated[datetime, AfterValidator(as_utc)]

@@ -34,6 +34,7 @@ from ledger.aggregates.dispute_reasons import CODE
 from ledger.commands.base import BusinessDate
 from ledger.projections.amounts import from_minor
 from ledger.projections.projection import Tables
+from ledger.projections.stored_times import as_utc
 
 RECENT_DAYS = 30
 ROWS_PER_PAGE = 50
@@ -235,8 +236,8 @@ def dispute_histories(session: Any, history: Tables,
 
 
 def aware(moment: datetime) -> datetime:
-    """SQLite gives back a naive time for a time-zone column; the ledger's times are UTC."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    """In UTC whatever the database's session zone (`stored_times.as_utc` for SQLite)."""
+    return as_utc(moment).astimezone(UTC)
 
 
 def _detail(kind: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,8 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from ledger.projections.stored_times import as_utc
+
 INTERRUPTED = "delivery interrupted"
 LEASE = timedelta(minutes=15)
 """How long a claim is its holder's: far beyond the SMTP timeout (10 s) and a notice's
@@ -70,7 +72,7 @@ class NoticeClaims:
 
     def holder(self, account: str, notice_id: str) -> Holder | None:
         found = self._row(account, notice_id)
-        return None if found is None else Holder(found[0], _utc(found[1]))
+        return None if found is None else Holder(found[0], as_utc(found[1]))
 
     def _row(self, account: str, notice_id: str) -> tuple[str, datetime] | None:
         """The claim as stored (SQLite's times naive: compare them as they are)."""
@@ -86,7 +88,7 @@ class NoticeClaims:
         notice interrupted, never to send it). Of two processes asking, one gets it."""
         found = self._row(account, notice_id)
         now = self.clock()
-        if found is None or now - _utc(found[1]) < self.lease:
+        if found is None or now - as_utc(found[1]) < self.lease:
             return False
         claimed_by, claimed_at = found
         with self.engine.begin() as connection:
@@ -99,7 +101,3 @@ class NoticeClaims:
                 .values(claimed_by=self.who, claimed_at=now))
         return taken.rowcount == 1
 
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive times; they were written in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

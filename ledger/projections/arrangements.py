@@ -8,7 +8,7 @@ as of today); the account view (`account_view`) is what answers for a past date.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from ledger.projections.amounts import from_minor
 from ledger.projections.projection import Tables
+from ledger.projections.stored_times import as_utc
 
 LATEST_CONTACTS = 100
 
@@ -59,7 +60,7 @@ def account_arrangements(session: Any, activity: Tables, account_id: str) -> Acc
     found += _settlements(session, activity, account_id)
     c = activity["contacts"]
     contacts = [
-        Contact(r.contact_id, _utc(r.at), r.channel, r.outcome, r.purpose, r.agent_id)
+        Contact(r.contact_id, as_utc(r.at), r.channel, r.outcome, r.purpose, r.agent_id)
         for r in session.execute(
             select(c.c.contact_id, c.c.at, c.c.channel, c.c.outcome, c.c.purpose, c.c.agent_id)
             .where(c.c.account_id == account_id)
@@ -67,11 +68,6 @@ def account_arrangements(session: Any, activity: Tables, account_id: str) -> Acc
         )
     ]
     return AccountArrangements(sorted(found, key=lambda a: a.made_on, reverse=True), contacts)
-
-
-def _utc(moment: datetime) -> datetime:
-    """Stored in UTC; SQLite gives it back without its zone."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _promises(session: Any, activity: Tables, account_id: str) -> list[Arrangement]:

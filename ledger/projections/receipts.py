@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from ledger.projections.amounts import from_minor
 from ledger.projections.projection import Tables
+from ledger.projections.stored_times import as_utc
 
 AGE_EDGES = (0, 7, 30, 90)
 """Unidentified cash by age in days since its value date: 0-6, 7-29, 30-89, 90+."""
@@ -84,14 +85,9 @@ def _row(r: Any, day: date, splits: tuple[ReceiptSplit, ...] = ()) -> ReceiptRow
         from_minor(r.amount_minor, r.currency), r.currency, r.counterparty_name,
         r.counterparty_account, r.remittance, r.bank_reference, r.end_to_end_id,
         r.statement_id, r.statement_format, r.rule, json.loads(r.evidence), r.decided_by,
-        _utc(r.decided_at), r.reason, (day - r.value_on).days, splits)
+        None if r.decided_at is None else as_utc(r.decided_at), r.reason,
+        (day - r.value_on).days, splits)
 
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """SQLite gives back times without their zone; they were stored in UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def list_receipts(session: Any, cash: Tables, open_items: Tables, day: date,

@@ -22,7 +22,8 @@ from sqlalchemy import Table, delete, func, select
 from ledger.aggregates.contact_policy import ContactPolicies
 from ledger.fx import Reporting
 from ledger.projections.projection import Tables
-from ledger.projections.worklist_facts import as_utc, gather_facts
+from ledger.projections.stored_times import as_utc
+from ledger.projections.worklist_facts import gather_facts
 from ledger.projections.worklist_scoring import (
     AccountFacts,
     WorklistWeights,

@@ -8,7 +8,7 @@ are computed in Python so the SQL is the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Table, and_, func, or_, select
@@ -19,6 +19,7 @@ from ledger.projections.amounts import from_minor
 from ledger.projections.outstanding import disputed as open_disputes
 from ledger.projections.outstanding import invoices_owing, open_on
 from ledger.projections.projection import Tables
+from ledger.projections.stored_times import as_utc
 from ledger.projections.worklist_scoring import AccountFacts, OwedInvoice, WorklistWeights
 
 
@@ -143,8 +144,4 @@ def _overdue_tasks(session: Any, k: Table, a: Table, mine: Any, day: date,
                    or_(k.c.closed_on.is_(None), k.c.closed_on > day)):
         facts[r.account_id].overdue_tasks = r.overdue
 
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands timestamps back without their offset; they were stored in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
