@@ -37,8 +37,9 @@ from consumers.feed_messages import (
     validated,
 )
 from ledger.cash.application import CashApplication
+from ledger.cash.identity import compact
 from ledger.cash.statements import StatementLine, StatementParseError
-from ledger.cash.statements.model import account_id, checked_amount, one_line
+from ledger.cash.statements.model import checked_amount, one_line
 from ledger.commands.base import Actor
 from ledger.commands.receivables import AllocationLine, RecordPayment
 from ledger.imports.payments import DEFAULT_METHOD, payment_id_for
@@ -93,8 +94,8 @@ class ReceiptArrived:
             sequence=1, booked_on=m.received_on, value_on=m.received_on, amount=amount,
             currency=m.currency, direction="credit", bank_reference=m.transaction_id,
             end_to_end_id=m.end_to_end_id, counterparty_name=one_line(m.payer_name),
-            counterparty_account=account_id(m.payer_account), remittance=one_line(remittance))
-        source = FeedSource(FEED_FORMAT, m.transaction_id, account_id(m.bank_account))
+            counterparty_account=compact(m.payer_account), remittance=one_line(remittance))
+        source = FeedSource(FEED_FORMAT, m.transaction_id, compact(m.bank_account))
         report = CashApplication(service).import_lines(
             [(source, line)], actor, feed_command_id(FEED, m.transaction_id),
             m.correlation_id or self.origin)

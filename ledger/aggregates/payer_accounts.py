@@ -13,11 +13,8 @@ from typing import Any
 from ledger.aggregates.base import AccountState
 from ledger.aggregates.envelope import CommandContext, LedgerEvent
 from ledger.aggregates.errors import DuplicateId
+from ledger.cash.identity import compact
 from ledger.commands.cash import RecordPayerAccount
-
-
-def folded_account(bank_account: str) -> str:
-    return "".join(bank_account.split()).upper()
 
 
 class PayerAccountRecorded(LedgerEvent):
@@ -26,12 +23,12 @@ class PayerAccountRecorded(LedgerEvent):
     reason: str
 
     def apply(self, account: Any) -> None:
-        account.external_ids[f"{self.kind}:{folded_account(self.bank_account)}"] = self.kind
+        account.external_ids[f"{self.kind}:{compact(self.bank_account)}"] = self.kind
 
 
 class PayerAccountCommands(AccountState):
     def record_payer_account(self, ctx: CommandContext, cmd: RecordPayerAccount) -> None:
-        plain = folded_account(cmd.bank_account)
+        plain = compact(cmd.bank_account)
         if f"{cmd.kind}:{plain}" in self.external_ids:
             raise DuplicateId(f"{cmd.kind.replace('_', ' ')} {plain} is already on {self.number}")
         self._record(PayerAccountRecorded, ctx, cmd, bank_account=plain)

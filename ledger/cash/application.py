@@ -56,7 +56,7 @@ from ledger.aggregates.receipts import (
     receipt_id_for,
 )
 from ledger.cash.candidates import ReadModelCandidates
-from ledger.cash.identity import keys_of_returned, receipt_key
+from ledger.cash.identity import compact, keys_of_returned, receipt_key
 from ledger.cash.matching import (
     RULE_MANUAL,
     Decision,
@@ -224,7 +224,7 @@ class CashApplication:
                 creditor_reference=line.creditor_reference,
                 bank_reference=line.bank_reference, end_to_end_id=line.end_to_end_id,
                 virtual_account=line.virtual_account)
-            new.append(Pending(receipt, facts_of(line), plain(line.counterparty_account),
+            new.append(Pending(receipt, facts_of(line), compact(line.counterparty_account),
                                min(line.booked_on, ctx.effective_on)))
         saved = self._save_new([p.receipt for p in new])
         report.recorded += len(saved)
@@ -403,7 +403,7 @@ class CashApplication:
             return found
         models = self.service.read_models
         receipt_id = models.read(lambda session: returned_receipt(
-            session, models.tables("cash"), plain(statement.account), references))
+            session, models.tables("cash"), compact(statement.account), references))
         return None if receipt_id is None else self._receipt_or_none_by_id(UUID(receipt_id))
 
     def _receipt_or_none_by_id(self, receipt_id: UUID) -> Receipt | None:
@@ -492,10 +492,6 @@ class ManualSplit:
     allocations: tuple[tuple[str, Decimal], ...] = ()
 
 
-def plain(bank_account: str) -> str:
-    return "".join(bank_account.split()).upper()
-
-
 def returned_receipt(session: Any, cash: Any, bank_account: str, references: Sequence[str]
                      ) -> str | None:
     """The id of the receipt into ``bank_account`` whose end-to-end id or bank reference
@@ -505,14 +501,14 @@ def returned_receipt(session: Any, cash: Any, bank_account: str, references: Seq
         select(r.c.receipt_id, r.c.bank_account)
         .where(or_(r.c.end_to_end_id.in_(references), r.c.bank_reference.in_(references)))
     ).all()
-    found = {row.receipt_id for row in rows if plain(row.bank_account) == bank_account}
+    found = {row.receipt_id for row in rows if compact(row.bank_account) == bank_account}
     return found.pop() if len(found) == 1 else None
 
 
 def facts_of(line: StatementLine) -> ReceiptFacts:
     return ReceiptFacts(line.amount, line.currency, line.remittance, line.creditor_reference,
-                        line.counterparty_name, plain(line.counterparty_account),
-                        plain(line.virtual_account))
+                        line.counterparty_name, compact(line.counterparty_account),
+                        compact(line.virtual_account))
 
 
 def payment_commands(receipt: Receipt, n: int, number: str, split: Split, day: date,

@@ -16,17 +16,19 @@ NOT_PROVIDED = "NOTPROVIDED"
 _SPACES = re.compile(r"\s+")
 
 
-def _plain(reference: str) -> str:
-    return _SPACES.sub("", reference).upper()
+def compact(text: str) -> str:
+    """A bank account or reference as compared: upper case, no spaces (IBANs are printed
+    in groups, references reprinted in either case)."""
+    return _SPACES.sub("", text).upper()
 
 
 def receipt_key(bank_account: str, statement_id: str, sequence: int, bank_reference: str,
                 end_to_end_id: str) -> str:
-    account = _plain(bank_account)
+    account = compact(bank_account)
     if bank_reference.strip():
-        return f"bank:{account}:{_plain(bank_reference)}"
-    if end_to_end_id.strip() and _plain(end_to_end_id) != NOT_PROVIDED:
-        return f"e2e:{account}:{_plain(end_to_end_id)}"
+        return f"bank:{account}:{compact(bank_reference)}"
+    if end_to_end_id.strip() and compact(end_to_end_id) != NOT_PROVIDED:
+        return f"e2e:{account}:{compact(end_to_end_id)}"
     return f"line:{account}:{statement_id.strip()}:{sequence}"
 
 
@@ -34,5 +36,5 @@ def keys_of_returned(bank_account: str, returned_reference: str) -> list[str]:
     """The keys a return's reference to its original item could be under."""
     if not returned_reference.strip():
         return []
-    account, reference = _plain(bank_account), _plain(returned_reference)
+    account, reference = compact(bank_account), compact(returned_reference)
     return [f"bank:{account}:{reference}", f"e2e:{account}:{reference}"]

@@ -30,6 +30,7 @@ from sqlalchemy import (
     Text,
 )
 
+from ledger.cash.identity import compact
 from ledger.cash.references import fold
 from ledger.projections.amounts import to_minor
 from ledger.projections.batch_writer import BatchWriter
@@ -100,11 +101,6 @@ def cash_tables(metadata: MetaData, suffix: str, token: str) -> Tables:
     return Tables(receipts=receipts, splits=splits, payers=payers, invoice_numbers=numbers)
 
 
-def plain_account(bank_account: str) -> str:
-    """A bank account as compared: upper case, no spaces (IBANs are printed in groups)."""
-    return "".join(bank_account.split()).upper()
-
-
 class CashProjection(Projection):
     name = "cash"
 
@@ -136,7 +132,7 @@ class _Handlers:
                       folded=fold(e.invoice_id)[:64], currency=e.currency)
 
     def on_PayerAccountRecorded(self, account: str, e: Any) -> None:  # noqa: N802
-        self._payer(plain_account(e.bank_account), account, e.kind, SET, e.effective_on)
+        self._payer(compact(e.bank_account), account, e.kind, SET, e.effective_on)
 
     def _payer(self, bank_account: str, account: str, kind: str, source: str, on: Any) -> None:
         key = (bank_account, account, kind)
@@ -159,10 +155,10 @@ class _Handlers:
             bank_account=e.bank_account, booked_on=e.booked_on, value_on=e.value_on,
             currency=e.currency, amount_minor=to_minor(e.amount, e.currency),
             counterparty_name=e.counterparty_name,
-            counterparty_account=plain_account(e.counterparty_account),
+            counterparty_account=compact(e.counterparty_account),
             remittance=e.remittance, creditor_reference=e.creditor_reference,
             bank_reference=e.bank_reference, end_to_end_id=e.end_to_end_id,
-            virtual_account=plain_account(e.virtual_account), recorded_at=e.timestamp,
+            virtual_account=compact(e.virtual_account), recorded_at=e.timestamp,
             status="recorded", rule=None, evidence="{}", decided_on=None, decided_at=None,
             decided_by=None, reason="",
         )

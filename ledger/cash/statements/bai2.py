@@ -24,11 +24,11 @@ from bai2.constants import FundsType, RecordCode, TypeCodeLevel, TypeCodeTransac
 from bai2.helpers import IteratorHelper
 from bai2.parsers import Bai2FileParser
 
+from ledger.cash.identity import compact
 from ledger.cash.statements.model import (
     Statement,
     StatementLine,
     StatementParseError,
-    account_id,
     checked_amount,
     checked_currency,
     one_line,
@@ -145,7 +145,7 @@ def _starts(lines: list[str]) -> list[str]:
 def _account(account: Any, group: Any, group_key: str, at_line: dict[str, Any]) -> Statement:
     ident = account.header
     currency = ident.currency or group.header.currency
-    number = account_id(ident.customer_account_number or "")
+    number = compact(ident.customer_account_number or "")
     checked_currency(currency, next(at_line["03"]))
     lines: list[StatementLine] = []
     for detail in account.children:

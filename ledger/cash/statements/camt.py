@@ -27,12 +27,12 @@ from typing import Literal
 
 from lxml import etree
 
+from ledger.cash.identity import compact
 from ledger.cash.statements.model import (
     Format,
     Statement,
     StatementLine,
     StatementParseError,
-    account_id,
     checked_amount,
     checked_currency,
     one_line,
@@ -100,7 +100,7 @@ def _open(container: etree._Element, expected: Format) -> _Open:
     account = ""
     currency = ""
     if acct is not None:
-        account = account_id(_text(acct, "{*}Id/{*}IBAN") or _text(acct, "{*}Id/{*}Othr/{*}Id"))
+        account = compact(_text(acct, "{*}Id/{*}IBAN") or _text(acct, "{*}Id/{*}Othr/{*}Id"))
         currency = _text(acct, "{*}Ccy")
         if currency:
             checked_currency(currency, acct.sourceline)
@@ -218,7 +218,7 @@ def _party_name(detail: etree._Element | None, role: str) -> str:
 
 def _account(detail: etree._Element | None, role: str) -> str:
     base = f"{{*}}RltdPties/{{*}}{role}Acct/{{*}}Id/"
-    return account_id(_text(detail, base + "{*}IBAN") or _text(detail, base + "{*}Othr/{*}Id"))
+    return compact(_text(detail, base + "{*}IBAN") or _text(detail, base + "{*}Othr/{*}Id"))
 
 
 def _amount(element: etree._Element, line: int | None,

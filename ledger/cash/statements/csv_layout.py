@@ -14,11 +14,11 @@ import hashlib
 import io
 from datetime import date
 
+from ledger.cash.identity import compact
 from ledger.cash.statements.model import (
     Statement,
     StatementLine,
     StatementParseError,
-    account_id,
     checked_amount,
     one_line,
 )
@@ -66,5 +66,5 @@ def _line(row: list[str], sequence: int, line: int) -> StatementLine:
         amount=checked_amount(amount[1:] if debit else amount, currency, line),
         currency=currency, direction="debit" if debit else "credit",
         bank_reference=reference, counterparty_name=one_line(counterparty),
-        counterparty_account=account_id(iban), remittance=one_line(remittance),
+        counterparty_account=compact(iban), remittance=one_line(remittance),
         source_line=line)

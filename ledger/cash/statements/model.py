@@ -98,10 +98,6 @@ def _is_plain_decimal(text: str) -> bool:
             and (not dot or (fraction.isascii() and fraction.isdigit())))
 
 
-def account_id(text: str) -> str:
-    """An IBAN or account number as matching compares it: no spaces, upper case."""
-    return "".join(text.split()).upper()
-
 
 def one_line(text: str) -> str:
     """Remittance text joined with single spaces, whatever the file's line breaks."""

@@ -22,11 +22,11 @@ from typing import Any, Literal
 import mt940 as mt940_library
 from mt940.processors import transaction_details_post_processor
 
+from ledger.cash.identity import compact
 from ledger.cash.statements.model import (
     Statement,
     StatementLine,
     StatementParseError,
-    account_id,
     checked_amount,
     checked_currency,
     one_line,
@@ -87,7 +87,7 @@ def _message(text: str, first_line: int) -> Statement:
             first_line)
     lines = tuple(_line(t.data, i + 1, entry_lines[i], currency)
                   for i, t in enumerate(transactions))
-    account = account_id(str(header.get("account_identification") or ""))
+    account = compact(str(header.get("account_identification") or ""))
     return Statement("mt940", f"{reference}/{number}" if number else reference, account,
                      currency, lines)
 
@@ -123,7 +123,7 @@ def _line(data: dict[str, Any], sequence: int, line: int, default_currency: str)
         bank_reference=bank if bank not in _NO_REFERENCE else "",
         end_to_end_id="" if is_return else end_to_end,
         counterparty_name=one_line(str(data.get("applicant_name") or "")),
-        counterparty_account=account_id(str(data.get("applicant_iban")
+        counterparty_account=compact(str(data.get("applicant_iban")
                                             or data.get("gvc_applicant_iban") or "")),
         remittance=remittance, source_line=line)
 
