@@ -398,34 +398,26 @@ class CashApplication:
         (banks name the original by the payer's end-to-end id)."""
         references = [r for r in (line.returned_reference, line.end_to_end_id) if r.strip()]
         keys = [k for r in references for k in keys_of_returned(statement.account, r)]
-        found = next((r for r in map(self._receipt_or_none, keys) if r is not None), None)
+        found = next((r for r in (self._stored_receipt(receipt_id_for(k)) for k in keys)
+                      if r is not None), None)
         if found is not None or not references:
             return found
         models = self.service.read_models
         receipt_id = models.read(lambda session: returned_receipt(
             session, models.tables("cash"), compact(statement.account), references))
-        return None if receipt_id is None else self._receipt_or_none_by_id(UUID(receipt_id))
+        return None if receipt_id is None else self._stored_receipt(UUID(receipt_id))
 
-    def _receipt_or_none_by_id(self, receipt_id: UUID) -> Receipt | None:
+    def _stored_receipt(self, receipt_id: UUID) -> Receipt | None:
+        """The receipt with that id, or None (no stream, or another kind's)."""
         try:
-            receipt: Receipt = self.app.repository.get(receipt_id)
+            found: object = self.app.repository.get(receipt_id)
         except AggregateNotFoundError:
             return None
-        return receipt
-
-    def _receipt_or_none(self, key: str) -> Receipt | None:
-        try:
-            receipt: Receipt = self.app.repository.get(receipt_id_for(key))
-        except AggregateNotFoundError:
-            return None
-        return receipt
+        return found if isinstance(found, Receipt) else None
 
     def receipt(self, receipt_id: UUID) -> Receipt:
-        try:
-            found: Receipt = self.app.repository.get(receipt_id)
-        except AggregateNotFoundError:
-            raise ReceiptNotFound(f"receipt {receipt_id} not found") from None
-        if not isinstance(found, Receipt):
+        found = self._stored_receipt(receipt_id)
+        if found is None:
             raise ReceiptNotFound(f"receipt {receipt_id} not found")
         return found
 

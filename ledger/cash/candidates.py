@@ -70,12 +70,6 @@ class ReadModelCandidates:
         for row in self.s.execute(select(p.c.bank_account, p.c.account_id, p.c.kind)):
             self.payers[(row.kind, row.bank_account)].add(row.account_id)
 
-    def number_of(self, account_id: str) -> str:
-        return self.numbers[account_id]
-
-    def id_of(self, number: str) -> str | None:
-        return next((i for i, n in self.numbers.items() if n == number), None)
-
     def prefetch(self, forms: Iterable[str]) -> None:
         """Read the invoice numbers of a whole batch's candidate forms, a chunk at a time."""
         wanted = [f for f in dict.fromkeys(forms) if f not in self.named]
