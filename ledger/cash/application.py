@@ -299,7 +299,8 @@ class CashApplication:
             *invoice_candidates(p.facts.remittance))]
         candidates.prefetch(forms)
         candidates.prefetch_open(candidates.accounts_named_by(forms))
-        self._numbers = candidates.numbers
+        candidates.prefetch_payers(account for p in pending for account in (
+            p.facts.counterparty_account, p.facts.virtual_account))
         decisions: list[Decision] = []
         for item in pending:
             decision = decide(item.facts, candidates, self.policy.tolerance(item.facts.currency),
@@ -312,6 +313,8 @@ class CashApplication:
                 if len(decision.splits) == 1:
                     candidates.learn_payer(item.counterparty_account, decision.splits[0].account)
             decisions.append(decision)
+        self._numbers = candidates.numbers_of(
+            split.account for d in decisions if isinstance(d, Match) for split in d.splits)
         return decisions
 
     def _pay(self, matched: Sequence[tuple[Pending, Match]], actor: Actor

@@ -1,10 +1,11 @@
 """What matching looks up, read from the read models by index: never a scan per line.
 
-One `ReadModelCandidates` serves one import (or one clerk's match): it reads the accounts'
-names and the known payer accounts once, invoice numbers in chunks for the whole batch
-(`prefetch`), and each account's open invoices once, then keeps them in memory as the
-batch's own matches consume them (`consume`), so two receipts of one batch never pay the
-same open amount twice.
+One `ReadModelCandidates` serves one import (or one bank-feed message): it reads invoice
+numbers, payer accounts and open invoices in chunks for the whole batch (`prefetch`,
+`prefetch_payers`, `prefetch_open`), the accounts' names only when a payer's name is
+looked up (then all of them, once), and keeps them in memory as the batch's own matches
+consume them (`consume`), so two receipts of one batch never pay the same open amount
+twice.
 
 Names are found through an index of their words: a payer's name is compared (rapidfuzz's
 token-sort ratio, out of 100) only with the accounts sharing one of its uncommon words,
@@ -57,18 +58,40 @@ class ReadModelCandidates:
         self.named: dict[str, list[tuple[str, str, str]]] = {}
         self.open: dict[tuple[str, str], list[OpenInvoice]] = {}
         self.read_open: set[str] = set()
-        self._load()
+        self._names_read = False
+        self._payers_read: set[str] = set()
 
-    def _load(self) -> None:
+    def _read_names(self) -> None:
+        """The word index of every account's name, read once, and only when a payer's name
+        is looked up (a receipt matched by its reference never needs it)."""
         a = self.o["accounts"]
-        for row in self.s.execute(select(a.c.account_id, a.c.number, a.c.name)):
-            self.numbers[row.account_id] = row.number
+        for row in self.s.execute(select(a.c.account_id, a.c.name)):
             self.names[row.account_id] = comparable(row.name)
             for word in set(name_words(row.name)):
                 self.words[word].add(row.account_id)
+        self._names_read = True
+
+    def numbers_of(self, accounts: Iterable[str]) -> dict[str, str]:
+        """Account id -> number for these accounts (read a chunk at a time when unknown)."""
+        a = self.o["accounts"]
+        wanted = sorted(set(accounts) - set(self.numbers))
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            for row in self.s.execute(select(a.c.account_id, a.c.number)
+                                      .where(a.c.account_id.in_(chunk))):
+                self.numbers[row.account_id] = row.number
+        return self.numbers
+
+    def prefetch_payers(self, bank_accounts: Iterable[str]) -> None:
+        """Which customers the batch's payer and virtual accounts are known to, by key."""
         p = self.c["payers"]
-        for row in self.s.execute(select(p.c.bank_account, p.c.account_id, p.c.kind)):
-            self.payers[(row.kind, row.bank_account)].add(row.account_id)
+        wanted = sorted({b for b in bank_accounts if b} - self._payers_read)
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            self._payers_read.update(chunk)
+            for row in self.s.execute(select(p.c.bank_account, p.c.account_id, p.c.kind)
+                                      .where(p.c.bank_account.in_(chunk))):
+                self.payers[(row.kind, row.bank_account)].add(row.account_id)
 
     def prefetch(self, forms: Iterable[str]) -> None:
         """Read the invoice numbers of a whole batch's candidate forms, a chunk at a time."""
@@ -143,15 +166,19 @@ class ReadModelCandidates:
             self.payers[("bank_account", bank_account)].add(account)
 
     def accounts_paying_from(self, bank_account: str) -> Sequence[str]:
+        self.prefetch_payers([bank_account])
         return sorted(self.payers.get(("bank_account", bank_account), ()))
 
     def accounts_with_virtual(self, virtual_account: str) -> Sequence[str]:
+        self.prefetch_payers([virtual_account])
         return sorted(self.payers.get(("virtual_account", virtual_account), ()))
 
     def accounts_named(self, name: str) -> Sequence[tuple[str, int]]:
         wanted = comparable(name)
         if not wanted:
             return []
+        if not self._names_read:
+            self._read_names()
         pool: set[str] = set()
         for word in set(wanted.split()):
             accounts = self.words.get(word, set())
