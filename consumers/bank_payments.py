@@ -112,18 +112,17 @@ def payment_command(value: bytes | None, origin: str) -> RecordPayment | Receipt
     message = validated(BankPayment, json_object(value))
     if message.account is None:
         return ReceiptArrived(message, origin)
-    return record_payment(message, origin)
+    return record_payment(message, message.account, origin)
 
 
-def record_payment(message: BankPayment, origin: str) -> RecordPayment:
-    assert message.account is not None
+def record_payment(message: BankPayment, account: str, origin: str) -> RecordPayment:
     allocations = (
         (AllocationLine(invoice_id=message.invoice_id, amount=message.amount),)
         if message.invoice_id
         else ()
     )
     return RecordPayment(
-        account=message.account,
+        account=account,
         command_id=feed_command_id(FEED, message.transaction_id),
         correlation_id=message.correlation_id or origin,
         payment_id=payment_id_for(message.transaction_id),
