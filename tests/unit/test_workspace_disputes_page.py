@@ -27,18 +27,9 @@ from ledger.commands.notices import RecordNoticeDelivery
 from tests.builders import MANAGER, SERVICE, make_ledger
 from tests.unit.given import an_account, an_invoice, events_of
 from tests.unit.test_workspace_session import token_in
+from tests.unit.workspace_people import Workspace, people_signed_in
 
 DAY = date(2026, 4, 1)
-
-
-class Workspace:
-    """The app and a signed-in browser per caller name."""
-
-    def __init__(self) -> None:
-        self.clients: dict[str, TestClient] = {}
-
-    def as_(self, name: str) -> TestClient:
-        return self.clients[name]
 
 
 @pytest.fixture
@@ -59,17 +50,9 @@ def workspace() -> Iterator[Workspace]:
     service.execute(RecordNoticeDelivery(account="ACC-1", notice_id=notice["notice_id"],
                                          channel=notice["channel"], outcome="failed",
                                          reason="mailbox full"), SERVICE)
-    app = create_app(ledger, follow=True)
     people = {"manager": ("manager", "manager-1"), "agent": ("agent", "agent-1"),
               "other agent": ("agent", "agent-2"), "auditor": ("auditor", "auditor-1")}
-    keys = {name: app.state.keys.create(role, actor)[1] for name, (role, actor) in people.items()}
-    world = Workspace()
-    with TestClient(app, base_url="http://127.0.0.1") as first:
-        for name in people:
-            client = first if name == "manager" else TestClient(app, base_url="http://127.0.0.1")
-            client.post("/app/sign-in", data={
-                "api_key": keys[name], "csrf_token": token_in(client.get("/app/sign-in"))})
-            world.clients[name] = client
+    with people_signed_in(create_app(ledger, follow=True), service, people) as world:
         yield world
 
 

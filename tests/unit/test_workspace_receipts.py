@@ -29,20 +29,12 @@ from tests.builders import make_ledger
 from tests.unit.given import store_position
 from tests.unit.test_cash_application import invoice, open_account, statement
 from tests.unit.test_workspace_session import token_in
+from tests.unit.workspace_people import Workspace, people_signed_in
 
 DAY = date(2026, 3, 2)
 PEOPLE = {"cashier": ("cashier", "cashier-1"), "manager": ("manager", "manager-1"),
           "agent": ("agent", "agent-1"), "auditor": ("auditor", "auditor-1"),
           "compliance": ("compliance", "compliance-1")}
-
-
-class Workspace:
-    def __init__(self, service: LedgerService) -> None:
-        self.service = service
-        self.clients: dict[str, TestClient] = {}
-
-    def as_(self, name: str) -> TestClient:
-        return self.clients[name]
 
 
 @pytest.fixture
@@ -58,15 +50,7 @@ def workspace() -> Iterator[Workspace]:
         "2026-03-02,750.00,EUR,Northwind,,INV-2001,BR-1",
         "2026-02-20,120.00,EUR,H. Freight,DE89370400440532013000,thank you,BR-2",
         "2026-03-01,35.00,EUR,Mystery Payer,,,BR-3"), Actor("cashier-1", "cashier"))
-    app = create_app(ledger, follow=True)
-    keys = {name: app.state.keys.create(role, actor)[1] for name, (role, actor) in PEOPLE.items()}
-    world = Workspace(service)
-    with TestClient(app, base_url="http://127.0.0.1") as first:
-        for name in PEOPLE:
-            client = first if name == "cashier" else TestClient(app, base_url="http://127.0.0.1")
-            client.post("/app/sign-in", data={
-                "api_key": keys[name], "csrf_token": token_in(client.get("/app/sign-in"))})
-            world.clients[name] = client
+    with people_signed_in(create_app(ledger, follow=True), service, PEOPLE) as world:
         yield world
 
 
