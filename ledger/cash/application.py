@@ -143,8 +143,6 @@ class CashApplication:
         self.service = service
         self.app = service.app
         self.policy = service.policies.cash
-        self._numbers: dict[str, str] = {}
-        """Account id -> number, as the last batch's candidates read them."""
 
     # -- import ----------------------------------------------------------------------------
 
@@ -270,17 +268,17 @@ class CashApplication:
             return
         models = self.service.read_models
         models.catch_up()
-        decisions = models.read(lambda session: self._decide_all(session, pending))
+        decisions, numbers = models.read(lambda session: self._decide_all(session, pending))
         matched = [(p, d) for p, d in zip(pending, decisions, strict=True)
                    if isinstance(d, Match)]
-        refused, unallocated = self._pay(matched, actor)
+        refused, unallocated = self._pay(matched, numbers, actor)
         for item, decision in zip(pending, decisions, strict=True):
             receipt = item.receipt
             if isinstance(decision, Match) and receipt.id in unallocated:
                 decision = as_unapplied_credit(decision)
             if isinstance(decision, Match) and receipt.id not in refused:
                 receipt.match(ctx, decision.rule, decision.evidence,
-                              splits_recorded(receipt.id, decision.splits, self._numbers))
+                              splits_recorded(receipt.id, decision.splits, numbers))
                 report.matched += 1
                 report.by_rule[decision.rule] += 1
                 continue
@@ -290,7 +288,9 @@ class CashApplication:
             report.unidentified += 1
         self._save_decided([p.receipt for p in pending])
 
-    def _decide_all(self, session: Any, pending: Sequence[Pending]) -> list[Decision]:
+    def _decide_all(self, session: Any, pending: Sequence[Pending]
+                    ) -> tuple[list[Decision], dict[str, str]]:
+        """Each receipt's decision, and the number of every account they pay (by id)."""
         models = self.service.read_models
         candidates = ReadModelCandidates(session, models.tables("open_items"),
                                          models.tables("cash"), self.policy.name_threshold)
@@ -313,12 +313,12 @@ class CashApplication:
                 if len(decision.splits) == 1:
                     candidates.learn_payer(item.counterparty_account, decision.splits[0].account)
             decisions.append(decision)
-        self._numbers = candidates.numbers_of(
+        numbers = candidates.numbers_of(
             split.account for d in decisions if isinstance(d, Match) for split in d.splits)
-        return decisions
+        return decisions, numbers
 
-    def _pay(self, matched: Sequence[tuple[Pending, Match]], actor: Actor
-             ) -> tuple[dict[UUID, str], set[UUID]]:
+    def _pay(self, matched: Sequence[tuple[Pending, Match]], numbers: dict[str, str],
+             actor: Actor) -> tuple[dict[UUID, str], set[UUID]]:
         """Each match's payments (and write-offs) through the bus. Returns the receipts
         whose payment an account refused, with the refusal (their other payments
         reversed), and those paid as unapplied credit instead: the account found a named
@@ -327,7 +327,7 @@ class CashApplication:
         for item, match in matched:
             receipt = item.receipt
             for n, split in enumerate(match.splits, start=1):
-                number = self._numbers[split.account]
+                number = numbers[split.account]
                 for command in payment_commands(receipt, n, number, split, item.day):
                     commands.append((receipt.id, isinstance(command, RecordPayment), command))
         # An account's commands together (in the order decided), so that a batch loads each

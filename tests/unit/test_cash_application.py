@@ -288,10 +288,10 @@ def test_an_invoice_paid_meanwhile_leaves_the_receipt_as_credit_on_its_customer(
     service, cash = books
     pay = cash._pay
 
-    def paid_elsewhere_first(matched, actor):  # noqa: ANN001, ANN202
+    def paid_elsewhere_first(matched, numbers, actor):  # noqa: ANN001, ANN202
         a_payment(service, "ELSEWHERE", "750.00", DAY, currency="EUR", account="C-200",
                   allocations=[("INV-2001", "750.00")])
-        return pay(matched, actor)
+        return pay(matched, numbers, actor)
 
     monkeypatch.setattr(cash, "_pay", paid_elsewhere_first)
     report = cash.import_statement(statement(
